@@ -1,0 +1,22 @@
+//! roombot: a Webex bot that puts an organisation's Cisco room devices into chat.
+//!
+//! Module map (see `DESIGN.md` in the shared design notes for the data flow):
+//!
+//! - [`settings`]: typed settings from `config/` files and `ROOMBOT__*` variables.
+//! - [`telemetry`]: tracing subscriber set-up (human or JSON lines).
+//! - [`cli`]: the `roombot` command line.
+//! - [`app`]: the HTTP application: router, workers, graceful shutdown.
+//! - [`webex`]: the typed Webex REST client; the only place that knows Webex URLs.
+//! - [`command`]: the chat language: one grammar for parsing and help.
+//! - [`cards`]: Adaptive Card templates and their expander.
+//! - [`sandbox`]: the embedded Webex emulator with a demo organisation.
+
+pub mod app;
+pub mod cards;
+pub mod cli;
+pub mod command;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+pub mod settings;
+pub mod telemetry;
+pub mod webex;
