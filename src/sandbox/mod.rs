@@ -4,8 +4,12 @@
 //!
 //! - [`error`]: the Webex error envelope (`{message, errors, trackingId}`) every route answers with.
 //! - [`ids`]: Webex-style ids (base64 of `ciscospark://us/<KIND>/<uuid>`).
+//! - [`caller`]: the identity behind a bearer token, put in request extensions by the auth layer.
+//! - [`paging`]: `max`/`start` pagination with `Link` headers.
 //! - [`org`]: devices, configurations, xAPI, workspaces, locations (the organisation's state).
 
 pub mod error;
 pub mod ids;
 pub mod org;
+pub mod caller;
+pub mod paging;
