@@ -9,6 +9,7 @@
 //! - [`webex`]: the typed Webex REST client; the only place that knows Webex URLs.
 //! - [`command`]: the chat language: one grammar for parsing and help.
 //! - [`cards`]: Adaptive Card templates and their expander.
+//! - [`webhook`]: webhook intake: signature check, envelope, dedupe, queue.
 //! - [`sandbox`]: the embedded Webex emulator with a demo organisation.
 
 pub mod app;
@@ -20,3 +21,4 @@ pub mod sandbox;
 pub mod settings;
 pub mod telemetry;
 pub mod webex;
+pub mod webhook;

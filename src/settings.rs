@@ -1,1 +1,317 @@
-//! (being built)
+//! Typed settings. Layers, later ones winning: the compiled-in `config/default.toml`, a
+//! `config/default.toml` in the working directory if present, the `--config FILE`, then
+//! `ROOMBOT__SECTION__KEY` environment variables. The raw layers are validated once into
+//! [`Settings`]; nothing below this module reads the environment.
+//!
+//! Secrets (`webex.token`, `webex.webhook_secret`) are [`SecretString`]s: `Debug` prints
+//! `[REDACTED]` and no error message ever contains them.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+/// The compiled-in defaults: the documented `config/default.toml`.
+pub const DEFAULTS_TOML: &str = include_str!("../config/default.toml");
+
+/// Validated settings for the whole process.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub webex: WebexSettings,
+    pub server: ServerSettings,
+    pub store: StoreSettings,
+    pub access: AccessSettings,
+    pub bot: BotSettings,
+    pub log: LogSettings,
+}
+
+/// `[webex]`: how to reach Webex and verify its webhooks.
+#[derive(Debug, Clone)]
+pub struct WebexSettings {
+    /// The bot token; `None` when unset (only `serve` and friends require it).
+    pub token: Option<SecretString>,
+    pub api_base: Url,
+    /// The webhook secret; `None` when unset.
+    pub webhook_secret: Option<SecretString>,
+    pub timeout: Duration,
+    pub max_in_flight: usize,
+    pub max_attempts: u32,
+    pub retry_after_cap: Duration,
+}
+
+/// `[server]`: the HTTP listener.
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    pub listen: SocketAddr,
+    pub public_url: Option<Url>,
+    pub body_limit_bytes: usize,
+    pub sync_webhooks_on_start: bool,
+}
+
+/// `[store]`: the SQLite file.
+#[derive(Debug, Clone)]
+pub struct StoreSettings {
+    pub path: PathBuf,
+}
+
+/// `[access]`: who may do what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessSettings {
+    /// Lower-cased admin emails.
+    pub admins: Vec<String>,
+    /// Lower-cased operator emails.
+    pub operators: Vec<String>,
+    pub viewers: ViewerPolicy,
+}
+
+/// Who may read status and lists besides admins and operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewerPolicy {
+    /// Anyone in the bot's organisation.
+    Org,
+    /// Only listed admins and operators.
+    Listed,
+}
+
+/// `[bot]`: the worker side.
+#[derive(Debug, Clone)]
+pub struct BotSettings {
+    pub workers: usize,
+    pub queue_capacity: usize,
+    pub cache_ttl: Duration,
+    pub confirmation_ttl: Duration,
+}
+
+/// `[log]`: tracing output.
+#[derive(Debug, Clone)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub level: String,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable on a terminal, JSON lines otherwise.
+    Auto,
+    Human,
+    Json,
+}
+
+/// A setting that could not be loaded or is invalid. The message names the setting.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("invalid setting {key} ({env}): {problem}")]
+    Invalid {
+        key: String,
+        env: String,
+        problem: String,
+    },
+    #[error("missing setting {key} ({env}): {problem}")]
+    Missing {
+        key: String,
+        env: String,
+        problem: String,
+    },
+    #[error("could not load settings: {0}")]
+    Load(String),
+}
+
+impl SettingsError {
+    fn invalid(key: &str, problem: impl std::fmt::Display) -> Self {
+        Self::Invalid {
+            key: key.into(),
+            env: env_name(key),
+            problem: problem.to_string(),
+        }
+    }
+}
+
+/// The environment variable that sets `key` (`webex.token` → `ROOMBOT__WEBEX__TOKEN`).
+pub fn env_name(key: &str) -> String {
+    format!("ROOMBOT__{}", key.replace('.', "__").to_uppercase())
+}
+
+/// Where settings come from; [`Sources::from_process`] for the real process, explicit values
+/// in tests so they never touch the process environment.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// The directory whose `config/default.toml` is layered in, if present.
+    pub working_dir: Option<PathBuf>,
+    /// The `--config FILE`.
+    pub config_file: Option<PathBuf>,
+    /// Environment variables (only `ROOMBOT__*` ones are read).
+    pub env: HashMap<String, String>,
+}
+
+impl Sources {
+    /// The current directory, the given file and the process environment.
+    pub fn from_process(config_file: Option<&Path>) -> Self {
+        Self {
+            working_dir: std::env::current_dir().ok(),
+            config_file: config_file.map(Path::to_path_buf),
+            env: std::env::vars()
+                .filter(|(k, _)| k.starts_with("ROOMBOT__"))
+                .collect(),
+        }
+    }
+}
+
+impl Settings {
+    /// Loads and validates settings from `sources`.
+    pub fn load(sources: &Sources) -> Result<Self, SettingsError> {
+        let raw = raw::load(sources)?;
+        Self::try_from(raw)
+    }
+
+    /// Checks what `serve` needs beyond the defaults: a token and a webhook secret.
+    pub fn require_serving(&self) -> Result<(), SettingsError> {
+        self.require_token()?;
+        if self.webex.webhook_secret.is_none() {
+            return Err(SettingsError::Missing {
+                key: "webex.webhook_secret".into(),
+                env: env_name("webex.webhook_secret"),
+                problem: "serve needs the secret Webex signs webhook deliveries with".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks that a bot token is set.
+    pub fn require_token(&self) -> Result<&SecretString, SettingsError> {
+        self.webex
+            .token
+            .as_ref()
+            .ok_or_else(|| SettingsError::Missing {
+                key: "webex.token".into(),
+                env: env_name("webex.token"),
+                problem: "the bot's access token is needed to call Webex".into(),
+            })
+    }
+}
+
+fn non_empty_secret(value: String) -> Option<SecretString> {
+    let trimmed = value.trim();
+    (!trimmed.is_empty()).then(|| SecretString::from(trimmed.to_owned()))
+}
+
+fn parse_emails(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(|e| e.trim().to_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect()
+}
+
+fn positive(key: &str, value: u64) -> Result<u64, SettingsError> {
+    if value == 0 {
+        return Err(SettingsError::invalid(key, "must be at least 1"));
+    }
+    Ok(value)
+}
+
+impl TryFrom<raw::RawSettings> for Settings {
+    type Error = SettingsError;
+
+    fn try_from(raw: raw::RawSettings) -> Result<Self, Self::Error> {
+        let api_base = Url::parse(raw.webex.api_base.trim())
+            .map_err(|e| SettingsError::invalid("webex.api_base", format!("not a URL: {e}")))?;
+        if !matches!(api_base.scheme(), "http" | "https") {
+            return Err(SettingsError::invalid(
+                "webex.api_base",
+                "must be an http(s) URL",
+            ));
+        }
+        let listen = raw
+            .server
+            .listen
+            .trim()
+            .parse::<SocketAddr>()
+            .map_err(|e| {
+                SettingsError::invalid(
+                    "server.listen",
+                    format!("not an address like 0.0.0.0:8080: {e}"),
+                )
+            })?;
+        let public_url = match raw.server.public_url.trim() {
+            "" => None,
+            text => Some(Url::parse(text).map_err(|e| {
+                SettingsError::invalid("server.public_url", format!("not a URL: {e}"))
+            })?),
+        };
+        let viewers = match raw.access.viewers.trim().to_lowercase().as_str() {
+            "org" => ViewerPolicy::Org,
+            "listed" => ViewerPolicy::Listed,
+            other => {
+                let problem = format!("{other:?} is not one of \"org\", \"listed\"");
+                return Err(SettingsError::invalid("access.viewers", problem));
+            }
+        };
+        let format = match raw.log.format.trim().to_lowercase().as_str() {
+            "auto" => LogFormat::Auto,
+            "human" => LogFormat::Human,
+            "json" => LogFormat::Json,
+            other => {
+                let problem = format!("{other:?} is not one of \"auto\", \"human\", \"json\"");
+                return Err(SettingsError::invalid("log.format", problem));
+            }
+        };
+        if raw.store.path.trim().is_empty() {
+            return Err(SettingsError::invalid("store.path", "must name a file"));
+        }
+        Ok(Self {
+            webex: WebexSettings {
+                token: non_empty_secret(raw.webex.token),
+                api_base,
+                webhook_secret: non_empty_secret(raw.webex.webhook_secret),
+                timeout: Duration::from_secs(positive(
+                    "webex.timeout_secs",
+                    raw.webex.timeout_secs,
+                )?),
+                max_in_flight: positive("webex.max_in_flight", raw.webex.max_in_flight)? as usize,
+                max_attempts: positive("webex.max_attempts", raw.webex.max_attempts)? as u32,
+                retry_after_cap: Duration::from_secs(raw.webex.retry_after_cap_secs),
+            },
+            server: ServerSettings {
+                listen,
+                public_url,
+                body_limit_bytes: positive("server.body_limit_bytes", raw.server.body_limit_bytes)?
+                    as usize,
+                sync_webhooks_on_start: raw.server.sync_webhooks_on_start,
+            },
+            store: StoreSettings {
+                path: PathBuf::from(raw.store.path.trim()),
+            },
+            access: AccessSettings {
+                admins: parse_emails(&raw.access.admins),
+                operators: parse_emails(&raw.access.operators),
+                viewers,
+            },
+            bot: BotSettings {
+                workers: positive("bot.workers", raw.bot.workers)? as usize,
+                queue_capacity: positive("bot.queue_capacity", raw.bot.queue_capacity)? as usize,
+                cache_ttl: Duration::from_secs(raw.bot.cache_ttl_secs),
+                confirmation_ttl: Duration::from_secs(positive(
+                    "bot.confirmation_ttl_secs",
+                    raw.bot.confirmation_ttl_secs,
+                )?),
+            },
+            log: LogSettings {
+                format,
+                level: raw.log.level,
+            },
+        })
+    }
+}
+
+impl WebexSettings {
+    /// The token's text, for building the Webex client. Never log it.
+    pub fn expose_token(&self) -> Option<&str> {
+        self.token.as_ref().map(|t| t.expose_secret())
+    }
+}
+
+mod raw;

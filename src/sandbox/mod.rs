@@ -8,8 +8,8 @@
 //! - [`paging`]: `max`/`start` pagination with `Link` headers.
 //! - [`org`]: devices, configurations, xAPI, workspaces, locations (the organisation's state).
 
+pub mod caller;
 pub mod error;
 pub mod ids;
 pub mod org;
-pub mod caller;
 pub mod paging;
