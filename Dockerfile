@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# roombot production image: build with the Rust toolchain, run on distroless as a non-root user.
+
+ARG RUST_VERSION=1.95
+
+FROM rust:${RUST_VERSION}-slim-trixie AS build
+WORKDIR /src
+# Dependencies first, so source edits reuse the cached dependency layer.
+COPY Cargo.toml Cargo.lock ./
+RUN mkdir src && echo "fn main() {}" > src/main.rs && echo "" > src/lib.rs \
+    && cargo build --release --locked \
+    && rm -rf src
+COPY config config
+COPY cards cards
+COPY src src
+RUN touch src/main.rs src/lib.rs && cargo build --release --locked \
+    && cp target/release/roombot /roombot \
+    && mkdir -p /data
+
+FROM gcr.io/distroless/cc-debian13:nonroot
+COPY --from=build /roombot /usr/local/bin/roombot
+# The SQLite store lives here; mount a volume on it to keep the audit log across restarts.
+COPY --from=build --chown=65532:65532 /data /var/lib/roombot
+# distroless "nonroot" is uid 65532; numeric so Kubernetes can verify runAsNonRoot.
+USER 65532:65532
+WORKDIR /var/lib/roombot
+ENV ROOMBOT__SERVER__LISTEN=0.0.0.0:8080 \
+    ROOMBOT__STORE__PATH=/var/lib/roombot/roombot.db
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["/usr/local/bin/roombot", "healthcheck"]
+ENTRYPOINT ["/usr/local/bin/roombot"]
+CMD ["serve"]
