@@ -6,6 +6,8 @@
 //! - [`telemetry`]: tracing subscriber set-up (human or JSON lines).
 //! - [`cli`]: the `roombot` command line.
 //! - [`app`]: the HTTP application: router, workers, graceful shutdown.
+//! - [`metrics`]: Prometheus counters and histograms for `/metrics`.
+//! - [`store`]: the SQLite store (dedupe ledger, spilled events, confirmations).
 //! - [`webex`]: the typed Webex REST client; the only place that knows Webex URLs.
 //! - [`command`]: the chat language: one grammar for parsing and help.
 //! - [`cards`]: Adaptive Card templates and their expander.
@@ -16,9 +18,11 @@ pub mod app;
 pub mod cards;
 pub mod cli;
 pub mod command;
+pub mod metrics;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod settings;
+pub mod store;
 pub mod telemetry;
 pub mod webex;
 pub mod webhook;

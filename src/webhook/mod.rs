@@ -1,6 +1,7 @@
 //! Webex webhook intake: verifies `X-Spark-Signature` over the raw bytes, decodes the envelope and
 //! queues it for the bot worker. Never calls the Webex API (that happens in `bot`).
 
+pub mod dedupe;
 pub mod envelope;
 pub mod signature;
 

@@ -1,0 +1,207 @@
+//! Process metrics in the Prometheus text format (`GET /metrics`): webhook deliveries by outcome,
+//! queue depth, commands by kind and result, Webex calls by endpoint and status, and latency
+//! histograms. Hot-path counters are plain atomics; labelled series sit behind a short lock.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// What happened to one webhook delivery at intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    Queued,
+    Spilled,
+    Duplicate,
+    OwnMessage,
+    Ignored,
+    Forged,
+    Malformed,
+}
+
+const DELIVERY_NAMES: [&str; 7] = [
+    "queued",
+    "spilled",
+    "duplicate",
+    "own_message",
+    "ignored",
+    "forged",
+    "malformed",
+];
+
+/// Upper bounds of the latency buckets, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
+
+/// All metrics of the process.
+#[derive(Default)]
+pub struct Metrics {
+    deliveries: [AtomicU64; 7],
+    queue_depth: AtomicU64,
+    commands: Mutex<BTreeMap<(String, String), u64>>,
+    webex_calls: Mutex<BTreeMap<(String, String, String), u64>>,
+    handling: Histogram,
+    webex_latency: Histogram,
+}
+
+/// A fixed-bucket latency histogram.
+#[derive(Default)]
+struct Histogram {
+    buckets: [AtomicU64; 12],
+    count: AtomicU64,
+    sum_micros: AtomicU64,
+}
+
+impl Histogram {
+    fn observe(&self, elapsed: Duration) {
+        let secs = elapsed.as_secs_f64();
+        for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
+            if secs <= *bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.sum_micros
+            .fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
+    }
+
+    fn render(&self, out: &mut String, name: &str, help: &str) {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
+        for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
+            let n = bucket.load(Ordering::Relaxed);
+            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {n}");
+        }
+        let count = self.count.load(Ordering::Relaxed);
+        let sum = self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
+        let _ = writeln!(
+            out,
+            "{name}_bucket{{le=\"+Inf\"}} {count}\n{name}_sum {sum}\n{name}_count {count}"
+        );
+    }
+}
+
+impl Metrics {
+    /// Counts one delivery outcome.
+    pub fn delivery(&self, outcome: Delivery) {
+        self.deliveries[outcome as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many deliveries had `outcome`.
+    pub fn deliveries(&self, outcome: Delivery) -> u64 {
+        self.deliveries[outcome as usize].load(Ordering::Relaxed)
+    }
+
+    /// Sets the number of queued events.
+    pub fn set_queue_depth(&self, depth: usize) {
+        self.queue_depth.store(depth as u64, Ordering::Relaxed);
+    }
+
+    /// Counts a handled command (`kind` like `mute`, `result` like `ok`, `refused`, `failed`).
+    pub fn command(&self, kind: &str, result: &str, elapsed: Duration) {
+        let mut commands = self.commands.lock().unwrap_or_else(|p| p.into_inner());
+        *commands
+            .entry((kind.to_owned(), result.to_owned()))
+            .or_default() += 1;
+        drop(commands);
+        self.handling.observe(elapsed);
+    }
+
+    /// Counts one Webex HTTP call (`status` is `error` when no response came).
+    pub fn webex_call(&self, method: &str, endpoint: &str, status: &str, elapsed: Duration) {
+        let mut calls = self.webex_calls.lock().unwrap_or_else(|p| p.into_inner());
+        *calls
+            .entry((method.to_owned(), endpoint.to_owned(), status.to_owned()))
+            .or_default() += 1;
+        drop(calls);
+        self.webex_latency.observe(elapsed);
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::with_capacity(4096);
+        out.push_str(
+            "# HELP roombot_webhook_deliveries_total Webhook deliveries by intake outcome.\n",
+        );
+        out.push_str("# TYPE roombot_webhook_deliveries_total counter\n");
+        for (name, counter) in DELIVERY_NAMES.iter().zip(&self.deliveries) {
+            let n = counter.load(Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "roombot_webhook_deliveries_total{{outcome=\"{name}\"}} {n}"
+            );
+        }
+        let depth = self.queue_depth.load(Ordering::Relaxed);
+        let _ = writeln!(
+            out,
+            "# HELP roombot_queue_depth Events waiting for a worker.\n# TYPE roombot_queue_depth gauge\nroombot_queue_depth {depth}"
+        );
+        out.push_str("# HELP roombot_commands_total Commands handled by kind and result.\n");
+        out.push_str("# TYPE roombot_commands_total counter\n");
+        for ((kind, result), n) in self
+            .commands
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
+            let _ = writeln!(
+                out,
+                "roombot_commands_total{{kind=\"{kind}\",result=\"{result}\"}} {n}"
+            );
+        }
+        out.push_str("# HELP roombot_webex_calls_total Webex API calls by endpoint and status.\n");
+        out.push_str("# TYPE roombot_webex_calls_total counter\n");
+        for ((method, endpoint, status), n) in self
+            .webex_calls
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
+            let _ = writeln!(
+                out,
+                "roombot_webex_calls_total{{method=\"{method}\",endpoint=\"{endpoint}\",status=\"{status}\"}} {n}"
+            );
+        }
+        self.handling.render(
+            &mut out,
+            "roombot_event_handling_seconds",
+            "Time from dequeue to reply posted.",
+        );
+        self.webex_latency.render(
+            &mut out,
+            "roombot_webex_call_seconds",
+            "Latency of Webex API calls.",
+        );
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counters_labels_and_histograms() {
+        let metrics = Metrics::default();
+        metrics.delivery(Delivery::Forged);
+        metrics.delivery(Delivery::Queued);
+        metrics.delivery(Delivery::Queued);
+        metrics.set_queue_depth(3);
+        metrics.command("mute", "ok", Duration::from_millis(3));
+        metrics.webex_call("POST", "xapi/command", "200", Duration::from_millis(20));
+        let text = metrics.render();
+        for line in [
+            "roombot_webhook_deliveries_total{outcome=\"queued\"} 2",
+            "roombot_webhook_deliveries_total{outcome=\"forged\"} 1",
+            "roombot_queue_depth 3",
+            "roombot_commands_total{kind=\"mute\",result=\"ok\"} 1",
+            "roombot_webex_calls_total{method=\"POST\",endpoint=\"xapi/command\",status=\"200\"} 1",
+            "roombot_event_handling_seconds_bucket{le=\"0.005\"} 1",
+            "roombot_event_handling_seconds_bucket{le=\"0.0025\"} 0",
+            "roombot_webex_call_seconds_count 1",
+        ] {
+            assert!(text.contains(line), "missing {line:?} in\n{text}");
+        }
+    }
+}
