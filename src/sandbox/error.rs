@@ -18,7 +18,11 @@ impl ApiError {
     /// An error whose description repeats the message (what Webex does for most errors).
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         let message = message.into();
-        Self { status, description: message.clone(), message }
+        Self {
+            status,
+            description: message.clone(),
+            message,
+        }
     }
 
     /// 400 Bad Request.
@@ -47,7 +51,10 @@ impl ApiError {
 
 /// A fresh tracking id in the form Webex uses (`ROUTER_<uuid>`).
 pub fn new_tracking_id() -> String {
-    format!("ROUTER_{}", uuid::Uuid::new_v4().simple().to_string().to_uppercase())
+    format!(
+        "ROUTER_{}",
+        uuid::Uuid::new_v4().simple().to_string().to_uppercase()
+    )
 }
 
 impl IntoResponse for ApiError {

@@ -34,7 +34,11 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 fn base64_url(input: &[u8]) -> String {
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         let chars = chunk.len() + 1;
         for i in 0..chars {
@@ -79,7 +83,10 @@ mod tests {
         );
         assert_eq!(
             decode(&id),
-            Some(("PEOPLE".into(), "f5b36187-c8dd-4727-8b2f-f9c447f29046".into()))
+            Some((
+                "PEOPLE".into(),
+                "f5b36187-c8dd-4727-8b2f-f9c447f29046".into()
+            ))
         );
     }
 }

@@ -18,12 +18,19 @@ pub struct Page<T> {
 /// has no valid `max`.
 pub fn paginate<T>(items: Vec<T>, request_url: &Url, default_max: usize) -> Page<T> {
     let query: Vec<(String, String)> = request_url.query_pairs().into_owned().collect();
-    let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     let max = get("max")
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|m| *m > 0)
         .unwrap_or(default_max);
-    let start = get("start").and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+    let start = get("start")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
     let total = items.len();
     let page: Vec<T> = items.into_iter().skip(start).take(max).collect();
     let mut headers = HeaderMap::new();
@@ -42,7 +49,10 @@ pub fn paginate<T>(items: Vec<T>, request_url: &Url, default_max: usize) -> Page
             headers.insert(header::LINK, value);
         }
     }
-    Page { items: page, headers }
+    Page {
+        items: page,
+        headers,
+    }
 }
 
 #[cfg(test)]
@@ -55,7 +65,10 @@ mod tests {
         let page = paginate((0..5).collect(), &url, 100);
         assert_eq!(page.items, vec![0, 1]);
         let link = page.headers[header::LINK].to_str().unwrap();
-        assert_eq!(link, "<http://127.0.0.1:1/v1/devices?tag=a&max=2&start=2>; rel=\"next\"");
+        assert_eq!(
+            link,
+            "<http://127.0.0.1:1/v1/devices?tag=a&max=2&start=2>; rel=\"next\""
+        );
     }
 
     #[test]
