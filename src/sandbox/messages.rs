@@ -19,16 +19,12 @@ use super::http::parse_json;
 use super::ids;
 use super::mentions;
 use super::message_list;
+use super::message_rules::{
+    MAX_EDITS, NewMessage, validate_attachments, validate_lengths, validate_new,
+};
 use super::model::{Message, Room, RoomType, StoredMessage, timestamp};
 use super::rooms::{direct_room_between, member_room};
 use super::state::{Shared, Store};
-
-/// Webex's limit on `text` and `markdown`, in bytes.
-pub const MAX_MESSAGE_BYTES: usize = 7439;
-/// Webex's limit on edits of one message.
-pub const MAX_EDITS: u32 = 10;
-/// The only attachment content type Webex accepts.
-pub const CARD_CONTENT_TYPE: &str = "application/vnd.microsoft.card.adaptive";
 
 /// The message routes.
 pub fn routes() -> Router<Arc<Shared>> {
@@ -50,22 +46,6 @@ pub fn visible_to(room: &Room, message: &Message, viewer: &str, viewer_is_bot: b
             || room.room_type == RoomType::Direct
             || message.person_id == viewer
             || message.mentioned_people.iter().any(|p| p == viewer))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NewMessage {
-    room_id: Option<String>,
-    to_person_id: Option<String>,
-    to_person_email: Option<String>,
-    parent_id: Option<String>,
-    text: Option<String>,
-    markdown: Option<String>,
-    html: Option<String>,
-    #[serde(default)]
-    files: Vec<String>,
-    #[serde(default)]
-    attachments: Vec<Value>,
 }
 
 async fn create_message(
@@ -119,69 +99,6 @@ fn new_content(new: &NewMessage) -> Content {
         files: new.files.clone(),
         attachments: new.attachments.clone(),
     }
-}
-
-fn validate_new(new: &NewMessage) -> Result<(), ApiError> {
-    let destinations = [&new.room_id, &new.to_person_id, &new.to_person_email]
-        .iter()
-        .filter(|d| d.is_some())
-        .count();
-    if destinations != 1 {
-        return Err(ApiError::bad_request(
-            "Exactly one of roomId, toPersonId or toPersonEmail must be specified.",
-        ));
-    }
-    let empty = new.text.as_deref().is_none_or(str::is_empty)
-        && new.markdown.as_deref().is_none_or(str::is_empty)
-        && new.html.is_none()
-        && new.files.is_empty()
-        && new.attachments.is_empty();
-    if empty {
-        return Err(ApiError::bad_request(
-            "Message must contain text, markdown, files or attachments.",
-        ));
-    }
-    if new.files.len() > 1 {
-        return Err(ApiError::bad_request(
-            "Only one file may be attached to a message.",
-        ));
-    }
-    validate_lengths(new.text.as_deref(), new.markdown.as_deref())?;
-    validate_attachments(&new.attachments)
-}
-
-fn validate_lengths(text: Option<&str>, markdown: Option<&str>) -> Result<(), ApiError> {
-    for (name, value) in [("text", text), ("markdown", markdown)] {
-        if value.is_some_and(|v| v.len() > MAX_MESSAGE_BYTES) {
-            return Err(ApiError::bad_request(format!(
-                "The {name} of a message may not exceed {MAX_MESSAGE_BYTES} bytes."
-            )));
-        }
-    }
-    Ok(())
-}
-
-fn validate_attachments(attachments: &[Value]) -> Result<(), ApiError> {
-    if attachments.len() > 1 {
-        return Err(ApiError::bad_request(
-            "Only one card attachment is supported per message.",
-        ));
-    }
-    let Some(attachment) = attachments.first() else {
-        return Ok(());
-    };
-    let content_type = attachment.get("contentType").and_then(Value::as_str);
-    if content_type != Some(CARD_CONTENT_TYPE) {
-        return Err(ApiError::bad_request(format!(
-            "Unsupported attachment contentType; expected {CARD_CONTENT_TYPE}."
-        )));
-    }
-    if !attachment.get("content").is_some_and(Value::is_object) {
-        return Err(ApiError::bad_request(
-            "An attachment must have a content object.",
-        ));
-    }
-    Ok(())
 }
 
 /// The room a new message goes to: `roomId`, or the 1:1 room with `toPersonId`/`toPersonEmail`.

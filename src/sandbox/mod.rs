@@ -12,7 +12,7 @@
 //! - [`handle`]: the running sandbox as tests and `roombot sandbox` see it.
 //! - [`state`], [`model`]: shared state and the messaging resources' JSON shapes.
 //! - [`auth`]: bearer token → [`caller::Caller`]; 401 otherwise.
-//! - [`people`], [`rooms`], [`messages`], [`message_list`], [`attachment_actions`],
+//! - [`people`], [`rooms`], [`messages`], [`message_list`], [`message_rules`], [`attachment_actions`],
 //!   [`webhooks`]: the messaging API; [`mentions`] derives `text`/`html`/`mentionedPeople`.
 //! - [`delivery`]: signed webhook deliveries and the 100-failures rule.
 //! - [`request_log`], [`faults`]: what was called; latency and failures, deterministic by seed.
@@ -35,6 +35,7 @@ pub mod http;
 pub mod ids;
 pub mod mentions;
 pub mod message_list;
+pub mod message_rules;
 pub mod messages;
 pub mod model;
 pub mod org;
