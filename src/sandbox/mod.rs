@@ -2,14 +2,54 @@
 //! with in-memory state and a demo organisation. Follows the Webex docs and WEBEX-FACTS, not what
 //! is convenient for the bot.
 //!
+//! Start it with [`Sandbox::start`] on `127.0.0.1:0`; the returned [`SandboxHandle`] gives the
+//! base URL, the demo identities and their tokens (see [`demo_people`]), the rooms, the request
+//! log, webhook deliveries, waiters, and person-side actions (`post_as`, `click`).
+//!
+//! Requests pass, outermost first: [`request_log`] → [`faults`] → [`auth`] → routes.
+//!
+//! - [`server`]: options, router composition, the listening task.
+//! - [`handle`]: the running sandbox as tests and `roombot sandbox` see it.
+//! - [`state`], [`model`]: shared state and the messaging resources' JSON shapes.
+//! - [`auth`]: bearer token → [`caller::Caller`]; 401 otherwise.
+//! - [`people`], [`rooms`], [`messages`], [`message_list`], [`message_rules`], [`attachment_actions`],
+//!   [`webhooks`]: the messaging API; [`mentions`] derives `text`/`html`/`mentionedPeople`.
+//! - [`delivery`]: signed webhook deliveries and the 100-failures rule.
+//! - [`request_log`], [`faults`]: what was called; latency and failures, deterministic by seed.
+//! - [`demo_people`]: the bot, the demo people, their tokens and rooms.
 //! - [`error`]: the Webex error envelope (`{message, errors, trackingId}`) every route answers with.
 //! - [`ids`]: Webex-style ids (base64 of `ciscospark://us/<KIND>/<uuid>`).
 //! - [`caller`]: the identity behind a bearer token, put in request extensions by the auth layer.
 //! - [`paging`]: `max`/`start` pagination with `Link` headers.
 //! - [`org`]: devices, configurations, xAPI, workspaces, locations (the organisation's state).
 
+pub mod attachment_actions;
+pub mod auth;
 pub mod caller;
+pub mod delivery;
+pub mod demo_people;
 pub mod error;
+pub mod faults;
+pub mod handle;
+pub mod http;
 pub mod ids;
+pub mod mentions;
+pub mod message_list;
+pub mod message_rules;
+pub mod messages;
+pub mod model;
 pub mod org;
 pub mod paging;
+pub mod people;
+pub mod request_log;
+pub mod rooms;
+pub mod server;
+pub mod state;
+pub mod webhooks;
+
+pub use demo_people::{DemoPerson, Role};
+pub use faults::{Family, Fault, FaultOptions, FaultRates};
+pub use handle::{SandboxError, SandboxHandle};
+pub use model::{AttachmentAction, Delivery, Message, Webhook};
+pub use request_log::LoggedRequest;
+pub use server::{OrgChoice, Sandbox, SandboxOptions};

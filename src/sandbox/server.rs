@@ -1,0 +1,144 @@
+//! Starting the sandbox: options, the composed router (messaging routes + the organisation's
+//! routes, wrapped in request log → faults → auth) and the listening task.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use super::error::ApiError;
+use super::faults::FaultOptions;
+use super::handle::{SandboxError, SandboxHandle};
+use super::org::{self, OrgState};
+use super::state::{Settings, Shared};
+use super::{attachment_actions, auth, faults, messages, people, request_log, rooms, webhooks};
+
+/// Which organisation the sandbox serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrgChoice {
+    /// The demo organisation from the repository's data file.
+    Demo,
+    /// A generated organisation of `devices` devices (benchmarks).
+    Generated { devices: usize, seed: u64 },
+}
+
+/// How to run the sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxOptions {
+    /// The organisation to serve.
+    pub org: OrgChoice,
+    /// Latency and failures to inject.
+    pub faults: FaultOptions,
+    /// Page size of messaging lists without `max` (Webex: 50 for messages, 100 elsewhere).
+    pub default_page_size: usize,
+    /// Let `PUT /messages/{id}` edit card messages (the docs say 400; Cisco samples do it).
+    pub allow_card_edits: bool,
+    /// How long a webhook delivery may take before it counts as failed.
+    pub delivery_timeout: Duration,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        Self {
+            org: OrgChoice::Demo,
+            faults: FaultOptions::none(),
+            default_page_size: 50,
+            allow_card_edits: false,
+            delivery_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The embedded Webex cloud.
+#[derive(Debug, Clone, Copy)]
+pub struct Sandbox;
+
+impl Sandbox {
+    /// Binds `addr` (e.g. `127.0.0.1:0`) and serves the sandbox under `/v1` until
+    /// [`SandboxHandle::shutdown`].
+    pub async fn start(
+        options: SandboxOptions,
+        addr: SocketAddr,
+    ) -> Result<SandboxHandle, SandboxError> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| SandboxError::Bind { addr, source })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| SandboxError::Bind { addr, source })?;
+        let host = if local.ip().is_unspecified() {
+            "127.0.0.1".to_owned()
+        } else {
+            local.ip().to_string()
+        };
+        let origin = match local {
+            SocketAddr::V6(_) if !local.ip().is_unspecified() => {
+                format!("http://[{host}]:{}", local.port())
+            }
+            _ => format!("http://{host}:{}", local.port()),
+        };
+        let org = Arc::new(match options.org {
+            OrgChoice::Demo => OrgState::demo(),
+            OrgChoice::Generated { devices, seed } => OrgState::generated(devices, seed),
+        });
+        let settings = Settings {
+            default_page_size: options.default_page_size.max(1),
+            allow_card_edits: options.allow_card_edits,
+            delivery_timeout: options.delivery_timeout,
+        };
+        let shared = Arc::new(Shared::new(origin, settings, options.faults, org));
+        let app = router(Arc::clone(&shared));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            if let Err(error) = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
+                tracing::error!(%error, "sandbox server stopped");
+            }
+        });
+        Ok(SandboxHandle::new(shared, stop, task))
+    }
+}
+
+/// The whole sandbox app: messaging and organisation routes behind log, faults and auth.
+pub fn router(shared: Arc<Shared>) -> Router {
+    let messaging = Router::new()
+        .merge(people::routes())
+        .merge(rooms::routes())
+        .merge(messages::routes())
+        .merge(attachment_actions::routes())
+        .merge(webhooks::routes())
+        .with_state(Arc::clone(&shared));
+    messaging
+        .merge(org::routes(Arc::clone(&shared.org)))
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(from_fn_with_state(Arc::clone(&shared), auth::authenticate))
+        .layer(from_fn_with_state(
+            Arc::clone(&shared),
+            faults::inject_faults,
+        ))
+        .layer(from_fn_with_state(shared, request_log::log_requests))
+}
+
+async fn unknown_route() -> Response {
+    ApiError::not_found("The requested resource could not be found.").into_response()
+}
+
+async fn method_not_allowed() -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "The requested method is not allowed.",
+    )
+    .into_response()
+}
