@@ -19,7 +19,7 @@ mkdirSync(outDir, { recursive: true });
 const assets = {
   "/adaptivecards.js": join(here, "node_modules/adaptivecards/dist/adaptivecards.min.js"),
   "/adaptivecards.css": join(here, "node_modules/adaptivecards/dist/adaptivecards.css"),
-  "/markdown-it.js": join(here, "node_modules/markdown-it/dist/markdown-it.umd.min.js"),
+  "/markdown-it.js": join(here, "node_modules/markdown-it/dist/browser/markdown-it.umd.min.js"),
 };
 const page_html = `<!doctype html><html><head><meta charset="utf-8">
 <link rel="stylesheet" href="/adaptivecards.css">
