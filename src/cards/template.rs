@@ -227,3 +227,48 @@ fn expand_object(
         _ => Value::Array(results),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn parse_error(template: Value) -> String {
+        Template::parse(&template)
+            .expect_err("template must be rejected")
+            .to_string()
+    }
+
+    #[test]
+    fn bad_templates_are_rejected_when_parsed() {
+        assert!(parse_error(json!({"t": "${nosuch(a)}"})).contains("unknown function `nosuch`"));
+        assert!(parse_error(json!({"t": "x ${a == 1}"})).contains("operators are not supported"));
+        assert!(parse_error(json!({"t": "${if(a, b)}"})).contains("`if` takes 3..3 arguments"));
+        assert!(parse_error(json!({"t": "${a"})).contains("unterminated"));
+        assert!(parse_error(json!({"$when": "true", "t": "x"})).contains("`$when`"));
+        assert!(parse_error(json!({"$data": "x ${a}", "t": "x"})).contains("`$data`"));
+        assert!(parse_error(json!({"t": "${$host.x}"})).contains("unknown variable"));
+    }
+
+    #[test]
+    fn a_whole_binding_keeps_its_type_and_interpolation_makes_text() {
+        let template =
+            Template::parse(&json!({"n": "${a}", "s": "#${a}", "o": "${o}", "m": "x ${missing}"}))
+                .expect("parses");
+        let data = json!({"a": 3, "o": {"k": [1]}});
+        assert_eq!(
+            template.expand(&data),
+            Ok(json!({"n": 3, "s": "#3", "o": {"k": [1]}, "m": "x ${missing}"}))
+        );
+    }
+
+    #[test]
+    fn every_embedded_template_loads() {
+        let templates = crate::cards::Templates::load().expect("all templates load");
+        assert!(matches!(
+            templates.expand("nope", &json!({})),
+            Err(crate::cards::RenderError::UnknownTemplate(_))
+        ));
+    }
+}
