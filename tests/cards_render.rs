@@ -189,7 +189,7 @@ fn device(i: usize) -> DeviceRow {
         name: format!("{} {i}", "Very long device name ".repeat(10)),
         workspace: "W".repeat(200),
         product: "Cisco Room Kit Pro".into(),
-        connection: if i % 2 == 0 {
+        connection: if i.is_multiple_of(2) {
             Connection::Connected
         } else {
             Connection::Other("activating".into())
