@@ -1,1 +1,59 @@
-//! (being built)
+//! The typed Webex REST client: the only place that knows Webex URLs.
+//!
+//! One [`WebexClient`] (cheap to clone) sends every call with a `TrackingID: ROOMBOT_<uuid>`
+//! header and the bearer token (never logged), bounds requests in flight with a client-wide
+//! semaphore, honours 429/423 `Retry-After`, retries idempotent calls on 502/503/504 and
+//! connection errors with backoff, follows `Link` pagination, and reports each attempt to an
+//! optional observer. One file per resource; models tolerate reality (every field but `id` is
+//! optional, unknown enum strings are kept).
+//!
+//! Layout: [`client`] (config, handle), `request` + `transport` + [`retry`] (sending),
+//! [`pagination`], [`error`], [`ids`], [`status`] (flattening xAPI trees), and the resources
+//! [`people`], [`messages`], [`attachment_actions`], [`webhooks`], [`devices`],
+//! [`configurations`], [`xapi`], [`workspaces`], [`locations`].
+
+mod open_enum;
+mod request;
+mod transport;
+
+pub mod attachment_actions;
+pub mod client;
+pub mod configurations;
+pub mod devices;
+pub mod error;
+pub mod ids;
+pub mod locations;
+pub mod messages;
+pub mod pagination;
+pub mod people;
+pub mod retry;
+pub mod status;
+pub mod webhooks;
+pub mod workspaces;
+pub mod xapi;
+
+pub use attachment_actions::{AttachmentAction, NewAttachmentAction};
+pub use client::{CallRecord, ClientConfig, Observer, WebexClient};
+pub use configurations::{
+    ConfigPatch, ConfigSource, ConfigSources, ConfigurationItem, DeviceConfigurations, Editability,
+    SourceValue, ValueSpace,
+};
+pub use devices::{ActivationCode, ConnectionStatus, Device, DeviceFilter, Permission, TagsPatch};
+pub use error::{ApiError, WebexError};
+pub use ids::{
+    AttachmentActionId, DeviceId, FloorId, LocationId, MessageId, OrgId, PersonId, RoomId,
+    WebhookId, WorkspaceId,
+};
+pub use locations::{
+    Floor, FloorFields, Location, LocationFields, LocationFilter, LocationKind, WorkspaceLocation,
+    WorkspaceLocationFields, WorkspaceLocationFilter,
+};
+pub use messages::{
+    ADAPTIVE_CARD, Attachment, Message, MessageEdit, MessageQuery, NewMessage, RoomType,
+};
+pub use pagination::{Listing, Page};
+pub use people::{Person, PersonType};
+pub use status::flatten_status;
+pub use webhooks::{NewWebhook, Webhook, WebhookStatus, WebhookUpdate};
+pub use workspaces::{NewWorkspace, Workspace, WorkspaceFilter, WorkspaceType};
+pub use xapi::{MAX_STATUS_NAMES, XapiCommandResult, XapiStatus};

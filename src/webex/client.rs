@@ -1,0 +1,175 @@
+//! The `WebexClient` handle: configuration, the shared HTTP client, the in-flight semaphore and
+//! the metrics observer. Resource files add their calls as `impl WebexClient` blocks.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use secrecy::SecretString;
+use tokio::sync::Semaphore;
+use url::Url;
+
+use super::error::WebexError;
+
+/// How to reach Webex and how hard to push it.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// API root, e.g. `https://webexapis.com/v1` (a trailing `/` is optional).
+    pub base_url: Url,
+    /// The bot's access token (never logged).
+    pub token: SecretString,
+    /// Per-attempt timeout, connect to last body byte.
+    pub timeout: Duration,
+    /// Requests in flight at once across all clones of the client.
+    pub max_in_flight: usize,
+    /// Attempts per call, the first included (1 disables retries).
+    pub max_attempts: u32,
+    /// Wait after a 429/423 that has no usable `Retry-After`.
+    pub retry_after_default: Duration,
+    /// Longest wait honoured from a `Retry-After`.
+    pub retry_after_cap: Duration,
+}
+
+impl ClientConfig {
+    /// Defaults: 30 s timeout, 8 in flight, 4 attempts, `Retry-After` default 5 s capped at 60 s.
+    pub fn new(base_url: Url, token: SecretString) -> Self {
+        Self {
+            base_url,
+            token,
+            timeout: Duration::from_secs(30),
+            max_in_flight: 8,
+            max_attempts: 4,
+            retry_after_default: Duration::from_secs(5),
+            retry_after_cap: Duration::from_secs(60),
+        }
+    }
+}
+
+/// One HTTP attempt, reported to the observer (metrics, the sandbox's call log).
+#[derive(Debug, Clone)]
+pub struct CallRecord {
+    /// HTTP method.
+    pub method: Method,
+    /// Route template, e.g. `messages/{id}` or `xapi/command`.
+    pub endpoint: &'static str,
+    /// Response status; `None` when no response arrived (timeout, connection error).
+    pub status: Option<u16>,
+    /// Time from sending to the last body byte (or the failure).
+    pub elapsed: Duration,
+    /// The `TrackingID` we sent.
+    pub tracking_id: String,
+}
+
+/// Callback invoked once per HTTP attempt.
+pub type Observer = Arc<dyn Fn(&CallRecord) + Send + Sync>;
+
+/// The Webex REST client. Cheap to clone: clones share connections and the in-flight limit.
+#[derive(Clone)]
+pub struct WebexClient {
+    pub(crate) inner: Arc<Inner>,
+    pub(crate) observer: Option<Observer>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    /// `config.base_url` with its path ending in `/`.
+    pub(crate) base: Url,
+    pub(crate) config: ClientConfig,
+    pub(crate) permits: Semaphore,
+}
+
+impl fmt::Debug for WebexClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebexClient")
+            .field("base_url", &self.inner.base.as_str())
+            .field("max_in_flight", &self.inner.config.max_in_flight)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebexClient {
+    /// Builds the client once; share it by cloning.
+    pub fn new(config: ClientConfig) -> Result<Self, WebexError> {
+        let base = normalise_base(&config.base_url)?;
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .user_agent(concat!("roombot/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| WebexError::InvalidRequest(format!("cannot build HTTP client: {e}")))?;
+        let permits = Semaphore::new(config.max_in_flight.max(1));
+        let inner = Inner {
+            http,
+            base,
+            config,
+            permits,
+        };
+        Ok(Self {
+            inner: Arc::new(inner),
+            observer: None,
+        })
+    }
+
+    /// Calls `observer` once per HTTP attempt (after the answer or the failure).
+    pub fn with_observer(mut self, observer: Observer) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// The configuration the client was built with.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// The API root with a trailing `/`.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+}
+
+/// Checks the base URL and makes its path end in `/` so relative paths append to it.
+fn normalise_base(url: &Url) -> Result<Url, WebexError> {
+    if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https") {
+        return Err(WebexError::InvalidRequest(format!(
+            "Webex base URL must be http(s): {url}"
+        )));
+    }
+    let mut base = url.clone();
+    base.set_query(None);
+    base.set_fragment(None);
+    if !base.path().ends_with('/') {
+        let path = format!("{}/", base.path());
+        base.set_path(&path);
+    }
+    Ok(base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_gets_a_trailing_slash_once() {
+        for raw in ["https://webexapis.com/v1", "https://webexapis.com/v1/"] {
+            let base = normalise_base(&Url::parse(raw).expect("valid URL")).expect("accepted");
+            assert_eq!(base.as_str(), "https://webexapis.com/v1/", "from {raw}");
+        }
+    }
+
+    #[test]
+    fn non_http_base_is_refused() {
+        let url = Url::parse("mailto:bot@example.com").expect("valid URL");
+        assert!(normalise_base(&url).is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let config = ClientConfig::new(
+            Url::parse("https://webexapis.com/v1").expect("valid URL"),
+            SecretString::from("super-secret-token"),
+        );
+        let client = WebexClient::new(config.clone()).expect("client builds");
+        let shown = format!("{config:?} {client:?}");
+        assert!(!shown.contains("super-secret-token"), "{shown}");
+    }
+}
