@@ -169,6 +169,7 @@ impl WebexClient {
 
     /// One workspace location.
     /// <https://developer.webex.com/docs/api/v1/workspace-locations/get-a-workspace-location-details>
+    #[tracing::instrument(skip_all)]
     pub async fn get_workspace_location(
         &self,
         id: &LocationId,
@@ -179,6 +180,7 @@ impl WebexClient {
 
     /// Creates a workspace location.
     /// <https://developer.webex.com/docs/api/v1/workspace-locations/create-a-workspace-location>
+    #[tracing::instrument(skip_all)]
     pub async fn create_workspace_location(
         &self,
         fields: &WorkspaceLocationFields,
@@ -189,6 +191,7 @@ impl WebexClient {
 
     /// Replaces a workspace location's fields.
     /// <https://developer.webex.com/docs/api/v1/workspace-locations/update-a-workspace-location>
+    #[tracing::instrument(skip_all)]
     pub async fn update_workspace_location(
         &self,
         id: &LocationId,
@@ -200,6 +203,7 @@ impl WebexClient {
 
     /// Deletes a workspace location (204).
     /// <https://developer.webex.com/docs/api/v1/workspace-locations/delete-a-workspace-location>
+    #[tracing::instrument(skip_all)]
     pub async fn delete_workspace_location(&self, id: &LocationId) -> Result<(), WebexError> {
         self.call_empty(Request::new(
             Method::DELETE,
@@ -222,6 +226,7 @@ impl WebexClient {
 
     /// One location.
     /// <https://developer.webex.com/docs/api/v1/locations/get-location-details>
+    #[tracing::instrument(skip_all)]
     pub async fn get_location(&self, id: &LocationId) -> Result<Location, WebexError> {
         self.call(Request::get("locations/{id}", &[LOC, id.as_str()]))
             .await
@@ -229,6 +234,7 @@ impl WebexClient {
 
     /// Creates a location; Webex answers only its `id`.
     /// <https://developer.webex.com/docs/api/v1/locations/create-a-location>
+    #[tracing::instrument(skip_all)]
     pub async fn create_location(&self, fields: &LocationFields) -> Result<Location, WebexError> {
         self.call(Request::new(Method::POST, "locations", &[LOC]).json(fields)?)
             .await
@@ -236,6 +242,7 @@ impl WebexClient {
 
     /// Updates a location (204 or the location; the body is ignored).
     /// <https://developer.webex.com/docs/api/v1/locations/update-a-location>
+    #[tracing::instrument(skip_all)]
     pub async fn update_location(
         &self,
         id: &LocationId,
@@ -247,6 +254,7 @@ impl WebexClient {
 
     /// Deletes a location (204).
     /// <https://developer.webex.com/docs/api/v1/locations/delete-a-location>
+    #[tracing::instrument(skip_all)]
     pub async fn delete_location(&self, id: &LocationId) -> Result<(), WebexError> {
         self.call_empty(Request::new(
             Method::DELETE,
@@ -291,6 +299,7 @@ impl WebexClient {
 
     /// One floor.
     /// <https://developer.webex.com/docs/api/v1/locations/get-location-floor-details>
+    #[tracing::instrument(skip_all)]
     pub async fn get_floor(
         &self,
         kind: LocationKind,
@@ -304,6 +313,7 @@ impl WebexClient {
 
     /// Creates a floor.
     /// <https://developer.webex.com/docs/api/v1/locations/create-a-location-floor>
+    #[tracing::instrument(skip_all)]
     pub async fn create_floor(
         &self,
         kind: LocationKind,
@@ -317,6 +327,7 @@ impl WebexClient {
 
     /// Replaces a floor's fields.
     /// <https://developer.webex.com/docs/api/v1/locations/update-a-location-floor>
+    #[tracing::instrument(skip_all)]
     pub async fn update_floor(
         &self,
         kind: LocationKind,
@@ -331,6 +342,7 @@ impl WebexClient {
 
     /// Deletes a floor (204).
     /// <https://developer.webex.com/docs/api/v1/locations/delete-a-location-floor>
+    #[tracing::instrument(skip_all)]
     pub async fn delete_floor(
         &self,
         kind: LocationKind,

@@ -57,3 +57,27 @@ pub use status::flatten_status;
 pub use webhooks::{NewWebhook, Webhook, WebhookStatus, WebhookUpdate};
 pub use workspaces::{NewWorkspace, Workspace, WorkspaceFilter, WorkspaceType};
 pub use xapi::{MAX_STATUS_NAMES, XapiCommandResult, XapiStatus};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::SecretString;
+
+    fn is_send<T: Send>(_: T) {}
+
+    #[test]
+    fn calls_and_streams_can_run_on_spawned_tasks() {
+        let url = url::Url::parse("http://127.0.0.1:9/v1").expect("valid URL");
+        let client =
+            WebexClient::new(ClientConfig::new(url, SecretString::from("t"))).expect("client");
+        let device = DeviceId::from("D1");
+        let listing = client.list_devices(&DeviceFilter::default());
+        is_send(listing.first_page());
+        is_send(listing.list_all(1));
+        is_send(client.list_workspaces(&WorkspaceFilter::default()).stream());
+        is_send(client.me());
+        is_send(client.xapi_status(&device, &["Audio.Volume"]));
+        is_send(client.xapi_command(&device, "Standby.Activate", None, None));
+        is_send(client.create_message(&NewMessage::to_room(&RoomId::from("R1"))));
+    }
+}
