@@ -120,7 +120,7 @@ impl<'a> Args<'a> {
             command: self.verb,
             argument,
             reason: reason.into(),
-            usage: self.usage(),
+            usage: table::usage_mentioning(self.spec, argument).unwrap_or(self.usage()),
         }
     }
 
