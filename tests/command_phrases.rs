@@ -1217,6 +1217,35 @@ fn general_cases() -> Vec<(&'static str, Expect)> {
         ("bananas", Unknown("")),
         ("\"mute\" 4B", Unknown("")),
         ("mute \"4B", Unterminated),
+        ("report offline", Unknown("")),
+        ("audit last week", Unknown("")),
+        (
+            "mute Bob’s Room",
+            Is(Mute {
+                target: bare("Bob’s Room"),
+            }),
+        ),
+        ("mute\t4B\n", Is(Mute { target: bare("4B") })),
+        (
+            "Volume 60 IN ROOM 4B",
+            Is(Volume {
+                level: 60,
+                target: room("4B"),
+            }),
+        ),
+        (
+            "mute “Big Conference”!",
+            Is(Mute {
+                target: bare("Big Conference"),
+            }),
+        ),
+        (
+            "`status Audio.Volume in 4B`",
+            Is(Status {
+                keys: vec![s("Audio.Volume")],
+                target: bare("4B"),
+            }),
+        ),
     ]
 }
 
