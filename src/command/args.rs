@@ -120,7 +120,7 @@ impl<'a> Args<'a> {
             command: self.verb,
             argument,
             reason: reason.into(),
-            usage: self.usage(),
+            usage: table::usage_mentioning(self.spec, argument).unwrap_or(self.usage()),
         }
     }
 
@@ -180,6 +180,15 @@ impl<'a> Args<'a> {
 /// Builds a named target (`Target::Room` and friends).
 type MakeTarget = fn(String) -> Target;
 
+/// The words that name a target's kind, its constructor and what a missing name is called.
+const KINDS: &[(&str, MakeTarget, &str)] = &[
+    ("room", Target::Room, "a room name"),
+    ("workspace", Target::Workspace, "a workspace name"),
+    ("device", Target::Device, "a device name"),
+    ("tag", Target::Tag, "a tag"),
+    ("location", Target::Location, "a location name"),
+];
+
 /// Parses a target phrase from `tokens` (empty → `None`).
 fn parse_target(
     args: &Args<'_>,
@@ -199,21 +208,7 @@ fn parse_target(
     let Some((first, rest)) = tokens.split_first() else {
         return Ok(None);
     };
-    let kind: Option<(MakeTarget, &'static str)> = match first.word() {
-        Some(word) if word.eq_ignore_ascii_case("room") => Some((Target::Room, "a room name")),
-        Some(word) if word.eq_ignore_ascii_case("workspace") => {
-            Some((Target::Workspace, "a workspace name"))
-        }
-        Some(word) if word.eq_ignore_ascii_case("device") => {
-            Some((Target::Device, "a device name"))
-        }
-        Some(word) if word.eq_ignore_ascii_case("tag") => Some((Target::Tag, "a tag")),
-        Some(word) if word.eq_ignore_ascii_case("location") => {
-            Some((Target::Location, "a location name"))
-        }
-        _ => None,
-    };
-    if let Some((make, argument)) = kind {
+    if let Some((_, make, argument)) = KINDS.iter().find(|(word, ..)| first.is(word)) {
         let name = args.name_of("name", rest)?;
         return name
             .map(make)

@@ -39,7 +39,10 @@ mod tests {
     fn typos_suggest_the_intended_command() {
         assert_eq!(suggest("mte").first().map(String::as_str), Some("mute"));
         assert_eq!(suggest("volme").first().map(String::as_str), Some("volume"));
-        assert_eq!(suggest("statsu").first().map(String::as_str), Some("status"));
+        assert_eq!(
+            suggest("statsu").first().map(String::as_str),
+            Some("status")
+        );
         assert_eq!(suggest("REBOT").first().map(String::as_str), Some("reboot"));
         assert!(suggest("delete").contains(&"delete device".to_owned()));
     }

@@ -168,10 +168,11 @@ pub(crate) static SPECS: &[Spec] = &[
         examples: ["workspaces", "workspaces in HQ"],
         api: "GET workspaces", fleet::parse_workspaces),
     spec!("workspace", "Workspace", Fleet, ["workspace", "info"],
-        "Show a workspace and its devices, or change its capacity, type or notes",
+        "Show a workspace and its devices, or change its capacity, type (notSet, focus, huddle, \
+         meetingRoom, open, desk, other) or notes",
         forms: ["workspace <name>", "workspace <name> capacity <n>", "workspace <name> type <type>",
                 "workspace <name> notes \"<text>\""],
-        variants: ["info <name>", "types: notSet, focus, huddle, meetingRoom, open, desk, other"],
+        variants: ["info <name>", "workspace <name> capacity <n> type <type> notes \"<text>\""],
         examples: ["workspace 4B", "workspace Big Conference capacity 12", "info 4B"],
         api: "GET workspace + its devices; edits: GET + merge + PUT", fleet::parse_workspace),
     spec!("workspace create", "Workspace create", Fleet, ["workspace create"],
@@ -281,6 +282,14 @@ pub(crate) fn usage_for(spec: &Spec, verb: &str) -> &'static str {
         .or(spec.forms.first())
         .copied()
         .unwrap_or(spec.name)
+}
+
+/// The form of `spec` that mentions `word` as a keyword (`… capacity <n>`), if any.
+pub(crate) fn usage_mentioning(spec: &Spec, word: &str) -> Option<&'static str> {
+    spec.forms
+        .iter()
+        .find(|form| form.split(' ').skip(1).any(|part| part == word))
+        .copied()
 }
 
 /// The example of `spec` that starts with `verb`, else its first example.
