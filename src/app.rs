@@ -5,33 +5,107 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use anyhow::Context;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, FromRef, State};
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use secrecy::SecretString;
 use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
+use crate::access::AccessPolicy;
+use crate::bot::respond::CommandResponder;
+use crate::bot::worker::{self, Handler};
+use crate::bot::{Bot, identity};
+use crate::metrics::Metrics;
 use crate::settings::Settings;
+use crate::store::Store;
+use crate::webhook::dedupe::Deduper;
+use crate::webhook::{Intake, drain_spilled};
+
+/// Who the bot is, from `GET /people/me`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotIdentity {
+    pub id: String,
+    pub display_name: String,
+    pub org_id: Option<String>,
+}
 
 /// Shared state of the HTTP handlers: cheap handles only.
-#[derive(Clone)]
+#[derive(Clone, FromRef)]
 pub struct AppState {
-    /// The secret webhook deliveries are signed with; `None` rejects every delivery.
-    pub webhook_secret: Option<Arc<SecretString>>,
+    pub intake: Arc<Intake>,
+    pub metrics: Arc<Metrics>,
 }
 
 /// A bound, ready-to-run roombot server.
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// Tasks that must finish after the server stops (workers, ledger writer).
+    background: Vec<JoinHandle<()>>,
 }
 
 impl Application {
-    /// Builds the application and binds `settings.server.listen` (port 0 picks a free port).
+    /// Builds the production application: the Webex client, the bot's identity from
+    /// `GET /people/me` (a bad token fails here), the store, the bot and the server.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let state = AppState {
-            webhook_secret: settings.webex.webhook_secret.clone().map(Arc::new),
-        };
+        settings.require_serving()?;
+        let metrics = Arc::new(Metrics::default());
+        let webex = identity::client(&settings, metrics.clone())?;
+        let me = identity::who_am_i(&webex).await?;
+        tracing::info!(bot = %me.display_name, id = %me.id, "bot identity");
+        let store = Store::open(&settings.store.path).with_context(|| {
+            format!(
+                "cannot open the store {} (store.path)",
+                settings.store.path.display()
+            )
+        })?;
+        let bot = Arc::new(Bot::new(
+            webex,
+            me.clone(),
+            store.clone(),
+            AccessPolicy::new(settings.access.clone()),
+            settings.bot.cache_ttl,
+            Arc::new(CommandResponder::new(&settings)?),
+        ));
+        Self::build_with(&settings, &me, store, bot.handler(), metrics).await
+    }
+
+    /// Builds the application for a known bot identity and event handler, binds
+    /// `settings.server.listen` (port 0 picks a free port) and starts the workers.
+    pub async fn build_with(
+        settings: &Settings,
+        identity: &BotIdentity,
+        store: Store,
+        handler: Handler,
+        metrics: Arc<Metrics>,
+    ) -> anyhow::Result<Self> {
+        let secret = settings
+            .webex
+            .webhook_secret
+            .clone()
+            .context("webex.webhook_secret (ROOMBOT__WEBEX__WEBHOOK_SECRET) is not set")?;
+        let (dedupe, ledger_writer) = Deduper::start(store.clone()).await?;
+        let (queue, events) = mpsc::channel(settings.bot.queue_capacity);
+        let intake = Arc::new(Intake::new(
+            secret,
+            identity.id.clone(),
+            dedupe,
+            queue.clone(),
+            store.clone(),
+            metrics.clone(),
+        ));
+        let drainer = tokio::spawn(drain_spilled(store, queue, intake.spill_signal()));
+        let workers = tokio::spawn(worker::run(
+            events,
+            settings.bot.workers,
+            handler,
+            metrics.clone(),
+        ));
+        let state = AppState { intake, metrics };
         let router = router(state, settings.server.body_limit_bytes);
         let listener = TcpListener::bind(settings.server.listen)
             .await
@@ -41,7 +115,11 @@ impl Application {
                     settings.server.listen
                 )
             })?;
-        Ok(Self { listener, router })
+        Ok(Self {
+            listener,
+            router,
+            background: vec![drainer, workers, ledger_writer],
+        })
     }
 
     /// The address the server is bound to.
@@ -56,7 +134,8 @@ impl Application {
         self.local_addr().port()
     }
 
-    /// Serves until `shutdown` completes, then waits for in-flight requests to finish.
+    /// Serves until `shutdown` completes, waits for in-flight requests, then lets the workers
+    /// finish the queued events and the ledger writer flush.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -65,16 +144,26 @@ impl Application {
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await?;
+        // The router (and with it the intake's queue sender and dedupe) is dropped now; the
+        // drainer still holds a sender, so stop it first.
+        let mut background = self.background.into_iter();
+        if let Some(drainer) = background.next() {
+            drainer.abort();
+        }
+        for task in background {
+            let _ = task.await;
+        }
         tracing::info!("roombot stopped");
         Ok(())
     }
 }
 
-/// The routes: webhook intake, health.
+/// The routes: webhook intake, health, metrics.
 fn router(state: AppState, body_limit: usize) -> Router {
     Router::new()
         .route("/webhooks/webex", post(crate::webhook::receive))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state)
 }
@@ -82,6 +171,14 @@ fn router(state: AppState, body_limit: usize) -> Router {
 /// `GET /healthz`: 200 `ok` while the server runs.
 async fn healthz() -> &'static str {
     "ok"
+}
+
+/// `GET /metrics`: Prometheus text format.
+async fn metrics(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        metrics.render(),
+    )
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

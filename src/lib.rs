@@ -2,6 +2,7 @@
 //!
 //! Module map (see `DESIGN.md` in the shared design notes for the data flow):
 //!
+//! - [`access`]: roles (admin, operator, viewer) and who gets which.
 //! - [`settings`]: typed settings from `config/` files and `ROOMBOT__*` variables.
 //! - [`telemetry`]: tracing subscriber set-up (human or JSON lines).
 //! - [`cli`]: the `roombot` command line.
@@ -14,11 +15,14 @@
 //! - [`webhook`]: webhook intake: signature check, envelope, dedupe, queue.
 //! - [`sandbox`]: the embedded Webex emulator with a demo organisation.
 
+pub mod access;
 pub mod app;
+pub mod bot;
 pub mod cards;
 pub mod cli;
 pub mod command;
 pub mod metrics;
+pub mod ops;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod settings;

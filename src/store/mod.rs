@@ -2,14 +2,19 @@
 //! full, confirmations and per-space defaults. One file, WAL mode, opened once; every call runs on
 //! tokio's blocking pool so no async task blocks on disk. Callers never see SQL.
 
+mod confirmations;
+mod defaults;
 mod ledger;
+mod posted;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
+pub use confirmations::{Confirmation, NewConfirmation, Taken};
 pub use ledger::DeliveryKey;
+pub use posted::PostedMessage;
 
 /// A handle on the SQLite file; cheap to clone.
 #[derive(Clone)]
@@ -34,6 +39,28 @@ CREATE TABLE IF NOT EXISTS deliveries (
     PRIMARY KEY (resource, id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deliveries_seen_at ON deliveries (seen_at);
+CREATE TABLE IF NOT EXISTS posted_messages (
+    id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    parent_id TEXT,
+    posted_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS confirmations (
+    token TEXT PRIMARY KEY,
+    command TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    room_id TEXT NOT NULL,
+    thread_id TEXT,
+    summary TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS space_defaults (
+    room_id TEXT PRIMARY KEY,
+    target TEXT NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pending_events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     body TEXT NOT NULL,

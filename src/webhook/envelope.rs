@@ -1,10 +1,10 @@
 //! The webhook delivery envelope. Webex sends ids only in `data`; every field but `data.id` may be
 //! missing, so everything else is optional.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One webhook delivery, as far as roombot reads it.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Envelope {
     /// The webhook's id.
@@ -22,7 +22,7 @@ pub struct Envelope {
 }
 
 /// The `data` object: the id of what happened, and a few ids around it.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct EventData {
     pub id: String,

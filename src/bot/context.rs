@@ -1,0 +1,46 @@
+//! Who is asking and where: the request context every command runs in.
+
+use crate::access::Role;
+use crate::webex::{MessageId, PersonId, RoomId};
+
+/// The person behind a message or a card click.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub person_id: PersonId,
+    pub email: String,
+    pub role: Role,
+}
+
+/// Where the request came from and where the reply goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub room_id: RoomId,
+    /// True in group spaces (replies go into the thread there).
+    pub is_group: bool,
+    /// The root message to reply under, in group spaces.
+    pub thread: Option<MessageId>,
+}
+
+/// A request: who, where, and what they asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub actor: Actor,
+    pub place: Place,
+    pub input: Input,
+    /// The bot's message whose card was clicked (card clicks only).
+    pub card_message: Option<MessageId>,
+}
+
+/// What was asked: typed text, or what a card button carries (DESIGN rule 3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// Command text, typed (mention stripped) or from a button's `{"cmd": …}`.
+    Text(String),
+    /// `{"confirm": token}` or `{"cancel": token}`.
+    Confirmation { token: String, confirm: bool },
+    /// The configuration form's Apply: the target, the values shown, and the values submitted.
+    ConfigForm {
+        target: String,
+        changes: Vec<(String, String)>,
+    },
+}

@@ -1,0 +1,282 @@
+//! The bot worker: takes queued webhook events, fetches the message or card action (webhooks carry
+//! ids only), works out who and where, hands the text to the command layer and posts the reply.
+
+pub mod context;
+pub mod identity;
+pub mod mention;
+pub mod people;
+pub mod reply;
+pub mod respond;
+pub mod worker;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::access::AccessPolicy;
+use crate::app::BotIdentity;
+use crate::store::{PostedMessage, Store};
+use crate::webex::{
+    AttachmentAction, AttachmentActionId, Message, MessageId, NewMessage, PersonId, RoomId,
+    RoomType, WebexClient, WebexError,
+};
+use crate::webhook::envelope::{Envelope, EventKind};
+use context::{Actor, Input, Place, Request};
+use mention::MentionStripper;
+use people::PeopleCache;
+use reply::Reply;
+use worker::Handler;
+
+/// How often a message fetch that answers 404 is tried: REST can lag the webhook.
+const FETCH_ATTEMPTS: u32 = 4;
+
+/// Everything a worker needs to answer an event; shared by all workers.
+pub struct Bot {
+    pub webex: WebexClient,
+    pub me: BotIdentity,
+    pub store: Store,
+    mentions: MentionStripper,
+    people: PeopleCache,
+    responder: Arc<dyn Responder>,
+}
+
+/// Turns a request into a reply: the command layer. A seam so the bot loop can be tested alone.
+pub trait Responder: Send + Sync {
+    /// Runs `request` and returns what to answer.
+    fn respond<'a>(
+        &'a self,
+        bot: &'a Bot,
+        request: &'a Request,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Reply> + Send + 'a>>;
+}
+
+impl Bot {
+    /// A bot for `me`, answering through `responder`.
+    pub fn new(
+        webex: WebexClient,
+        me: BotIdentity,
+        store: Store,
+        access: AccessPolicy,
+        people_ttl: Duration,
+        responder: Arc<dyn Responder>,
+    ) -> Self {
+        let mentions = MentionStripper::new(&me.id, &me.display_name);
+        let people = PeopleCache::new(access, me.org_id.clone(), people_ttl);
+        Self {
+            webex,
+            me,
+            store,
+            mentions,
+            people,
+            responder,
+        }
+    }
+
+    /// The worker handler for this bot.
+    pub fn handler(self: Arc<Self>) -> Handler {
+        Arc::new(move |event| {
+            let bot = self.clone();
+            Box::pin(async move { bot.handle(event).await })
+        })
+    }
+
+    /// Handles one queued event; failures are logged, never propagated.
+    #[tracing::instrument(name = "handle event", skip(self, event), fields(resource = %event.resource, id = %event.data.id))]
+    pub async fn handle(&self, event: Envelope) {
+        let result = match event.kind() {
+            Some(EventKind::MessageCreated) => self.on_message(&event).await,
+            Some(EventKind::AttachmentActionCreated) => self.on_action(&event).await,
+            None => Ok(()),
+        };
+        if let Err(error) = result {
+            tracing::error!(%error, tracking_id = ?error.tracking_id(), "event failed");
+        }
+    }
+
+    async fn on_message(&self, event: &Envelope) -> Result<(), WebexError> {
+        let message = self
+            .fetch_message(&MessageId::new(event.data.id.clone()))
+            .await?;
+        let Some(person_id) = message.person_id.clone() else {
+            return Ok(());
+        };
+        if person_id.as_str() == self.me.id {
+            return Ok(());
+        }
+        let Some(room_id) = message.room_id.clone() else {
+            return Ok(());
+        };
+        let email = message.person_email.clone().unwrap_or_default();
+        let text = self.mentions.command_text(
+            message.text.as_deref().unwrap_or(""),
+            message.html.as_deref(),
+        );
+        let is_group = matches!(message.room_type, Some(RoomType::Group));
+        let thread = is_group.then(|| {
+            message
+                .parent_id
+                .clone()
+                .unwrap_or_else(|| message.id.clone())
+        });
+        let actor = self.actor(&person_id, Some(email)).await;
+        let place = Place {
+            room_id,
+            is_group,
+            thread,
+        };
+        let request = Request {
+            actor,
+            place,
+            input: Input::Text(text),
+            card_message: None,
+        };
+        self.answer(&request).await
+    }
+
+    async fn on_action(&self, event: &Envelope) -> Result<(), WebexError> {
+        let action = self
+            .webex
+            .get_attachment_action(&AttachmentActionId::new(event.data.id.clone()))
+            .await?;
+        let Some(message_id) = action.message_id.clone() else {
+            return Ok(());
+        };
+        let Some(posted) = self.our_message(&message_id).await? else {
+            tracing::warn!(message = %message_id, "card action on a message the bot did not post; ignored");
+            return Ok(());
+        };
+        let Some(person_id) = action.person_id.clone() else {
+            return Ok(());
+        };
+        let Some(input) = card_input(&action) else {
+            tracing::warn!(action = %action.id, "card action names no command; ignored");
+            return Ok(());
+        };
+        let actor = self.actor(&person_id, None).await;
+        let room_id = action
+            .room_id
+            .clone()
+            .unwrap_or_else(|| RoomId::new(posted.room_id.clone()));
+        let is_group = posted.parent_id.is_some();
+        let thread = posted.parent_id.map(MessageId::new);
+        let place = Place {
+            room_id,
+            is_group,
+            thread,
+        };
+        let request = Request {
+            actor,
+            place,
+            input,
+            card_message: Some(message_id),
+        };
+        self.answer(&request).await
+    }
+
+    async fn answer(&self, request: &Request) -> Result<(), WebexError> {
+        let reply = self.responder.respond(self, request).await;
+        self.post(&request.place, &reply).await.map(|_| ())
+    }
+
+    /// Posts `reply` into `place` (in its thread in group spaces) and remembers it as ours.
+    pub async fn post(&self, place: &Place, reply: &Reply) -> Result<Message, WebexError> {
+        let mut message = NewMessage::to_room(&place.room_id).markdown(reply.bounded_markdown());
+        if let Some(thread) = &place.thread {
+            message = message.in_thread(thread);
+        }
+        if let Some(card) = &reply.card {
+            message = message.card(card.clone());
+        }
+        let posted = self.webex.create_message(&message).await?;
+        let record = PostedMessage {
+            id: posted.id.as_str().to_owned(),
+            room_id: place.room_id.as_str().to_owned(),
+            parent_id: place.thread.as_ref().map(|t| t.as_str().to_owned()),
+        };
+        if let Err(error) = self.store.record_posted(record).await {
+            tracing::error!(%error, "could not remember a posted message; its buttons will be refused");
+        }
+        Ok(posted)
+    }
+
+    /// Fetches a message, retrying 404s briefly because REST can lag the webhook.
+    async fn fetch_message(&self, id: &MessageId) -> Result<Message, WebexError> {
+        let mut delay = Duration::from_millis(250);
+        for attempt in 1..=FETCH_ATTEMPTS {
+            match self.webex.get_message(id).await {
+                Err(error) if error.is_not_found() && attempt < FETCH_ATTEMPTS => {
+                    tokio::time::sleep(delay).await;
+                    delay *= 2;
+                }
+                other => return other,
+            }
+        }
+        unreachable!("the last attempt returns")
+    }
+
+    /// Whether `id` is a message the bot posted (the store, else Webex).
+    async fn our_message(&self, id: &MessageId) -> Result<Option<PostedMessage>, WebexError> {
+        if let Ok(Some(posted)) = self.store.posted(id.as_str()).await {
+            return Ok(Some(posted));
+        }
+        let message = self.webex.get_message(id).await?;
+        let ours = message
+            .person_id
+            .as_ref()
+            .is_some_and(|p| p.as_str() == self.me.id);
+        Ok(ours.then(|| PostedMessage {
+            id: message.id.as_str().to_owned(),
+            room_id: message
+                .room_id
+                .map(|r| r.as_str().to_owned())
+                .unwrap_or_default(),
+            parent_id: message.parent_id.map(|p| p.as_str().to_owned()),
+        }))
+    }
+
+    async fn actor(&self, person_id: &PersonId, email: Option<String>) -> Actor {
+        self.people.actor(&self.webex, person_id, email).await
+    }
+}
+
+/// What a card click stands for (DESIGN rule 3): `{"cmd": "…"}` from a button, `{"confirm"|"cancel":
+/// token}`, or the configuration form's Apply (`{"form": "config", "target", "original"}` plus
+/// inputs keyed by configuration key). Input values arrive as strings.
+fn card_input(action: &AttachmentAction) -> Option<Input> {
+    let inputs = action.inputs.as_ref()?;
+    let text = |key: &str| inputs.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    if let Some(cmd) = text("cmd") {
+        return Some(Input::Text(cmd));
+    }
+    if let Some(token) = text("confirm") {
+        return Some(Input::Confirmation {
+            token,
+            confirm: true,
+        });
+    }
+    if let Some(token) = text("cancel") {
+        return Some(Input::Confirmation {
+            token,
+            confirm: false,
+        });
+    }
+    if text("form").as_deref() == Some("config") {
+        let target = text("target")?;
+        let original = inputs.get("original").and_then(|v| v.as_object())?;
+        let changes = original
+            .iter()
+            .filter_map(|(key, before)| {
+                let now = inputs.get(key).map(value_text)?;
+                (now != value_text(before)).then(|| (key.clone(), now))
+            })
+            .collect();
+        return Some(Input::ConfigForm { target, changes });
+    }
+    None
+}
+
+fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

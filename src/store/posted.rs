@@ -1,0 +1,67 @@
+//! Messages the bot posted: card clicks are only accepted on these, and a click's reply goes to
+//! the same thread.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, now_secs};
+
+/// A message the bot posted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostedMessage {
+    pub id: String,
+    pub room_id: String,
+    pub parent_id: Option<String>,
+}
+
+impl Store {
+    /// Remembers a message the bot posted.
+    pub async fn record_posted(&self, message: PostedMessage) -> Result<(), StoreError> {
+        self.with_conn(move |conn| {
+            conn.execute(
+                "INSERT OR REPLACE INTO posted_messages (id, room_id, parent_id, posted_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![message.id, message.room_id, message.parent_id, now_secs()],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    /// The posted message with `id`, if the bot posted it.
+    pub async fn posted(&self, id: &str) -> Result<Option<PostedMessage>, StoreError> {
+        let id = id.to_owned();
+        self.with_conn(move |conn| {
+            conn.query_row(
+                "SELECT id, room_id, parent_id FROM posted_messages WHERE id = ?1",
+                params![id],
+                |row| {
+                    Ok(PostedMessage {
+                        id: row.get(0)?,
+                        room_id: row.get(1)?,
+                        parent_id: row.get(2)?,
+                    })
+                },
+            )
+            .optional()
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn posted_messages_are_found_by_id() {
+        let store = Store::in_memory().unwrap();
+        let message = PostedMessage {
+            id: "M1".into(),
+            room_id: "R1".into(),
+            parent_id: Some("P".into()),
+        };
+        store.record_posted(message.clone()).await.unwrap();
+        assert_eq!(store.posted("M1").await.unwrap(), Some(message));
+        assert_eq!(store.posted("M2").await.unwrap(), None);
+    }
+}
