@@ -6,11 +6,10 @@ use std::sync::Arc;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::configurations::{ConfigSchema, DeviceConfig};
 use super::demo::{fill_identity, profiles};
-use super::keypath;
 use super::model::{Address, Device, Floor, Location, Org, Workspace};
 use super::workspaces::sip_address;
 use crate::sandbox::ids;
@@ -40,6 +39,7 @@ const ERRORS: [&str; 4] = [
     "temperaturecheck",
     "missingdisplay",
 ];
+const SOFTWARE: &str = "RoomOS 11.14.1.5 8d2c5e1a1c3";
 const TYPES: [&str; 5] = ["meetingRoom", "huddle", "focus", "open", "desk"];
 
 /// Builds an organisation with `device_count` devices.
@@ -48,6 +48,9 @@ pub(crate) fn generate(device_count: usize, seed: u64) -> Org {
     let profiles = profiles();
     let room = &profiles["room"];
     let schema = Arc::new(ConfigSchema::new(room.configurations.clone()));
+    // Identity fields shared by every generated device are written once, into the template.
+    let mut template = room.status.clone();
+    fill_identity(&mut template, "", "", SOFTWARE, "", "");
     let workspace_count = device_count.div_ceil(2).max(1);
     let location_count = (workspace_count / 200).clamp(3, 60);
     let locations: Vec<Location> = (0..location_count).map(|i| location(i, seed)).collect();
@@ -58,20 +61,10 @@ pub(crate) fn generate(device_count: usize, seed: u64) -> Org {
         .map(|i| {
             let workspace = &workspaces[i / 2];
             let mut device = device(i, seed, workspace, Arc::clone(&schema), &mut rng);
-            device.status = room.status.clone();
-            fill_identity(
-                &mut device.status,
-                &device.product,
-                &device.serial,
-                &device.software,
-                &device.ip,
-                &device.mac,
-            );
-            keypath::set(
-                &mut device.status,
-                "Audio.Volume",
-                json!(rng.random_range(20..=90)),
-            );
+            let volume = rng.random_range(20..=90);
+            let mut status = template.clone();
+            personalise(&mut status, &device, volume);
+            device.status = status;
             device
         })
         .collect();
@@ -81,6 +74,27 @@ pub(crate) fn generate(device_count: usize, seed: u64) -> Org {
         workspaces,
         devices,
     }
+}
+
+/// Writes the per-device values with JSON pointers (cheap enough for 10,000 devices).
+fn personalise(status: &mut Value, device: &Device, volume: i64) {
+    let mut put = |pointer: &str, value: Value| {
+        if let Some(slot) = status.pointer_mut(pointer) {
+            *slot = value;
+        }
+    };
+    put("/SystemUnit/ProductId", json!(device.product));
+    put(
+        "/SystemUnit/ProductPlatform",
+        json!(device.product.trim_start_matches("Cisco ")),
+    );
+    put(
+        "/SystemUnit/Hardware/Module/SerialNumber",
+        json!(device.serial),
+    );
+    put("/Network/0/IPv4/Address", json!(device.ip));
+    put("/Network/0/Ethernet/MacAddress", json!(device.mac));
+    put("/Audio/Volume", json!(volume));
 }
 
 fn uuid(seed: u64, kind: u64, index: usize) -> String {
@@ -202,7 +216,7 @@ fn device(
             index & 255
         ),
         serial: format!("FOC{index:08}"),
-        software: "RoomOS 11.14.1.5 8d2c5e1a1c3".into(),
+        software: SOFTWARE.into(),
         upgrade_channel: "stable".into(),
         created: "2024-03-11T09:30:00.000Z".into(),
         first_seen: "2024-03-11T09:30:00.000Z".into(),

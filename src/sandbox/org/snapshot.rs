@@ -2,6 +2,7 @@
 //! few live status values, and a device's whole status tree. Copies out of the lock; never
 //! hands out references into it.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -63,18 +64,22 @@ impl OrgState {
     pub fn workspace_snapshots(&self) -> Vec<WorkspaceSnapshot> {
         let org = self.read();
         let now = Instant::now();
+        let mut by_workspace: HashMap<&str, Vec<DeviceSnapshot>> = HashMap::new();
+        for device in &org.devices {
+            if let Some(workspace) = device.workspace_id.as_deref() {
+                by_workspace
+                    .entry(workspace)
+                    .or_default()
+                    .push(device_snapshot(device, now));
+            }
+        }
         org.workspaces
             .iter()
             .map(|w| WorkspaceSnapshot {
                 id: w.id.clone(),
                 display_name: w.display_name.clone(),
                 location: org.workspace_location(Some(&w.id)).map(|l| l.name.clone()),
-                devices: org
-                    .devices
-                    .iter()
-                    .filter(|d| d.workspace_id.as_deref() == Some(w.id.as_str()))
-                    .map(|d| device_snapshot(d, now))
-                    .collect(),
+                devices: by_workspace.remove(w.id.as_str()).unwrap_or_default(),
             })
             .collect()
     }
