@@ -49,10 +49,16 @@ pub async fn demo() -> TestOrg {
 pub async fn spawn(state: OrgState, caller: Caller) -> TestOrg {
     let state = Arc::new(state);
     let app = routes(Arc::clone(&state)).layer(axum::Extension(caller));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
     let address = listener.local_addr().expect("local address");
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-    TestOrg { base: format!("http://{address}"), http: reqwest::Client::new(), state }
+    TestOrg {
+        base: format!("http://{address}"),
+        http: reqwest::Client::new(),
+        state,
+    }
 }
 
 impl TestOrg {
@@ -62,20 +68,37 @@ impl TestOrg {
 
     /// GET `path` with `query`; returns status and JSON body.
     pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> (u16, Value) {
-        let response = self.http.get(self.url(path)).query(query).send().await.expect("GET");
+        let response = self
+            .http
+            .get(self.url(path))
+            .query(query)
+            .send()
+            .await
+            .expect("GET");
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
     /// Sends `body` as JSON with `method`.
     pub async fn send(&self, method: reqwest::Method, path: &str, body: &Value) -> (u16, Value) {
-        let response = self.http.request(method, self.url(path)).json(body).send().await.expect("send");
+        let response = self
+            .http
+            .request(method, self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("send");
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
     /// PATCHes `body` with the JSON Patch content type.
-    pub async fn json_patch(&self, path: &str, query: &[(&str, &str)], body: &Value) -> (u16, Value) {
+    pub async fn json_patch(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        body: &Value,
+    ) -> (u16, Value) {
         let response = self
             .http
             .patch(self.url(path))
@@ -100,20 +123,31 @@ impl TestOrg {
     pub async fn device_id(&self, name: &str) -> String {
         let devices = self.all_devices().await;
         let device = devices.iter().find(|d| d["displayName"] == name);
-        device.unwrap_or_else(|| panic!("no device {name}"))["id"].as_str().unwrap().to_owned()
+        device.unwrap_or_else(|| panic!("no device {name}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// The workspace with exactly this display name.
     pub async fn workspace(&self, name: &str) -> Value {
         let (_, body) = self.get("/v1/workspaces", &[("max", "1000")]).await;
         let items = body["items"].as_array().cloned().unwrap_or_default();
-        items.into_iter().find(|w| w["displayName"] == name).unwrap_or_else(|| panic!("no workspace {name}"))
+        items
+            .into_iter()
+            .find(|w| w["displayName"] == name)
+            .unwrap_or_else(|| panic!("no workspace {name}"))
     }
 
     /// Runs an xAPI command; returns status and body.
     pub async fn command(&self, device: &str, name: &str, arguments: Value) -> (u16, Value) {
         let body = serde_json::json!({ "deviceId": device, "arguments": arguments });
-        self.send(reqwest::Method::POST, &format!("/v1/xapi/command/{name}"), &body).await
+        self.send(
+            reqwest::Method::POST,
+            &format!("/v1/xapi/command/{name}"),
+            &body,
+        )
+        .await
     }
 
     /// Reads status names on a device; returns status and body.
@@ -127,6 +161,9 @@ impl TestOrg {
 /// The error message of a Webex error envelope (also checks its shape).
 pub fn error_message(body: &Value) -> String {
     assert!(body["trackingId"].is_string(), "no trackingId in {body}");
-    assert!(body["errors"][0]["description"].is_string(), "no errors[] in {body}");
+    assert!(
+        body["errors"][0]["description"].is_string(),
+        "no errors[] in {body}"
+    );
     body["message"].as_str().unwrap_or_default().to_owned()
 }
