@@ -83,10 +83,11 @@ impl Sandbox {
             }
             _ => format!("http://{host}:{}", local.port()),
         };
-        let org = Arc::new(match options.org {
+        let org = match options.org {
             OrgChoice::Demo => OrgState::demo(),
             OrgChoice::Generated { devices, seed } => OrgState::generated(devices, seed),
-        });
+        };
+        let org = Arc::new(org.with_default_page_size(options.default_page_size.max(1)));
         let settings = Settings {
             default_page_size: options.default_page_size.max(1),
             allow_card_edits: options.allow_card_edits,
