@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -18,7 +19,7 @@ use tokio::task::JoinHandle;
 use crate::access::AccessPolicy;
 use crate::bot::respond::CommandResponder;
 use crate::bot::worker::{self, Handler};
-use crate::bot::{Bot, identity};
+use crate::bot::{Bot, identity, webhooks};
 use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::store::Store;
@@ -44,8 +45,31 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    /// Tasks that must finish after the server stops (workers, ledger writer).
+    /// Tasks that must finish after the server stops (drainer, workers, ledger writer).
     background: Vec<JoinHandle<()>>,
+    /// Tasks that run forever and are simply stopped at shutdown (the webhook watchdog).
+    chores: Vec<JoinHandle<()>>,
+}
+
+/// How often `serve` checks that Webex has not disabled our webhooks.
+const WATCHDOG_EVERY: Duration = Duration::from_secs(60);
+
+/// `server.sync_webhooks_on_start`: create or update our webhooks before serving.
+async fn sync_webhooks_on_start(
+    settings: &Settings,
+    webex: &crate::webex::WebexClient,
+) -> anyhow::Result<()> {
+    let public_url = settings.server.public_url.as_ref().context(
+        "server.sync_webhooks_on_start needs server.public_url (ROOMBOT__SERVER__PUBLIC_URL)",
+    )?;
+    let secret = settings
+        .webex
+        .webhook_secret
+        .as_ref()
+        .context("webex.webhook_secret is not set")?;
+    let report = webhooks::sync(webex, &webhooks::target_url(public_url), secret).await?;
+    tracing::info!(?report, "webhooks synced");
+    Ok(())
 }
 
 impl Application {
@@ -63,6 +87,10 @@ impl Application {
                 settings.store.path.display()
             )
         })?;
+        if settings.server.sync_webhooks_on_start {
+            sync_webhooks_on_start(&settings, &webex).await?;
+        }
+        let watchdog = tokio::spawn(webhooks::watchdog(webex.clone(), WATCHDOG_EVERY));
         let bot = Arc::new(Bot::new(
             webex,
             me.clone(),
@@ -71,7 +99,9 @@ impl Application {
             settings.bot.cache_ttl,
             Arc::new(CommandResponder::new(&settings)?),
         ));
-        Self::build_with(&settings, &me, store, bot.handler(), metrics).await
+        let mut app = Self::build_with(&settings, &me, store, bot.handler(), metrics).await?;
+        app.chores.push(watchdog);
+        Ok(app)
     }
 
     /// Builds the application for a known bot identity and event handler, binds
@@ -119,6 +149,7 @@ impl Application {
             listener,
             router,
             background: vec![drainer, workers, ledger_writer],
+            chores: Vec::new(),
         })
     }
 

@@ -1,40 +1,33 @@
 //! The HTTP server over real TCP: `/healthz`, graceful shutdown finishing an in-flight request,
 //! and the binary's exit codes (`healthcheck`, bad settings).
 
-use std::collections::HashMap;
 use std::process::Stdio;
 use std::time::Duration;
 
 use roombot::app::Application;
-use roombot::settings::{Settings, Sources};
+use roombot::sandbox::{Sandbox, SandboxOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 
 const BIN: &str = env!("CARGO_BIN_EXE_roombot");
 
-fn test_settings() -> Settings {
-    let env: HashMap<String, String> = [
-        ("ROOMBOT__SERVER__LISTEN", "127.0.0.1:0"),
-        ("ROOMBOT__WEBEX__TOKEN", "t"),
-        ("ROOMBOT__WEBEX__WEBHOOK_SECRET", "s"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.into(), v.into()))
-    .collect();
-    Settings::load(&Sources {
-        env,
-        ..Sources::default()
-    })
-    .unwrap()
-}
+mod support;
 
 async fn start() -> (
     std::net::SocketAddr,
     oneshot::Sender<()>,
     tokio::task::JoinHandle<()>,
 ) {
-    let app = Application::build(test_settings()).await.unwrap();
+    let sandbox = Sandbox::start(SandboxOptions::default(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = support::settings_for(&sandbox, dir.path(), &[]);
+    let app = Application::build(settings).await.unwrap();
+    // The sandbox and the store directory live as long as the test process.
+    std::mem::forget(sandbox);
+    std::mem::forget(dir);
     let addr = app.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -61,7 +54,7 @@ async fn healthz_answers_ok_over_tcp() {
 async fn graceful_shutdown_finishes_an_in_flight_request() {
     let (addr, stop, task) = start().await;
     let body = br#"{"resource":"messages","event":"created","data":{"id":"M1"}}"#;
-    let signature = roombot::webhook::signature::sign(b"s", body);
+    let signature = roombot::webhook::signature::sign(support::SECRET.as_bytes(), body);
     let head = format!(
         "POST /webhooks/webex HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
          X-Spark-Signature: {signature}\r\nContent-Length: {}\r\n\r\n",
@@ -161,14 +154,20 @@ async fn serve_logs_never_contain_the_token_or_secret() {
         .unwrap()
         .local_addr()
         .unwrap();
+    // Webex is the sandbox: nothing may leave loopback.
+    let sandbox = Sandbox::start(SandboxOptions::default(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
     let mut child = tokio::process::Command::new(BIN)
         .arg("serve")
         .env_clear()
-        .env("ROOMBOT__WEBEX__TOKEN", "tok-very-secret")
+        .env("ROOMBOT__WEBEX__TOKEN", sandbox.bot_token())
+        .env("ROOMBOT__WEBEX__API_BASE", sandbox.base_url())
         .env("ROOMBOT__WEBEX__WEBHOOK_SECRET", "hook-very-secret")
         .env("ROOMBOT__SERVER__LISTEN", free.to_string())
         .env("ROOMBOT__LOG__LEVEL", "debug")
-        .current_dir(std::env::temp_dir())
+        .current_dir(dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -210,4 +209,5 @@ async fn serve_logs_never_contain_the_token_or_secret() {
     );
     assert!(output.1.contains("starting roombot serve"), "{}", output.1);
     assert!(!output.1.contains("very-secret"), "{}", output.1);
+    assert!(!output.1.contains(sandbox.bot_token()), "{}", output.1);
 }

@@ -7,6 +7,7 @@ pub mod mention;
 pub mod people;
 pub mod reply;
 pub mod respond;
+pub mod webhooks;
 pub mod worker;
 
 use std::sync::Arc;

@@ -1,0 +1,294 @@
+//! The end-to-end harness: the sandbox as Webex, roombot's real `Application` on 127.0.0.1:0
+//! wired to it (webhooks registered through the sandbox's webhook API, signed deliveries over
+//! TCP), and helpers that read like a user story: say something, read the reply, click a button.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use roombot::app::Application;
+use roombot::metrics::Metrics;
+use roombot::sandbox::{LoggedRequest, Message, Role, Sandbox, SandboxHandle, SandboxOptions};
+use roombot::settings::{Settings, Sources};
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+/// The secret the tests' webhooks are signed with.
+pub const SECRET: &str = "test-webhook-secret";
+/// How long a test waits for the bot before failing.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// A running sandbox and roombot.
+pub struct TestBot {
+    pub sandbox: SandboxHandle,
+    pub addr: SocketAddr,
+    pub settings: Settings,
+    pub store_dir: Arc<tempfile::TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Settings for roombot against `sandbox`, with its store in `store_dir`.
+pub fn settings_for(
+    sandbox: &SandboxHandle,
+    store_dir: &std::path::Path,
+    extra: &[(&str, &str)],
+) -> Settings {
+    let mut env: HashMap<String, String> = [
+        ("ROOMBOT__WEBEX__TOKEN", sandbox.bot_token().to_owned()),
+        ("ROOMBOT__WEBEX__API_BASE", sandbox.base_url()),
+        ("ROOMBOT__WEBEX__WEBHOOK_SECRET", SECRET.to_owned()),
+        ("ROOMBOT__SERVER__LISTEN", "127.0.0.1:0".to_owned()),
+        (
+            "ROOMBOT__STORE__PATH",
+            store_dir.join("roombot.db").display().to_string(),
+        ),
+        (
+            "ROOMBOT__ACCESS__ADMINS",
+            sandbox.person(Role::Admin).email.clone(),
+        ),
+        (
+            "ROOMBOT__ACCESS__OPERATORS",
+            sandbox.person(Role::Operator).email.clone(),
+        ),
+        ("ROOMBOT__BOT__WORKERS", "4".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    for (k, v) in extra {
+        env.insert((*k).to_owned(), (*v).to_owned());
+    }
+    Settings::load(&Sources {
+        env,
+        ..Sources::default()
+    })
+    .expect("test settings load")
+}
+
+/// Starts the demo sandbox and roombot, and registers roombot's webhooks with the sandbox.
+pub async fn spawn_bot() -> TestBot {
+    spawn_bot_with(SandboxOptions::default(), &[]).await
+}
+
+/// Like [`spawn_bot`] with sandbox options and extra `ROOMBOT__*` settings.
+pub async fn spawn_bot_with(options: SandboxOptions, extra: &[(&str, &str)]) -> TestBot {
+    let sandbox = Sandbox::start(options, "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("sandbox starts");
+    let store_dir = Arc::new(tempfile::tempdir().unwrap());
+    let settings = settings_for(&sandbox, store_dir.path(), extra);
+    start_app(sandbox, settings, store_dir).await
+}
+
+/// Starts roombot for `settings` against `sandbox` and syncs its webhooks to it.
+pub async fn start_app(
+    sandbox: SandboxHandle,
+    settings: Settings,
+    store_dir: Arc<tempfile::TempDir>,
+) -> TestBot {
+    let app = Application::build(settings.clone())
+        .await
+        .expect("roombot builds");
+    let addr = app.local_addr();
+    let webex = roombot::bot::identity::client(&settings, Arc::new(Metrics::default())).unwrap();
+    let target = format!("http://{addr}/webhooks/webex");
+    roombot::bot::webhooks::sync(&webex, &target, &SECRET.to_owned().into())
+        .await
+        .expect("webhooks sync");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        app.run_until_stopped(async {
+            let _ = stopped.await;
+        })
+        .await
+        .expect("roombot runs");
+    });
+    sandbox.clear_requests();
+    TestBot {
+        sandbox,
+        addr,
+        settings,
+        store_dir,
+        stop: Some(stop),
+        task: Some(task),
+    }
+}
+
+impl TestBot {
+    /// Stops roombot gracefully (in-flight work finishes) and returns the sandbox and store.
+    pub async fn stop(mut self) -> (SandboxHandle, Settings, Arc<tempfile::TempDir>) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            tokio::time::timeout(WAIT, task)
+                .await
+                .expect("roombot stops")
+                .unwrap();
+        }
+        let TestBot {
+            sandbox,
+            settings,
+            store_dir,
+            ..
+        } = self;
+        (sandbox, settings, store_dir)
+    }
+
+    /// The token of the demo person with `role`.
+    pub fn token(&self, role: Role) -> String {
+        self.sandbox.person(role).token.clone()
+    }
+
+    /// The 1:1 room of `role` with the bot.
+    pub fn direct_room(&self, role: Role) -> String {
+        self.sandbox
+            .direct_room(role)
+            .expect("a 1:1 room")
+            .to_owned()
+    }
+
+    /// `role` says `text` to the bot in their 1:1 room; returns the bot's reply.
+    pub async fn say(&self, role: Role, text: &str) -> Message {
+        let room = self.direct_room(role);
+        let sent = self
+            .sandbox
+            .post_as(&self.token(role), &room, text)
+            .await
+            .expect("message posts");
+        self.reply_after(&room, &sent.id).await
+    }
+
+    /// `role` mentions the bot in the Ops group room; returns the bot's reply.
+    pub async fn say_in_ops(&self, role: Role, text: &str) -> Message {
+        let room = self.sandbox.ops_room();
+        let markdown = format!("{} {text}", self.sandbox.mention_bot());
+        let sent = self
+            .sandbox
+            .post_as(&self.token(role), &room, &markdown)
+            .await
+            .expect("message posts");
+        self.reply_after(&room, &sent.id).await
+    }
+
+    /// The first bot message in `room` posted after the message `after`.
+    pub async fn reply_after(&self, room: &str, after: &str) -> Message {
+        let bot_id = self.sandbox.bot_id().to_owned();
+        let after_index = |messages: &[Message]| messages.iter().position(|m| m.id == after);
+        let sandbox = &self.sandbox;
+        sandbox
+            .wait_for_message(
+                room,
+                |m| {
+                    let all = sandbox.messages(room);
+                    m.person_id == bot_id
+                        && after_index(&all)
+                            .is_some_and(|i| all.iter().position(|x| x.id == m.id) > Some(i))
+                },
+                WAIT,
+            )
+            .await
+            .expect("the bot replies")
+    }
+
+    /// Clicks the button titled `title` on the bot's card `message` as `role`; returns the
+    /// bot's next message in that room.
+    pub async fn click(&self, role: Role, message: &Message, title: &str) -> Message {
+        let data = button_data(message, title)
+            .unwrap_or_else(|| panic!("no button {title:?} in {message:#?}"));
+        let before = self
+            .sandbox
+            .messages(&message.room_id)
+            .last()
+            .map(|m| m.id.clone());
+        self.sandbox
+            .click(&self.token(role), &message.id, data)
+            .await
+            .expect("click posts");
+        self.sandbox
+            .wait_for_message(
+                &message.room_id,
+                |m| {
+                    m.person_id == self.sandbox.bot_id()
+                        && Some(&m.id) != before.as_ref()
+                        && m.id != message.id
+                        && is_newer(
+                            &self.sandbox.messages(&message.room_id),
+                            &m.id,
+                            before.as_deref(),
+                        )
+                },
+                WAIT,
+            )
+            .await
+            .expect("the bot answers the click")
+    }
+
+    /// Requests the bot made to the sandbox (the request log, bot token only).
+    pub fn bot_calls(&self) -> Vec<LoggedRequest> {
+        let email = self.sandbox.bot().email.clone();
+        self.sandbox
+            .requests()
+            .into_iter()
+            .filter(|r| r.caller_email.as_deref() == Some(email.as_str()))
+            .collect()
+    }
+}
+
+fn is_newer(messages: &[Message], id: &str, than: Option<&str>) -> bool {
+    let index = |id: &str| messages.iter().position(|m| m.id == id);
+    match than {
+        None => true,
+        Some(than) => index(id) > index(than),
+    }
+}
+
+/// The card of a bot message.
+pub fn card(message: &Message) -> Option<&Value> {
+    message.attachments.first().and_then(|a| a.get("content"))
+}
+
+/// The `Action.Submit` data of the button titled `title`, anywhere in the card.
+pub fn button_data(message: &Message, title: &str) -> Option<Value> {
+    fn find(value: &Value, title: &str) -> Option<Value> {
+        match value {
+            Value::Object(map) => {
+                if map.get("type").and_then(Value::as_str) == Some("Action.Submit")
+                    && map.get("title").and_then(Value::as_str) == Some(title)
+                {
+                    return map.get("data").cloned();
+                }
+                map.values().find_map(|v| find(v, title))
+            }
+            Value::Array(items) => items.iter().find_map(|v| find(v, title)),
+            _ => None,
+        }
+    }
+    find(card(message)?, title)
+}
+
+/// Every button title on the card.
+pub fn button_titles(message: &Message) -> Vec<String> {
+    fn collect(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if map.get("type").and_then(Value::as_str) == Some("Action.Submit") {
+                    if let Some(title) = map.get("title").and_then(Value::as_str) {
+                        out.push(title.to_owned());
+                    }
+                }
+                map.values().for_each(|v| collect(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(card) = card(message) {
+        collect(card, &mut out);
+    }
+    out
+}
