@@ -275,10 +275,10 @@ pub fn button_titles(message: &Message) -> Vec<String> {
     fn collect(value: &Value, out: &mut Vec<String>) {
         match value {
             Value::Object(map) => {
-                if map.get("type").and_then(Value::as_str) == Some("Action.Submit") {
-                    if let Some(title) = map.get("title").and_then(Value::as_str) {
-                        out.push(title.to_owned());
-                    }
+                if map.get("type").and_then(Value::as_str) == Some("Action.Submit")
+                    && let Some(title) = map.get("title").and_then(Value::as_str)
+                {
+                    out.push(title.to_owned());
                 }
                 map.values().for_each(|v| collect(v, out));
             }
