@@ -27,6 +27,12 @@ pub enum CliCommand {
     /// Run the webhook receiver against Webex (needs ROOMBOT__WEBEX__TOKEN and
     /// ROOMBOT__WEBEX__WEBHOOK_SECRET). Stops gracefully on SIGINT/SIGTERM.
     Serve,
+    /// Manage roombot's two webhooks (messages/created, attachmentActions/created). Webhooks
+    /// roombot did not create are never touched.
+    Webhooks {
+        #[command(subcommand)]
+        action: WebhooksAction,
+    },
     /// Check that a running roombot answers GET /healthz; exit 0 if healthy, 1 if not.
     /// Used by the container HEALTHCHECK.
     Healthcheck {
@@ -39,6 +45,18 @@ pub enum CliCommand {
     },
 }
 
+/// `roombot webhooks …`.
+#[derive(Debug, Subcommand)]
+pub enum WebhooksAction {
+    /// Create or update roombot's webhooks to point at server.public_url + /webhooks/webex,
+    /// signed with webex.webhook_secret, and active. Safe to run again.
+    Sync,
+    /// List roombot's webhooks with their status and target.
+    List,
+    /// Delete roombot's webhooks (only roombot's).
+    Delete,
+}
+
 /// Runs the parsed command line and returns the process exit code.
 pub async fn run(cli: Cli) -> ExitCode {
     let settings = match Settings::load(&Sources::from_process(cli.config.as_deref())) {
@@ -48,6 +66,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     crate::telemetry::init(&settings.log);
     match cli.command {
         CliCommand::Serve => serve(settings).await,
+        CliCommand::Webhooks { action } => webhooks(settings, action).await,
         CliCommand::Healthcheck { url, timeout } => {
             let url = url.unwrap_or_else(|| healthcheck_url(&settings));
             healthcheck(&url, Duration::from_secs(timeout)).await
@@ -81,6 +100,72 @@ async fn serve(settings: Settings) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn webhooks(settings: Settings, action: WebhooksAction) -> ExitCode {
+    use crate::bot::webhooks as hooks;
+    if let Err(error) = settings.require_token() {
+        return settings_failure(&error);
+    }
+    let webex = match crate::bot::identity::client(&settings, Default::default()) {
+        Ok(webex) => webex,
+        Err(error) => return failure(&error),
+    };
+    let result: anyhow::Result<()> =
+        async {
+            match action {
+                WebhooksAction::Sync => {
+                    let public_url = settings.server.public_url.as_ref().ok_or_else(|| {
+                        SettingsError::Missing {
+                            key: "server.public_url".into(),
+                            env: crate::settings::env_name("server.public_url"),
+                            problem: "webhooks need the public URL Webex reaches roombot at".into(),
+                        }
+                    })?;
+                    let secret = settings.webex.webhook_secret.as_ref().ok_or_else(|| {
+                        SettingsError::Missing {
+                            key: "webex.webhook_secret".into(),
+                            env: crate::settings::env_name("webex.webhook_secret"),
+                            problem: "webhooks are signed with it".into(),
+                        }
+                    })?;
+                    let target = hooks::target_url(public_url);
+                    for (name, action) in hooks::sync(&webex, &target, secret).await? {
+                        println!("{name}: {action:?} -> {target}");
+                    }
+                }
+                WebhooksAction::List => {
+                    let ours = hooks::list_ours(&webex).await?;
+                    if ours.is_empty() {
+                        println!("roombot has no webhooks; run `roombot webhooks sync`");
+                    }
+                    for hook in ours {
+                        let status = hook.status.map(|s| s.to_string()).unwrap_or_default();
+                        let name = hook.name.unwrap_or_default();
+                        let target = hook.target_url.unwrap_or_default();
+                        println!("{name}\t{status}\t{target}\t{}", hook.id);
+                    }
+                }
+                WebhooksAction::Delete => {
+                    let n = hooks::delete_ours(&webex).await?;
+                    println!("deleted {n} roombot webhook(s)");
+                }
+            }
+            Ok(())
+        }
+        .await;
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => match error.downcast_ref::<SettingsError>() {
+            Some(settings_error) => settings_failure(settings_error),
+            None => failure(&error),
+        },
+    }
+}
+
+fn failure(error: &anyhow::Error) -> ExitCode {
+    eprintln!("roombot: {error:#}");
+    ExitCode::FAILURE
 }
 
 /// The `/healthz` URL of the configured listener (an unspecified address means loopback).
