@@ -51,11 +51,12 @@ function deviceElement(device, previous) {
   const online = connection.startsWith("connected");
   const conn = el("span", `badge ${online ? "ok" : "bad"}`, connection);
   conn.dataset.status = "connectionStatus";
-  head.append(conn);
   const [label, tone, hint] = access(device.permissions);
   const perm = el("span", `badge ${tone}`, label);
   perm.title = `${(device.permissions || []).join(", ") || "no permissions"}: ${hint}`;
-  head.append(perm);
+  const badges = el("span", "badges");
+  badges.append(conn, perm);
+  head.append(badges);
   row.append(head);
   const values = el("div", "values");
   const old = (key) => previous.get(`${device.id}/${key}`);
@@ -116,12 +117,21 @@ export function startOrgPanel(container) {
   });
 }
 
+/** A path with its long Webex ids shortened (`messages/Y2lz…Q4`); the full one is the title. */
+function shortPath(path) {
+  return path
+    .replace(/^\/v1\//, "")
+    .split("/")
+    .map((part) => (/^[A-Za-z0-9+_=-]{30,}$/.test(part) ? `${part.slice(0, 4)}…${part.slice(-4)}` : part))
+    .join("/");
+}
+
 function callElement(call) {
   const row = el("li", `call ${call.status >= 400 || call.status === 0 ? "failed" : ""}`);
   row.dataset.seq = call.seq;
   row.append(el("time", "at", new Date().toLocaleTimeString()));
   row.append(el("span", `method m-${call.method.toLowerCase()}`, call.method));
-  const path = el("span", "path", call.path.replace(/^\/v1\//, ""));
+  const path = el("span", "path", shortPath(call.path));
   path.title = call.query ? `${call.path}?${decodeURIComponent(call.query)}` : call.path;
   row.append(path);
   row.append(el("span", "code", call.status === 0 ? "dropped" : call.status));
