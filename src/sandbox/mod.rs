@@ -26,6 +26,7 @@
 pub mod attachment_actions;
 pub mod auth;
 pub mod caller;
+pub mod console;
 pub mod delivery;
 pub mod demo_people;
 pub mod error;

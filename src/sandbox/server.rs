@@ -17,7 +17,9 @@ use super::faults::FaultOptions;
 use super::handle::{SandboxError, SandboxHandle};
 use super::org::{self, OrgState};
 use super::state::{Settings, Shared};
-use super::{attachment_actions, auth, faults, messages, people, request_log, rooms, webhooks};
+use super::{
+    attachment_actions, auth, console, faults, messages, people, request_log, rooms, webhooks,
+};
 
 /// Which organisation the sandbox serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,8 +113,10 @@ impl Sandbox {
     }
 }
 
-/// The whole sandbox app: messaging and organisation routes behind log, faults and auth.
+/// The whole sandbox app: messaging and organisation routes behind log, faults and auth; the
+/// console (chat page) beside them, outside those layers.
 pub fn router(shared: Arc<Shared>) -> Router {
+    let console = console::routes(Arc::clone(&shared));
     let messaging = Router::new()
         .merge(people::routes())
         .merge(rooms::routes())
@@ -130,6 +134,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             faults::inject_faults,
         ))
         .layer(from_fn_with_state(shared, request_log::log_requests))
+        .merge(console)
 }
 
 async fn unknown_route() -> Response {
