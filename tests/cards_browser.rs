@@ -2,7 +2,7 @@
 //! renderer (markdown through markdown-it) in headless Debian Chromium driven by playwright-core
 //! (`web/render.mjs`). No parse or validation warnings, no request leaving loopback, a non-empty
 //! rendering. Screenshots go to `artifacts/cards/<sample>.png` (not committed).
-//! Needs `bash web/ci-setup.sh` (Chromium + `npm ci`).
+//! Needs `scripts/setup` (Chromium + `npm ci`).
 
 mod cards_support;
 
@@ -15,7 +15,7 @@ use cards_support::{root, run_node, samples};
 fn every_sample_card_renders_in_chromium_without_warnings_or_external_requests() {
     assert!(
         std::path::Path::new("/usr/bin/chromium").exists(),
-        "/usr/bin/chromium is missing: run `bash web/ci-setup.sh` as root (installs Debian's chromium)"
+        "/usr/bin/chromium is missing: run `scripts/setup` as root (installs Debian's chromium)"
     );
     let templates = Templates::load().expect("templates load");
     let samples = samples();

@@ -2,7 +2,7 @@
 //! `requests`), the page and its assets, and a headless Chromium run of
 //! `web/chat/browser-test.mjs --smoke` (people and spaces listed, typed messages reach the
 //! sandbox). The full mute → Unmute flow needs the bot and runs where `roombot sandbox` is wired.
-//! Needs `bash web/ci-setup.sh` (Debian's chromium and `npm ci` in web/).
+//! Needs `scripts/setup` (Debian's chromium and `npm ci` in web/).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -161,7 +161,7 @@ async fn the_page_and_its_assets_are_served() {
 async fn in_chromium_the_page_lists_people_and_spaces_and_posts_what_is_typed() {
     assert!(
         Path::new("/usr/bin/chromium").exists(),
-        "/usr/bin/chromium is missing: run `bash web/ci-setup.sh` as root"
+        "/usr/bin/chromium is missing: run `scripts/setup` as root"
     );
     assert!(
         root().join("web/node_modules/playwright-core").is_dir(),

@@ -24,11 +24,9 @@ pub trait OrgPanel: Send + Sync + 'static {
 }
 
 impl OrgPanel for OrgState {
-    // Wiring point: once the organisation half has landed this is
-    // `serde_json::to_value(self.workspace_snapshots()).unwrap_or_else(|_| json!([]))`
-    // (its `WorkspaceSnapshot` serialises to exactly the shape documented above).
+    // `WorkspaceSnapshot` serialises to exactly the shape documented above.
     fn panel_workspaces(&self) -> Value {
-        json!([])
+        serde_json::to_value(self.workspace_snapshots()).unwrap_or_else(|_| json!([]))
     }
 }
 
