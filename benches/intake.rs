@@ -24,20 +24,44 @@ fn main() {
         eprintln!("intake bench needs wrk: apt-get install wrk");
         std::process::exit(1);
     }
-    let seconds: u32 = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
-    let connections: u32 = std::env::var("BENCH_CONNECTIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(64);
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let seconds: u32 = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let connections: u32 = std::env::var("BENCH_CONNECTIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(64);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let addr = runtime.block_on(start(dir.path()));
     let own = own_message_body();
     let scenarios = [
-        ("signed, own message (dropped, no Webex call)", own.clone(), sign(SECRET.as_bytes(), &own)),
+        (
+            "signed, own message (dropped, no Webex call)",
+            own.clone(),
+            sign(SECRET.as_bytes(), &own),
+        ),
         ("forged (401)", own.clone(), sign(b"wrong", &own)),
     ];
     println!("| delivery | requests/s | p50 | p90 | p99 |\n|---|---|---|---|---|");
     for (name, body, signature) in scenarios {
-        let result = run_wrk(&dir.path().join("bench.lua"), addr, &body, &signature, seconds, connections);
-        println!("| {name} | {:.0} | {} | {} | {} |", result.rate, result.p50, result.p90, result.p99);
+        let result = run_wrk(
+            &dir.path().join("bench.lua"),
+            addr,
+            &body,
+            &signature,
+            seconds,
+            connections,
+        );
+        println!(
+            "| {name} | {:.0} | {} | {} | {} |",
+            result.rate, result.p50, result.p90, result.p99
+        );
     }
     drop(runtime);
 }
@@ -51,13 +75,27 @@ async fn start(dir: &std::path::Path) -> std::net::SocketAddr {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    let settings = Settings::load(&Sources { env, ..Sources::default() }).unwrap();
-    let identity = BotIdentity { id: BOT_ID.into(), display_name: "Roombot Bench".into(), org_id: None };
+    let settings = Settings::load(&Sources {
+        env,
+        ..Sources::default()
+    })
+    .unwrap();
+    let identity = BotIdentity {
+        id: BOT_ID.into(),
+        display_name: "Roombot Bench".into(),
+        org_id: None,
+    };
     let store = Store::open(&dir.join("bench.db")).unwrap();
     let handler: Handler = Arc::new(|_event| Box::pin(async {}));
-    let app = Application::build_with(&settings, &identity, store, handler, Arc::new(Metrics::default()))
-        .await
-        .unwrap();
+    let app = Application::build_with(
+        &settings,
+        &identity,
+        store,
+        handler,
+        Arc::new(Metrics::default()),
+    )
+    .await
+    .unwrap();
     let addr = app.local_addr();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     addr
@@ -89,8 +127,17 @@ struct WrkResult {
     p99: String,
 }
 
-fn run_wrk(script: &std::path::Path, addr: std::net::SocketAddr, body: &[u8], signature: &str, seconds: u32, connections: u32) -> WrkResult {
-    let lua_body = String::from_utf8_lossy(body).replace('\\', "\\\\").replace('"', "\\\"");
+fn run_wrk(
+    script: &std::path::Path,
+    addr: std::net::SocketAddr,
+    body: &[u8],
+    signature: &str,
+    seconds: u32,
+    connections: u32,
+) -> WrkResult {
+    let lua_body = String::from_utf8_lossy(body)
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
     std::fs::write(
         script,
         format!(
@@ -99,7 +146,13 @@ fn run_wrk(script: &std::path::Path, addr: std::net::SocketAddr, body: &[u8], si
     )
     .unwrap();
     let output = Command::new("wrk")
-        .args(["-t1", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency", "-s"])
+        .args([
+            "-t1",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-s",
+        ])
         .arg(script)
         .arg(format!("http://{addr}/webhooks/webex"))
         .output()
@@ -110,7 +163,12 @@ fn run_wrk(script: &std::path::Path, addr: std::net::SocketAddr, body: &[u8], si
             .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_owned()))
             .unwrap_or_else(|| panic!("wrk printed no {prefix:?}:\n{text}"))
     };
-    let non_2xx = text.lines().find(|l| l.contains("Non-2xx")).unwrap_or("").trim().to_owned();
+    let non_2xx = text
+        .lines()
+        .find(|l| l.contains("Non-2xx"))
+        .unwrap_or("")
+        .trim()
+        .to_owned();
     if !non_2xx.is_empty() {
         eprintln!("note: {non_2xx}");
     }

@@ -27,6 +27,30 @@ pub enum CliCommand {
     /// Run the webhook receiver against Webex (needs ROOMBOT__WEBEX__TOKEN and
     /// ROOMBOT__WEBEX__WEBHOOK_SECRET). Stops gracefully on SIGINT/SIGTERM.
     Serve,
+    /// Try roombot without Webex: start the embedded Webex sandbox (demo organisation, chat page)
+    /// and the bot wired to it exactly as in production. Prints the page's address.
+    #[cfg(feature = "sandbox")]
+    Sandbox {
+        #[command(flatten)]
+        demo: DemoArgs,
+    },
+    /// Run one chat command against a fresh sandbox and print the bot's reply (markdown).
+    #[cfg(feature = "sandbox")]
+    Exec {
+        /// The command, as typed in chat, e.g. "devices offline".
+        command: String,
+        /// Run against a fresh embedded sandbox (required: exec never touches a real org).
+        #[arg(long, required = true)]
+        sandbox: bool,
+        /// Who asks: admin, operator, viewer or outsider.
+        #[arg(long = "as", default_value = "operator", value_parser = ["admin", "operator", "viewer", "outsider"])]
+        role: String,
+        /// Also print the reply's Adaptive Card JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        demo: DemoArgs,
+    },
     /// Manage roombot's two webhooks (messages/created, attachmentActions/created). Webhooks
     /// roombot did not create are never touched.
     Webhooks {
@@ -43,6 +67,40 @@ pub enum CliCommand {
         #[arg(long, default_value_t = 3)]
         timeout: u64,
     },
+}
+
+/// Options of the sandbox (`roombot sandbox`, `roombot exec --sandbox`).
+#[cfg(feature = "sandbox")]
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Address of the sandbox: its Webex API under /v1 and the chat page at /.
+    #[arg(long, default_value = "127.0.0.1:8090")]
+    pub listen: std::net::SocketAddr,
+    /// Serve a generated organisation of this many devices instead of the demo one.
+    #[arg(long)]
+    pub devices: Option<usize>,
+    /// Seed for the generated organisation and for fault injection.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Latency added to every sandbox request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Share of sandbox requests answered 429, and the same share answered 5xx (0.0-1.0).
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_rate: f64,
+}
+
+#[cfg(feature = "sandbox")]
+impl DemoArgs {
+    fn options(&self) -> crate::demo::DemoOptions {
+        crate::demo::DemoOptions {
+            listen: self.listen,
+            devices: self.devices,
+            seed: self.seed,
+            latency: Duration::from_millis(self.latency_ms),
+            fault_rate: self.fault_rate.clamp(0.0, 0.5),
+        }
+    }
 }
 
 /// `roombot webhooks …`.
@@ -63,10 +121,26 @@ pub async fn run(cli: Cli) -> ExitCode {
         Ok(settings) => settings,
         Err(error) => return settings_failure(&error),
     };
-    crate::telemetry::init(&settings.log);
+    let mut log = settings.log.clone();
+    #[cfg(feature = "sandbox")]
+    if matches!(cli.command, CliCommand::Exec { .. }) && log.level == "info" {
+        // `exec` prints a reply; keep its terminal free of routine logs.
+        log.level = "warn".into();
+    }
+    crate::telemetry::init(&log);
     match cli.command {
         CliCommand::Serve => serve(settings).await,
         CliCommand::Webhooks { action } => webhooks(settings, action).await,
+        #[cfg(feature = "sandbox")]
+        CliCommand::Sandbox { demo } => sandbox(demo).await,
+        #[cfg(feature = "sandbox")]
+        CliCommand::Exec {
+            command,
+            role,
+            json,
+            demo,
+            ..
+        } => exec(demo, &command, &role, json).await,
         CliCommand::Healthcheck { url, timeout } => {
             let url = url.unwrap_or_else(|| healthcheck_url(&settings));
             healthcheck(&url, Duration::from_secs(timeout)).await
@@ -99,6 +173,73 @@ async fn serve(settings: Settings) -> ExitCode {
             eprintln!("roombot: server failed: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(feature = "sandbox")]
+async fn sandbox(args: DemoArgs) -> ExitCode {
+    let demo = match crate::demo::Demo::start(&args.options()).await {
+        Ok(demo) => demo,
+        Err(error) => return failure(&error),
+    };
+    println!("roombot sandbox is running (no Webex token needed, nothing leaves this machine).");
+    println!("  chat page:  {}", demo.page_url());
+    println!(
+        "  Webex API:  {}  (bot token: {})",
+        demo.sandbox.base_url(),
+        demo.sandbox.bot_token()
+    );
+    println!(
+        "  roombot:    http://{}  (/healthz, /metrics)",
+        demo.bot_addr
+    );
+    println!("Open the page, pick Oscar (operator) and the 1:1 space, and try:");
+    for example in [
+        "mute room 4B",
+        "status Audio.Volume in 4B",
+        "devices offline",
+    ] {
+        println!("  {example}");
+    }
+    println!("Ctrl-C stops.");
+    shutdown_signal().await;
+    demo.stop().await;
+    ExitCode::SUCCESS
+}
+
+#[cfg(feature = "sandbox")]
+async fn exec(args: DemoArgs, command: &str, role: &str, json: bool) -> ExitCode {
+    use crate::sandbox::Role;
+    let role = match role {
+        "admin" => Role::Admin,
+        "viewer" => Role::Viewer,
+        "outsider" => Role::Outsider,
+        _ => Role::Operator,
+    };
+    let mut options = args.options();
+    // A one-off run takes any free port unless one was asked for.
+    if options.listen.to_string() == "127.0.0.1:8090" {
+        options.listen = "127.0.0.1:0".parse().expect("a valid address");
+    }
+    let demo = match crate::demo::Demo::start(&options).await {
+        Ok(demo) => demo,
+        Err(error) => return failure(&error),
+    };
+    let answer = demo.ask(role, command, Duration::from_secs(60)).await;
+    demo.stop().await;
+    match answer {
+        Ok((markdown, card)) => {
+            println!("{markdown}");
+            if json {
+                let card = card.unwrap_or(serde_json::Value::Null);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&card).unwrap_or_default()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => failure(&error),
     }
 }
 

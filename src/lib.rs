@@ -13,6 +13,7 @@
 //! - [`command`]: the chat language: one grammar for parsing and help.
 //! - [`cards`]: Adaptive Card templates and their expander.
 //! - [`webhook`]: webhook intake: signature check, envelope, dedupe, queue.
+//! - [`demo`]: the sandbox and the bot wired together (`roombot sandbox`, `exec --sandbox`).
 //! - [`sandbox`]: the embedded Webex emulator with a demo organisation.
 
 pub mod access;
@@ -21,6 +22,8 @@ pub mod bot;
 pub mod cards;
 pub mod cli;
 pub mod command;
+#[cfg(feature = "sandbox")]
+pub mod demo;
 pub mod metrics;
 pub mod ops;
 #[cfg(feature = "sandbox")]

@@ -1,0 +1,192 @@
+//! Trying roombot without Webex: the embedded sandbox and the bot wired together exactly as in
+//! production. The bot learns who it is from the sandbox's `GET /people/me`, registers its
+//! webhooks through the sandbox's webhook API, receives signed deliveries over loopback HTTP and
+//! calls the sandbox's REST API. Used by `roombot sandbox` and `roombot exec --sandbox`.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::app::Application;
+use crate::metrics::Metrics;
+use crate::sandbox::{
+    FaultOptions, FaultRates, OrgChoice, Role, Sandbox, SandboxHandle, SandboxOptions,
+};
+use crate::settings::{Settings, Sources};
+
+/// How to run the demo.
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    /// Where the sandbox (API and chat page) listens.
+    pub listen: SocketAddr,
+    /// `Some(n)`: a generated organisation of `n` devices instead of the demo one.
+    pub devices: Option<usize>,
+    /// Seed for the generated organisation and for faults.
+    pub seed: u64,
+    /// Latency added to every sandbox request.
+    pub latency: Duration,
+    /// Share of requests answered 429 / 5xx (each), 0.0–1.0.
+    pub fault_rate: f64,
+}
+
+/// A running sandbox with roombot attached.
+pub struct Demo {
+    pub sandbox: SandboxHandle,
+    /// roombot's own HTTP address (webhooks, /healthz, /metrics).
+    pub bot_addr: SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    store: PathBuf,
+}
+
+impl Demo {
+    /// Starts the sandbox, then roombot against it, and registers roombot's webhooks.
+    pub async fn start(options: &DemoOptions) -> anyhow::Result<Self> {
+        let sandbox = Sandbox::start(sandbox_options(options), options.listen)
+            .await
+            .with_context(|| format!("cannot start the sandbox on {}", options.listen))?;
+        let store = std::env::temp_dir().join(format!(
+            "roombot-sandbox-{}.db",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let secret = uuid::Uuid::new_v4().simple().to_string();
+        let settings = bot_settings(&sandbox, &store, &secret)?;
+        let app = Application::build(settings.clone()).await?;
+        let bot_addr = app.local_addr();
+        let webex = crate::bot::identity::client(&settings, Arc::new(Metrics::default()))?;
+        let target = format!("http://{bot_addr}/webhooks/webex");
+        crate::bot::webhooks::sync(&webex, &target, &secret.into())
+            .await
+            .context("webhook sync")?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            app.run_until_stopped(shutdown)
+                .await
+                .map_err(anyhow::Error::from)
+        });
+        Ok(Self {
+            sandbox,
+            bot_addr,
+            stop,
+            task,
+            store,
+        })
+    }
+
+    /// The chat page's address.
+    pub fn page_url(&self) -> String {
+        self.sandbox.base_url().trim_end_matches("/v1").to_owned() + "/"
+    }
+
+    /// Says `text` to the bot as the person with `role` in their 1:1 space; returns the bot's
+    /// reply as `(markdown, card)`.
+    pub async fn ask(
+        &self,
+        role: Role,
+        text: &str,
+        timeout: Duration,
+    ) -> anyhow::Result<(String, Option<serde_json::Value>)> {
+        let person = self.sandbox.person(role);
+        let room = person
+            .direct_room_id
+            .clone()
+            .context("the person has no 1:1 space")?;
+        let sent = self.sandbox.post_as(&person.token, &room, text).await?;
+        let bot_id = self.sandbox.bot_id().to_owned();
+        let messages = || self.sandbox.messages(&room);
+        let reply = self
+            .sandbox
+            .wait_for_message(
+                &room,
+                |m| {
+                    let all = messages();
+                    let sent_at = all.iter().position(|x| x.id == sent.id);
+                    m.person_id == bot_id && all.iter().position(|x| x.id == m.id) > sent_at
+                },
+                timeout,
+            )
+            .await
+            .context("the bot did not answer in time")?;
+        let card = reply
+            .attachments
+            .first()
+            .and_then(|a| a.get("content"))
+            .cloned();
+        Ok((reply.markdown.unwrap_or_default(), card))
+    }
+
+    /// Stops roombot (finishing in-flight work), then the sandbox, and removes the temporary store.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+        self.sandbox.shutdown().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.store.display()));
+        }
+    }
+}
+
+fn sandbox_options(options: &DemoOptions) -> SandboxOptions {
+    let org = match options.devices {
+        Some(devices) => OrgChoice::Generated {
+            devices,
+            seed: options.seed,
+        },
+        None => OrgChoice::Demo,
+    };
+    let latency = (!options.latency.is_zero()).then_some((options.latency, options.latency));
+    let rates = FaultRates {
+        latency,
+        rate_limited: options.fault_rate,
+        retry_after_secs: 1,
+        server_errors: options.fault_rate,
+        ..FaultRates::default()
+    };
+    let faults = FaultOptions {
+        seed: options.seed,
+        all: rates,
+        ..FaultOptions::default()
+    };
+    SandboxOptions {
+        org,
+        faults,
+        ..SandboxOptions::default()
+    }
+}
+
+/// roombot's settings against `sandbox`: the demo admin and operator get their roles.
+fn bot_settings(
+    sandbox: &SandboxHandle,
+    store: &std::path::Path,
+    secret: &str,
+) -> anyhow::Result<Settings> {
+    let env: HashMap<String, String> = [
+        ("ROOMBOT__WEBEX__TOKEN", sandbox.bot_token().to_owned()),
+        ("ROOMBOT__WEBEX__API_BASE", sandbox.base_url()),
+        ("ROOMBOT__WEBEX__WEBHOOK_SECRET", secret.to_owned()),
+        ("ROOMBOT__SERVER__LISTEN", "127.0.0.1:0".to_owned()),
+        ("ROOMBOT__STORE__PATH", store.display().to_string()),
+        (
+            "ROOMBOT__ACCESS__ADMINS",
+            sandbox.person(Role::Admin).email.clone(),
+        ),
+        (
+            "ROOMBOT__ACCESS__OPERATORS",
+            sandbox.person(Role::Operator).email.clone(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    Ok(Settings::load(&Sources {
+        env,
+        ..Sources::default()
+    })?)
+}
