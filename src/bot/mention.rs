@@ -24,7 +24,7 @@ impl MentionStripper {
     /// `bot_id` is the bot's REST id; Webex may put it or its decoded UUID in `data-object-id`.
     pub fn new(bot_id: &str, display_name: &str) -> Self {
         let mut ids = vec![regex::escape(bot_id)];
-        if let Some(uuid) = decoded_uuid(bot_id) {
+        if let Some((_, uuid)) = crate::webex::ids::decode_rest_id(bot_id) {
             ids.push(regex::escape(&uuid));
         }
         let pattern = format!(
@@ -115,33 +115,6 @@ fn unescape_html(text: &str) -> String {
         .replace("&#39;", "'")
         .replace("&nbsp;", " ")
         .replace("&amp;", "&")
-}
-
-/// The UUID inside a REST id (base64 of `ciscospark://us/PEOPLE/<uuid>`).
-fn decoded_uuid(id: &str) -> Option<String> {
-    let mut bytes = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in id.trim_end_matches('=').bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            bytes.push((acc >> bits) as u8);
-        }
-    }
-    let text = String::from_utf8(bytes).ok()?;
-    text.strip_prefix("ciscospark://")?
-        .rsplit('/')
-        .next()
-        .map(str::to_owned)
 }
 
 #[cfg(test)]

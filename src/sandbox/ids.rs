@@ -19,14 +19,7 @@ pub fn new_id(kind: &str) -> String {
 
 /// Decodes a REST id back to `(kind, uuid)`, if it is one.
 pub fn decode(id: &str) -> Option<(String, String)> {
-    let bytes = base64_url_decode(id)?;
-    let text = String::from_utf8(bytes).ok()?;
-    let rest = text.strip_prefix("ciscospark://")?;
-    let mut parts = rest.splitn(3, '/');
-    let _region = parts.next()?;
-    let kind = parts.next()?;
-    let uuid = parts.next()?;
-    Some((kind.to_owned(), uuid.to_owned()))
+    crate::webex::ids::decode_rest_id(id)
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -46,28 +39,6 @@ fn base64_url(input: &[u8]) -> String {
         }
     }
     out
-}
-
-fn base64_url_decode(input: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(input.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in input.trim_end_matches('=').bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

@@ -108,3 +108,30 @@ mod tests {
         assert_eq!(serde_json::to_string(&id).expect("serialises"), "\"abc\"");
     }
 }
+
+/// Decodes a Webex REST id (base64 of `ciscospark://<region>/<KIND>/<uuid>`, URL-safe or
+/// standard alphabet, padding optional) into `(KIND, uuid)`; `None` for anything else.
+pub fn decode_rest_id(id: &str) -> Option<(String, String)> {
+    let mut bytes = Vec::with_capacity(id.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in id.trim_end_matches('=').bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push((acc >> bits) as u8);
+        }
+    }
+    let text = String::from_utf8(bytes).ok()?;
+    let mut parts = text.strip_prefix("ciscospark://")?.splitn(3, '/');
+    let (_region, kind, uuid) = (parts.next()?, parts.next()?, parts.next()?);
+    Some((kind.to_owned(), uuid.to_owned()))
+}
