@@ -95,20 +95,6 @@ id_type!(
     OrgId
 );
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_transparent_strings() {
-        let id: DeviceId = serde_json::from_str("\"abc\"").expect("a JSON string is an id");
-        assert_eq!(id, DeviceId::from("abc"));
-        assert_eq!(id.as_str(), "abc");
-        assert_eq!(id.to_string(), "abc");
-        assert_eq!(serde_json::to_string(&id).expect("serialises"), "\"abc\"");
-    }
-}
-
 /// Decodes a Webex REST id (base64 of `ciscospark://<region>/<KIND>/<uuid>`, URL-safe or
 /// standard alphabet, padding optional) into `(KIND, uuid)`; `None` for anything else.
 pub fn decode_rest_id(id: &str) -> Option<(String, String)> {
@@ -134,4 +120,18 @@ pub fn decode_rest_id(id: &str) -> Option<(String, String)> {
     let mut parts = text.strip_prefix("ciscospark://")?.splitn(3, '/');
     let (_region, kind, uuid) = (parts.next()?, parts.next()?, parts.next()?);
     Some((kind.to_owned(), uuid.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_transparent_strings() {
+        let id: DeviceId = serde_json::from_str("\"abc\"").expect("a JSON string is an id");
+        assert_eq!(id, DeviceId::from("abc"));
+        assert_eq!(id.as_str(), "abc");
+        assert_eq!(id.to_string(), "abc");
+        assert_eq!(serde_json::to_string(&id).expect("serialises"), "\"abc\"");
+    }
 }
