@@ -5,7 +5,7 @@ use crate::cards::{
     Button, CommandResult, Connection, DeviceList, DeviceOutcome, DeviceRow, FollowUp, Outcome,
 };
 use crate::command::{Command, Connectivity, DeviceFilters, TagAction, Target};
-use crate::resolve::{Resolution, Snapshot};
+use crate::resolve::{Need, Resolution, Snapshot, select};
 use crate::webex::{ConnectionStatus, Device, TagsPatch};
 
 use super::audit::Verdict;
@@ -86,6 +86,9 @@ impl Ops {
             Ok(found) => found,
             Err(done) => return done,
         };
+        // Tags are device management, but only devices shared with the bot are addressed
+        // (DESIGN rule 4); offline devices can be tagged.
+        let (devices, skipped) = select(devices, Need::READ_CONFIG);
         let webex = &ctx.bot.webex;
         let results = self
             .for_each_device(&devices, |device| {
@@ -104,7 +107,7 @@ impl Ops {
             .await;
         self.directory.invalidate();
         let mut tracking = Vec::new();
-        let rows = devices
+        let mut rows: Vec<DeviceOutcome> = devices
             .iter()
             .zip(results)
             .map(|(device, result)| {
@@ -137,6 +140,12 @@ impl Ops {
                 }
             })
             .collect();
+        rows.extend(skipped.iter().map(|(d, reason)| DeviceOutcome {
+            device: device_name(d),
+            workspace: snapshot.workspace_name(d),
+            outcome: Outcome::Skipped,
+            detail: reason.explain().to_owned(),
+        }));
         let verb = if *action == TagAction::Add {
             "Tagged"
         } else {
