@@ -15,7 +15,12 @@ async fn mute_room_4b_mutes_the_room_kit_and_skips_the_navigator() {
     let kit = device_id(&bot, "4B Room Kit Pro");
     let navigator = device_id(&bot, "4B Navigator");
     let commands = calls(&bot, "POST", "xapi/command");
-    assert_eq!(device_ids(&commands), std::slice::from_ref(&kit), "{:?}", summary(&bot));
+    assert_eq!(
+        device_ids(&commands),
+        std::slice::from_ref(&kit),
+        "{:?}",
+        summary(&bot)
+    );
     assert_eq!(commands[0].path, "/v1/xapi/command/Audio.Microphones.Mute");
     assert!(
         !device_ids(&bot.bot_calls()).contains(&navigator),

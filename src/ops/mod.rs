@@ -4,12 +4,13 @@
 //! bounded fan-out → result card → exactly one audit event ([`audit::record`]).
 //!
 //! Layout: `target` (target slots, roles), `reply` (cards, errors, pickers), `confirm`,
-//! `xapi` (device commands, xCommand), `status` (status, xStatus), `configs` (+ `value_space`),
+//! `xapi` (device commands, xCommand), `status` (status, xStatus), `config_read`, `configs` (+ `value_space`),
 //! `workspaces`, `locations`, `devices` (lists, tags, delete), `spaces` (`use`), [`check`]
 //! (`roombot check`), [`audit`].
 
 pub mod audit;
 pub mod check;
+mod config_read;
 mod configs;
 mod confirm;
 mod devices;
