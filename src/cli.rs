@@ -67,6 +67,9 @@ pub enum CliCommand {
         #[arg(long, default_value_t = 3)]
         timeout: u64,
     },
+    /// Validate the token and the bot's device access (needs ROOMBOT__WEBEX__TOKEN); prints a
+    /// report and exits 1 if the bot cannot work.
+    Check,
 }
 
 /// Options of the sandbox (`roombot sandbox`, `roombot exec --sandbox`).
@@ -145,6 +148,29 @@ pub async fn run(cli: Cli) -> ExitCode {
             let url = url.unwrap_or_else(|| healthcheck_url(&settings));
             healthcheck(&url, Duration::from_secs(timeout)).await
         }
+        CliCommand::Check => check(settings).await,
+    }
+}
+
+/// `roombot check`: token and device access, printed as a report.
+async fn check(settings: Settings) -> ExitCode {
+    if let Err(error) = settings.require_token() {
+        return settings_failure(&error);
+    }
+    let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
+    let webex = match crate::bot::identity::client(&settings, metrics) {
+        Ok(webex) => webex,
+        Err(error) => {
+            eprintln!("roombot: {error:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = crate::ops::check::check(&webex).await;
+    print!("{report}");
+    if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

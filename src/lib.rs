@@ -11,6 +11,8 @@
 //! - [`store`]: the SQLite store (dedupe ledger, spilled events, confirmations).
 //! - [`webex`]: the typed Webex REST client; the only place that knows Webex URLs.
 //! - [`command`]: the chat language: one grammar for parsing and help.
+//! - [`resolve`]: target → devices: name matching, permissions, the listing cache.
+//! - [`ops`]: device operations: commands → Webex calls → replies, with audit events.
 //! - [`cards`]: Adaptive Card templates and their expander.
 //! - [`webhook`]: webhook intake: signature check, envelope, dedupe, queue.
 //! - [`demo`]: the sandbox and the bot wired together (`roombot sandbox`, `exec --sandbox`).
@@ -26,6 +28,7 @@ pub mod command;
 pub mod demo;
 pub mod metrics;
 pub mod ops;
+pub mod resolve;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod settings;

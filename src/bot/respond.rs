@@ -27,11 +27,11 @@ pub struct CommandResponder {
 
 impl CommandResponder {
     /// Loads and checks every card template (a bad template fails start-up, not a reply).
-    pub fn new(_settings: &Settings) -> anyhow::Result<Self> {
+    pub fn new(settings: &Settings) -> anyhow::Result<Self> {
         let templates = Arc::new(Templates::load()?);
         Ok(Self {
+            ops: Ops::new(settings, templates.clone()),
             templates,
-            ops: Ops::default(),
         })
     }
 

@@ -1,0 +1,135 @@
+//! The audit trail: one `tracing` event on target `roombot::audit` per action, refusals
+//! included (who, where, what, on which targets, how it ended, Webex trackingIds). This is the
+//! only place that emits it; ship the target to durable storage with the log pipeline.
+
+use crate::bot::context::Request;
+
+/// How an action ended, as the audit log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Done (possibly with some devices skipped).
+    Done,
+    /// Read-only answer (status, lists).
+    Read,
+    /// A confirmation card was sent; nothing happened yet.
+    AwaitingConfirmation,
+    /// The person lacks the role.
+    Refused,
+    /// Bad input or a name that matched nothing or several: nothing happened.
+    Rejected,
+    /// Webex failed on at least one call.
+    Failed,
+}
+
+impl Verdict {
+    /// Lower-case name for the log field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Done => "done",
+            Self::Read => "read",
+            Self::AwaitingConfirmation => "awaiting_confirmation",
+            Self::Refused => "refused",
+            Self::Rejected => "rejected",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// What one action did, for the audit event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub verdict: Verdict,
+    /// Device or workspace names acted on (or asked about).
+    pub targets: Vec<String>,
+    /// trackingIds of failed Webex calls.
+    pub tracking_ids: Vec<String>,
+    /// One line of detail (the refusal reason, the error).
+    pub detail: String,
+}
+
+/// Emits the audit event for `command` run by `request`.
+pub fn record(request: &Request, command: &str, confirmed: bool, audit: &AuditRecord) {
+    tracing::info!(
+        target: "roombot::audit",
+        who = %request.actor.email,
+        person_id = %request.actor.person_id,
+        role = request.actor.role.name(),
+        room = %request.place.room_id,
+        command = %command,
+        confirmed,
+        targets = ?audit.targets,
+        outcome = audit.verdict.as_str(),
+        tracking_ids = ?audit.tracking_ids,
+        detail = %audit.detail,
+        "audit"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use tracing_subscriber::layer::SubscriberExt;
+
+    use super::*;
+    use crate::access::Role;
+    use crate::bot::context::{Actor, Input, Place};
+    use crate::webex::{PersonId, RoomId};
+
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<String>>>);
+
+    impl std::io::Write for Capture {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .expect("lock")
+                .push(String::from_utf8_lossy(buf).into());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn one_event_names_who_where_what_and_the_outcome() {
+        let capture = Capture::default();
+        let writer = capture.clone();
+        let subscriber = tracing_subscriber::registry().with(
+            tracing_subscriber::fmt::layer()
+                .json()
+                .with_writer(move || writer.clone()),
+        );
+        let request = Request {
+            actor: Actor {
+                person_id: PersonId::from("P1"),
+                email: "vera@example.com".into(),
+                role: Role::Viewer,
+            },
+            place: Place {
+                room_id: RoomId::from("R1"),
+                is_group: false,
+                thread: None,
+            },
+            input: Input::Text("reboot 4B".into()),
+            card_message: None,
+        };
+        let audit = AuditRecord {
+            verdict: Verdict::Refused,
+            targets: vec![],
+            tracking_ids: vec![],
+            detail: "needs operator".into(),
+        };
+        tracing::subscriber::with_default(subscriber, || {
+            record(&request, "reboot 4B", false, &audit)
+        });
+        let lines = capture.0.lock().expect("lock").concat();
+        let event: serde_json::Value = serde_json::from_str(lines.trim()).expect("one JSON event");
+        assert_eq!(event["target"], "roombot::audit");
+        assert_eq!(event["fields"]["who"], "vera@example.com");
+        assert_eq!(event["fields"]["room"], "R1");
+        assert_eq!(event["fields"]["command"], "reboot 4B");
+        assert_eq!(event["fields"]["outcome"], "refused");
+    }
+}

@@ -1,0 +1,429 @@
+//! Target → devices: workspace, device, tag and location names matched case-insensitively
+//! (exact, then unique prefix, then unique substring; never a guess between several), the
+//! per-device permission and connection checks (DESIGN rule 4), and the listing cache.
+//!
+//! The cache holds one listing of workspaces and devices (and, when a location is named, of
+//! locations) for `bot.cache_ttl`. A name that matches nothing refetches once before giving up,
+//! and the bot's own changes call [`Directory::invalidate`]. Only `ops` calls into this module.
+
+use std::time::Instant;
+
+use crate::command::Target;
+use crate::webex::{Device, Location, Workspace, WorkspaceId};
+
+mod cache;
+
+pub use cache::Directory;
+
+/// Most "did you mean" names.
+const CLOSEST: usize = 3;
+
+/// The outcome of matching a name against a list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NameMatch<T> {
+    /// Exactly one item matched.
+    One(T),
+    /// Several matched at the same level (exact, prefix or substring): ask which.
+    Many(Vec<T>),
+    /// Nothing matched; the closest names, best first.
+    None { closest: Vec<String> },
+}
+
+/// Matches `query` against `(name, item)` pairs: exact, then unique prefix, then unique
+/// substring, all ignoring case. Several matches at the first level that has any is `Many`.
+pub fn match_name<T: Clone>(items: &[(String, T)], query: &str) -> NameMatch<T> {
+    let query = query.trim().to_lowercase();
+    let levels: [&dyn Fn(&str) -> bool; 3] = [
+        &|name| name == query,
+        &|name| name.starts_with(&query),
+        &|name| name.contains(&query),
+    ];
+    for level in levels {
+        let hits: Vec<T> = items
+            .iter()
+            .filter(|(name, _)| level(&name.to_lowercase()))
+            .map(|(_, item)| item.clone())
+            .collect();
+        match hits.len() {
+            0 => continue,
+            1 => return NameMatch::One(hits.into_iter().next().expect("one hit")),
+            _ => return NameMatch::Many(hits),
+        }
+    }
+    NameMatch::None {
+        closest: closest_names(items.iter().map(|(name, _)| name.as_str()), &query),
+    }
+}
+
+/// The names most like `query` (Jaro-Winkler, ignoring case), best first.
+pub fn closest_names<'a>(names: impl Iterator<Item = &'a str>, query: &str) -> Vec<String> {
+    let query = query.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = names
+        .map(|name| (strsim::jaro_winkler(&name.to_lowercase(), &query), name))
+        .filter(|(score, _)| *score >= 0.5)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored
+        .into_iter()
+        .take(CLOSEST)
+        .map(|(_, name)| name.to_owned())
+        .collect()
+}
+
+/// One listing of the organisation as the bot sees it.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub workspaces: Vec<Workspace>,
+    pub devices: Vec<Device>,
+    /// When the listing was fetched (the cache's TTL counts from here).
+    pub fetched: Instant,
+}
+
+impl Snapshot {
+    /// A snapshot of these listings, fetched now.
+    pub fn new(workspaces: Vec<Workspace>, devices: Vec<Device>) -> Self {
+        Self {
+            workspaces,
+            devices,
+            fetched: Instant::now(),
+        }
+    }
+
+    /// The name of `device`'s workspace ("" when it has none or it is unknown).
+    pub fn workspace_name(&self, device: &Device) -> String {
+        device
+            .workspace_id
+            .as_ref()
+            .and_then(|id| self.workspaces.iter().find(|w| &w.id == id))
+            .and_then(|w| w.display_name.clone())
+            .unwrap_or_default()
+    }
+
+    /// The devices of a workspace.
+    pub fn devices_in(&self, workspace: &WorkspaceId) -> Vec<Device> {
+        self.devices
+            .iter()
+            .filter(|d| d.workspace_id.as_ref() == Some(workspace))
+            .cloned()
+            .collect()
+    }
+
+    /// Finds a workspace by name.
+    pub fn find_workspace(&self, name: &str) -> NameMatch<Workspace> {
+        let items: Vec<(String, Workspace)> = self
+            .workspaces
+            .iter()
+            .map(|w| (w.display_name.clone().unwrap_or_default(), w.clone()))
+            .collect();
+        match_name(&items, name)
+    }
+
+    /// Finds a device by display name.
+    pub fn find_device(&self, name: &str) -> NameMatch<Device> {
+        let items: Vec<(String, Device)> = self
+            .devices
+            .iter()
+            .map(|d| (d.display_name.clone().unwrap_or_default(), d.clone()))
+            .collect();
+        match_name(&items, name)
+    }
+
+    /// Devices carrying `tag` (ignoring case).
+    pub fn tagged(&self, tag: &str) -> Vec<Device> {
+        self.devices
+            .iter()
+            .filter(|d| d.tags.iter().flatten().any(|t| t.eq_ignore_ascii_case(tag)))
+            .cloned()
+            .collect()
+    }
+
+    /// Every tag in use, for "did you mean".
+    fn all_tags(&self) -> Vec<String> {
+        let mut tags: Vec<String> = self
+            .devices
+            .iter()
+            .flat_map(|d| d.tags.clone().unwrap_or_default())
+            .collect();
+        tags.sort();
+        tags.dedup();
+        tags
+    }
+}
+
+/// Devices a target stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    /// The target's devices (possibly none, e.g. a workspace without devices).
+    Devices(Vec<Device>),
+    /// Several names match: one candidate target per match.
+    Ambiguous {
+        query: String,
+        candidates: Vec<Target>,
+    },
+    /// Nothing matches.
+    NotFound {
+        /// "workspace", "device", "tag" or "location".
+        kind: &'static str,
+        query: String,
+        closest: Vec<String>,
+    },
+}
+
+/// What a command needs of a device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Need {
+    /// Full xAPI access (`xapi:all` or bare `xapi`); else status access is enough.
+    pub command: bool,
+    /// The device must be online (xAPI calls); configuration changes work offline.
+    pub online: bool,
+}
+
+impl Need {
+    /// xAPI commands: full access, online.
+    pub const COMMAND: Self = Self {
+        command: true,
+        online: true,
+    };
+    /// xAPI status: read access, online.
+    pub const STATUS: Self = Self {
+        command: false,
+        online: true,
+    };
+    /// Configuration reads: read access, offline allowed.
+    pub const READ_CONFIG: Self = Self {
+        command: false,
+        online: false,
+    };
+    /// Configuration changes: full access, offline allowed (applied on reconnect).
+    pub const CONFIGURE: Self = Self {
+        command: true,
+        online: false,
+    };
+}
+
+/// Why a device of the target was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// `xapi:readonly`: status only.
+    ReadOnly,
+    /// No xAPI permission at all.
+    NoAccess,
+    /// Not connected, so a command cannot reach it.
+    Offline,
+}
+
+impl SkipReason {
+    /// The line shown to people.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Self::ReadOnly => "skipped: read-only (xapi:readonly), status only",
+            Self::NoAccess => {
+                "skipped: no access granted; an admin grants it per workspace in Control Hub"
+            }
+            Self::Offline => "skipped: offline, not called",
+        }
+    }
+}
+
+/// Splits `devices` into those that allow `need` and the skipped ones with their reason.
+pub fn select(devices: Vec<Device>, need: Need) -> (Vec<Device>, Vec<(Device, SkipReason)>) {
+    let mut usable = Vec::new();
+    let mut skipped = Vec::new();
+    for device in devices {
+        let reason = if need.command && !device.can_command() {
+            Some(if device.can_read_status() {
+                SkipReason::ReadOnly
+            } else {
+                SkipReason::NoAccess
+            })
+        } else if !device.can_read_status() {
+            Some(SkipReason::NoAccess)
+        } else if need.online && !device.is_online() {
+            Some(SkipReason::Offline)
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => skipped.push((device, reason)),
+            None => usable.push(device),
+        }
+    }
+    (usable, skipped)
+}
+
+/// Resolves `target` within `snapshot` (and `locations`, needed for location targets).
+pub fn resolve_in(snapshot: &Snapshot, locations: &[Location], target: &Target) -> Resolution {
+    let not_found = |kind, query: &str, closest| Resolution::NotFound {
+        kind,
+        query: query.to_owned(),
+        closest,
+    };
+    match target {
+        Target::All => Resolution::Devices(snapshot.devices.clone()),
+        Target::Room(name) | Target::Workspace(name) => match snapshot.find_workspace(name) {
+            NameMatch::One(w) => Resolution::Devices(snapshot.devices_in(&w.id)),
+            NameMatch::Many(many) => ambiguous(name, many.iter().map(|w| Target::Room(ws_name(w)))),
+            NameMatch::None { closest } => not_found("workspace", name, closest),
+        },
+        Target::Device(name) => match snapshot.find_device(name) {
+            NameMatch::One(d) => Resolution::Devices(vec![d]),
+            NameMatch::Many(many) => {
+                ambiguous(name, many.iter().map(|d| Target::Device(dev_name(d))))
+            }
+            NameMatch::None { closest } => not_found("device", name, closest),
+        },
+        Target::Tag(tag) => match snapshot.tagged(tag) {
+            devices if !devices.is_empty() => Resolution::Devices(devices),
+            _ => {
+                let tags = snapshot.all_tags();
+                not_found(
+                    "tag",
+                    tag,
+                    closest_names(tags.iter().map(String::as_str), tag),
+                )
+            }
+        },
+        Target::Location(name) => resolve_location(snapshot, locations, name),
+        Target::Bare(name) => match snapshot.find_workspace(name) {
+            NameMatch::One(w) => Resolution::Devices(snapshot.devices_in(&w.id)),
+            NameMatch::Many(many) => ambiguous(name, many.iter().map(|w| Target::Room(ws_name(w)))),
+            NameMatch::None { closest } => match snapshot.find_device(name) {
+                NameMatch::One(d) => Resolution::Devices(vec![d]),
+                NameMatch::Many(many) => {
+                    ambiguous(name, many.iter().map(|d| Target::Device(dev_name(d))))
+                }
+                NameMatch::None { .. } => not_found("workspace", name, closest),
+            },
+        },
+    }
+}
+
+fn resolve_location(snapshot: &Snapshot, locations: &[Location], name: &str) -> Resolution {
+    let items: Vec<(String, Location)> = locations
+        .iter()
+        .map(|l| (l.fields.name.clone().unwrap_or_default(), l.clone()))
+        .collect();
+    match match_name(&items, name) {
+        NameMatch::One(location) => {
+            let ids: Vec<&WorkspaceId> = snapshot
+                .workspaces
+                .iter()
+                .filter(|w| {
+                    w.location_id.as_ref() == Some(&location.id)
+                        || w.workspace_location_id.as_ref() == Some(&location.id)
+                })
+                .map(|w| &w.id)
+                .collect();
+            Resolution::Devices(
+                snapshot
+                    .devices
+                    .iter()
+                    .filter(|d| d.workspace_id.as_ref().is_some_and(|id| ids.contains(&id)))
+                    .cloned()
+                    .collect(),
+            )
+        }
+        NameMatch::Many(many) => ambiguous(
+            name,
+            many.iter()
+                .map(|l| Target::Location(l.fields.name.clone().unwrap_or_default())),
+        ),
+        NameMatch::None { closest } => Resolution::NotFound {
+            kind: "location",
+            query: name.to_owned(),
+            closest,
+        },
+    }
+}
+
+fn ambiguous(query: &str, candidates: impl Iterator<Item = Target>) -> Resolution {
+    Resolution::Ambiguous {
+        query: query.to_owned(),
+        candidates: candidates.collect(),
+    }
+}
+
+pub(crate) fn ws_name(workspace: &Workspace) -> String {
+    workspace.display_name.clone().unwrap_or_default()
+}
+
+fn dev_name(device: &Device) -> String {
+    device.display_name.clone().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|n| (n.to_string(), n.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn exact_beats_prefix_and_prefix_must_be_unique() {
+        let items = names(&["4B", "4B North", "4C", "Big Conference"]);
+        assert_eq!(match_name(&items, "4b"), NameMatch::One("4B".into()));
+        assert_eq!(
+            match_name(&items, "4"),
+            NameMatch::Many(vec!["4B".into(), "4B North".into(), "4C".into()])
+        );
+        assert_eq!(
+            match_name(&items, "big"),
+            NameMatch::One("Big Conference".into())
+        );
+        assert_eq!(
+            match_name(&items, "north"),
+            NameMatch::One("4B North".into())
+        );
+    }
+
+    #[test]
+    fn no_match_offers_the_closest_names() {
+        let items = names(&["Sagrada", "Sequoia", "Redwood"]);
+        match match_name(&items, "Sagrda") {
+            NameMatch::None { closest } => {
+                assert_eq!(closest.first().map(String::as_str), Some("Sagrada"))
+            }
+            other => panic!("expected no match, got {other:?}"),
+        }
+    }
+
+    fn device(permissions: &str, status: &str) -> Device {
+        serde_json::from_value(serde_json::json!({
+            "id": "D", "permissions": [permissions], "connectionStatus": status
+        }))
+        .expect("device json")
+    }
+
+    #[test]
+    fn selection_explains_every_skipped_device() {
+        let devices = vec![
+            device("xapi:all", "connected"),
+            device("xapi:readonly", "connected"),
+            device("none", "connected"),
+            device("xapi", "disconnected"),
+        ];
+        let (usable, skipped) = select(devices.clone(), Need::COMMAND);
+        assert_eq!(usable.len(), 1);
+        let reasons: Vec<SkipReason> = skipped.iter().map(|(_, r)| *r).collect();
+        assert_eq!(
+            reasons,
+            [
+                SkipReason::ReadOnly,
+                SkipReason::NoAccess,
+                SkipReason::Offline
+            ]
+        );
+        let (usable, _) = select(devices.clone(), Need::STATUS);
+        assert_eq!(usable.len(), 2);
+        let (usable, _) = select(devices, Need::CONFIGURE);
+        assert_eq!(
+            usable.len(),
+            2,
+            "configuration changes reach offline devices"
+        );
+    }
+}
