@@ -150,3 +150,16 @@ async fn a_confirmation_survives_a_restart() {
     click_and_wait(&bot, Role::Operator, &ask, "Confirm", 1).await;
     assert_eq!(ops_support::calls(&bot, "POST", BOOT).len(), 1);
 }
+
+#[tokio::test]
+async fn tagging_several_devices_is_confirmed_first() {
+    let bot = ops_support::spawn_editing_bot().await;
+    let ask = bot
+        .say(Role::Operator, "tag tag earlyAdopters add pilot")
+        .await;
+    assert_eq!(button_titles(&ask), ["Confirm", "Cancel"], "{ask:#?}");
+    assert!(ops_support::calls(&bot, "PATCH", "devices/").is_empty());
+    click_and_wait(&bot, Role::Operator, &ask, "Confirm", 1).await;
+    let patched = ops_support::calls(&bot, "PATCH", "devices/");
+    assert!(patched.len() > 1, "{patched:#?}");
+}

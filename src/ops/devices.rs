@@ -89,6 +89,19 @@ impl Ops {
         // Tags are device management, but only devices shared with the bot are addressed
         // (DESIGN rule 4); offline devices can be tagged.
         let (devices, skipped) = select(devices, Need::READ_CONFIG);
+        if !ctx.confirmed && devices.len() > 1 {
+            let names: Vec<String> = devices.iter().map(device_name).collect();
+            let verb = if *action == TagAction::Add {
+                "Tag"
+            } else {
+                "Untag"
+            };
+            let title = format!("{verb} {} devices “{tag}”?", devices.len());
+            let summary = format!("`{}` on {}", command.canonical(), names.join(", "));
+            return self
+                .ask_confirmation(ctx, &command, &title, &summary, names)
+                .await;
+        }
         let webex = &ctx.bot.webex;
         let results = self
             .for_each_device(&devices, |device| {
