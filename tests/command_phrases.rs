@@ -888,6 +888,15 @@ fn fleet_cases() -> Vec<(&'static str, Expect)> {
                 tag: Some(s("pilot")),
                 product: Some(s("Room Kit")),
                 place: Some(s("Big Building")),
+                page: None,
+            }),
+        ),
+        (
+            "devices issues page 2",
+            filters(DeviceFilters {
+                issues: true,
+                page: Some(2),
+                ..Default::default()
             }),
         ),
         (

@@ -291,14 +291,16 @@ fn fleet_command() -> BoxedStrategy<Command> {
         prop::option::of(name()),
         prop::option::of(name()),
         prop::option::of(name()),
+        prop::option::of(2u32..50),
     )
         .prop_map(
-            |(connectivity, issues, tag, product, place)| DeviceFilters {
+            |(connectivity, issues, tag, product, place, page)| DeviceFilters {
                 connectivity,
                 issues,
                 tag,
                 product,
                 place,
+                page,
             },
         );
     prop_oneof![

@@ -7,11 +7,13 @@ use super::{
     Command, Connectivity, DeviceFilters, ParseError, TagAction, WorkspaceDetails, WorkspaceType,
 };
 
-const FILTER_WORDS: &[&str] = &["offline", "online", "issues", "tag", "product", "in"];
+const FILTER_WORDS: &[&str] = &[
+    "offline", "online", "issues", "tag", "product", "in", "page",
+];
 const EDIT_WORDS: &[&str] = &["capacity", "type", "notes"];
 const CREATE_WORDS: &[&str] = &["capacity", "type", "notes", "in", "floor"];
 
-/// `devices [offline|online] [issues] [tag <t>] [product <p>] [in <place>]`.
+/// `devices [offline|online] [issues] [tag <t>] [product <p>] [in <place>] [page <n>]`.
 pub(crate) fn parse_devices(args: &mut Args<'_>) -> Result<Command, ParseError> {
     let mut filters = DeviceFilters::default();
     while let Some(token) = args.next_token() {
@@ -31,12 +33,20 @@ pub(crate) fn parse_devices(args: &mut Args<'_>) -> Result<Command, ParseError> 
             "tag" => set_once(args, &mut filters.tag, "tag")?,
             "product" => set_once(args, &mut filters.product, "product")?,
             "in" => set_once(args, &mut filters.place, "location or workspace")?,
+            "page" => {
+                let page = match args.next_token().map(|t| t.text().parse::<u32>()) {
+                    Some(Ok(page)) if page >= 1 => page,
+                    _ => return Err(args.invalid("page", "page must be a whole number from 1")),
+                };
+                // Page 1 is the list itself, so it is not part of the command.
+                filters.page = (page > 1).then_some(page);
+            }
             _ => {
                 return Err(args.invalid(
                     "filter",
                     format!(
                         "`{}` is not a devices filter: use offline, online, issues, \
-                         tag <tag>, product <product> or in <location or workspace>",
+                         tag <tag>, product <product>, in <location or workspace> or page <n>",
                         token.text()
                     ),
                 ));

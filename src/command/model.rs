@@ -188,6 +188,8 @@ pub struct DeviceFilters {
     pub product: Option<String>,
     /// `in <location or workspace>`.
     pub place: Option<String>,
+    /// `page <n>`: which page of a long list, from 1 (`None` is the first).
+    pub page: Option<u32>,
 }
 
 /// Workspace fields set by `workspace create` and `workspace <name> …`.

@@ -319,6 +319,9 @@ fn render_filters<'o>(filters: &DeviceFilters, out: &'o mut Out) -> &'o mut Out 
             out.word(keyword).name(value);
         }
     }
+    if let Some(page) = filters.page {
+        out.word("page").word(page.to_string());
+    }
     out
 }
 

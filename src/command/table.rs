@@ -159,7 +159,7 @@ pub(crate) static SPECS: &[Spec] = &[
         "List devices, optionally filtered",
         forms: ["devices [filters]"],
         variants: ["devices offline", "devices online", "devices issues", "devices tag <tag>",
-                   "devices product <product>", "devices in <location or workspace>"],
+                   "devices product <product>", "devices in <location or workspace>", "devices offline page 2"],
         examples: ["devices offline", "devices issues in HQ", "devices product \"Room Kit\" tag pilot"],
         api: "GET devices", fleet::parse_devices),
     spec!("workspaces", "Workspaces", Fleet, ["workspaces"],

@@ -2,7 +2,8 @@
 //! complete new list is sent, DESIGN rule 6) and device deletion (confirmed first).
 
 use crate::cards::{
-    Button, CommandResult, Connection, DeviceList, DeviceOutcome, DeviceRow, FollowUp, Outcome,
+    Button, CommandResult, Connection, DEVICE_PAGE_SIZE, DeviceList, DeviceOutcome, DeviceRow,
+    FollowUp, Outcome,
 };
 use crate::command::{Command, Connectivity, DeviceFilters, TagAction, Target};
 use crate::resolve::{Need, Resolution, Snapshot, select};
@@ -47,16 +48,26 @@ impl Ops {
             0 => "No devices match".to_owned(),
             n => format!("{n} device(s)"),
         };
+        // Pages are 1-based in the language and 0-based in the card.
+        let page = filters.page.unwrap_or(1).saturating_sub(1) as usize;
+        let pages = rows.len().div_ceil(DEVICE_PAGE_SIZE).max(1);
+        let more_command = (page + 1 < pages).then(|| {
+            let next = DeviceFilters {
+                page: Some(page as u32 + 2),
+                ..filters.clone()
+            };
+            Command::Devices { filters: next }.canonical()
+        });
         let list = DeviceList {
             title,
             rows,
-            page: 0,
+            page: page.min(pages - 1),
             filters: vec![
                 Button::new("Offline", "devices offline"),
                 Button::new("Issues", "devices issues"),
                 Button::new("All", "devices"),
             ],
-            more_command: None,
+            more_command,
         };
         let fallback = list
             .rows
