@@ -21,6 +21,23 @@ impl Reply {
         }
     }
 
+    /// A rendered card with its fallback, or `fallback` alone when rendering failed (logged).
+    pub fn from_card(
+        card: Result<crate::cards::Card, crate::cards::RenderError>,
+        fallback: impl Into<String>,
+    ) -> Self {
+        match card {
+            Ok(card) => Self {
+                markdown: card.fallback_markdown,
+                card: Some(card.content),
+            },
+            Err(error) => {
+                tracing::error!(%error, "card rendering failed; replying with markdown");
+                Self::text(fallback)
+            }
+        }
+    }
+
     /// The markdown, cut at a character boundary to fit Webex's limit.
     pub fn bounded_markdown(&self) -> String {
         truncate(&self.markdown, MARKDOWN_LIMIT)

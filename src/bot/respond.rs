@@ -189,16 +189,7 @@ impl CommandResponder {
         card: Result<Card, crate::cards::RenderError>,
         fallback: String,
     ) -> Reply {
-        match card {
-            Ok(card) => Reply {
-                markdown: card.fallback_markdown,
-                card: Some(card.content),
-            },
-            Err(error) => {
-                tracing::error!(%error, "card rendering failed; replying with markdown");
-                Reply::text(fallback)
-            }
-        }
+        Reply::from_card(card, fallback)
     }
 }
 

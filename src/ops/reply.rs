@@ -25,16 +25,7 @@ impl Ops {
         card: Result<Card, RenderError>,
         fallback: impl Into<String>,
     ) -> Reply {
-        match card {
-            Ok(card) => Reply {
-                markdown: card.fallback_markdown,
-                card: Some(card.content),
-            },
-            Err(error) => {
-                tracing::error!(%error, "card rendering failed; replying with markdown");
-                Reply::text(fallback)
-            }
-        }
+        Reply::from_card(card, fallback)
     }
 
     /// An error card: what went wrong, what to do, and the trackingId when Webex was involved.
