@@ -1,5 +1,7 @@
 //! Who is asking and where: the request context every command runs in.
 
+use std::collections::BTreeMap;
+
 use crate::access::Role;
 use crate::webex::{MessageId, PersonId, RoomId};
 
@@ -43,4 +45,38 @@ pub enum Input {
         target: String,
         changes: Vec<(String, String)>,
     },
+    /// A create form's Submit: which form, and every input by id (values as submitted, text).
+    Form {
+        kind: FormKind,
+        fields: BTreeMap<String, String>,
+    },
+}
+
+/// The create forms a card can submit (`{"form": …}` in the Submit data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    /// `{"form": "workspace_create"}`: name, type, capacity, location, floor, notes.
+    WorkspaceCreate,
+    /// `{"form": "location_create"}`: name, address1, address2, city, state, postalCode,
+    /// countryCode, latitude, longitude, notes.
+    LocationCreate,
+}
+
+impl FormKind {
+    /// The kind named by a Submit's `form` value (`workspace_create`, `location_create`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "workspace_create" => Some(Self::WorkspaceCreate),
+            "location_create" => Some(Self::LocationCreate),
+            _ => None,
+        }
+    }
+
+    /// The `form` value its Submit button carries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WorkspaceCreate => "workspace_create",
+            Self::LocationCreate => "location_create",
+        }
+    }
 }

@@ -21,7 +21,7 @@ use crate::webex::{
     RoomType, WebexClient, WebexError,
 };
 use crate::webhook::envelope::{Envelope, EventKind};
-use context::{Actor, Input, Place, Request};
+use context::{Actor, FormKind, Input, Place, Request};
 use mention::MentionStripper;
 use people::PeopleCache;
 use reply::Reply;
@@ -240,8 +240,10 @@ impl Bot {
 }
 
 /// What a card click stands for (DESIGN rule 3): `{"cmd": "…"}` from a button, `{"confirm"|"cancel":
-/// token}`, or the configuration form's Apply (`{"form": "config", "target", "original"}` plus
-/// inputs keyed by configuration key). Input values arrive as strings.
+/// token}`, the configuration form's Apply (`{"form": "config", "target", "original"}` plus
+/// inputs keyed by configuration key), or a create form's Submit (`{"form": "workspace_create"}`
+/// or `{"form": "location_create"}` plus inputs named after the fields). Input values arrive as
+/// strings.
 fn card_input(action: &AttachmentAction) -> Option<Input> {
     let inputs = action.inputs.as_ref()?;
     let text = |key: &str| inputs.get(key).and_then(|v| v.as_str()).map(str::to_owned);
@@ -272,6 +274,15 @@ fn card_input(action: &AttachmentAction) -> Option<Input> {
             .collect();
         return Some(Input::ConfigForm { target, changes });
     }
+    if let Some(kind) = text("form").as_deref().and_then(FormKind::from_name) {
+        let fields = inputs
+            .iter()
+            .filter(|(key, _)| key.as_str() != "form")
+            .filter(|(_, value)| !value.is_null())
+            .map(|(key, value)| (key.clone(), value_text(value)))
+            .collect();
+        return Some(Input::Form { kind, fields });
+    }
     None
 }
 
@@ -279,5 +290,59 @@ fn value_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn action(inputs: Value) -> AttachmentAction {
+        serde_json::from_value(json!({"id": "A1", "inputs": inputs})).expect("an action")
+    }
+
+    #[test]
+    fn a_create_form_submit_carries_every_input_as_text() {
+        let input = card_input(&action(json!({
+            "form": "workspace_create", "name": "Lab 7", "capacity": "6", "floor": 2, "notes": "",
+            "location": null
+        })));
+        let fields: BTreeMap<String, String> = [
+            ("name", "Lab 7"),
+            ("capacity", "6"),
+            ("floor", "2"),
+            ("notes", ""),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        assert_eq!(
+            input,
+            Some(Input::Form {
+                kind: FormKind::WorkspaceCreate,
+                fields
+            })
+        );
+        let input = card_input(&action(json!({"form": "location_create", "name": "HQ"})));
+        assert!(matches!(
+            input,
+            Some(Input::Form { kind: FormKind::LocationCreate, fields }) if fields["name"] == "HQ"
+        ));
+    }
+
+    #[test]
+    fn an_unknown_form_names_nothing_and_a_command_wins_over_a_form() {
+        assert_eq!(
+            card_input(&action(json!({"form": "party", "name": "x"}))),
+            None
+        );
+        assert_eq!(
+            card_input(&action(json!({"cmd": "help", "form": "workspace_create"}))),
+            Some(Input::Text("help".into()))
+        );
     }
 }

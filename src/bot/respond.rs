@@ -49,6 +49,7 @@ impl CommandResponder {
                     .apply_config_form(bot, request, target, changes)
                     .await
             }
+            Input::Form { kind, fields } => self.ops.submit_form(bot, request, *kind, fields).await,
         }
     }
 

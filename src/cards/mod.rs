@@ -6,7 +6,9 @@
 //! Buttons follow DESIGN rule 3: a command button is `Action.Submit` with
 //! `data: {"cmd": "<canonical command text>"}`; confirmations carry `{"confirm": token}` or
 //! `{"cancel": token}`; the configuration form's Apply carries
-//! `{"form": "config", "target": …, "original": {key: value}}` and its inputs are named by key.
+//! `{"form": "config", "target": …, "original": {key: value}}` and its inputs are named by key;
+//! the create forms' Submit carries `{"form": "workspace_create"}` or `{"form": "location_create"}`
+//! and their inputs are named after the fields.
 
 pub mod expr;
 pub mod markdown;
@@ -40,6 +42,14 @@ pub const TEMPLATE_SOURCES: &[(&str, &str)] = &[
         include_str!("../../cards/confirmation.json"),
     ),
     ("error", include_str!("../../cards/error.json")),
+    (
+        "workspace_form",
+        include_str!("../../cards/workspace_form.json"),
+    ),
+    (
+        "location_form",
+        include_str!("../../cards/location_form.json"),
+    ),
 ];
 
 /// A reply: the Adaptive Card and the markdown Webex shows where cards are not rendered.

@@ -1,12 +1,13 @@
 //! Locations (`/locations`) and their floors: list them, create floors, and find a location or
-//! floor by name or number for other commands. Creating a location needs a postal address and
-//! coordinates, which chat does not collect yet: the reply says so.
+//! floor by name or number for other commands. `location create` answers with the "new location"
+//! form (address and coordinates); its submit creates the location here.
 
 use crate::bot::reply::Reply;
-use crate::cards::{Button, TargetPicker};
+use crate::cards::markdown::escape;
+use crate::cards::{Button, LocationForm, TargetPicker};
 use crate::command::Command;
 use crate::resolve::{NameMatch, match_name};
-use crate::webex::{Floor, FloorFields, FloorId, Location, LocationKind};
+use crate::webex::{Floor, FloorFields, FloorId, Location, LocationKind, WorkspaceLocationFields};
 
 use super::audit::Verdict;
 use super::{Ctx, Done, Ops};
@@ -81,13 +82,66 @@ impl Ops {
         Done::new(Reply::text(text), Verdict::Read).targets(vec![label])
     }
 
-    /// `location create`: not possible from chat yet (address and coordinates are required).
+    /// `location create [<name>]`: the "new location" form, named if a name was given.
     pub(crate) fn location_create(&self, name: Option<String>) -> Done {
-        let name = name.unwrap_or_else(|| "a location".to_owned());
-        self.rejected(
-            &format!("I cannot create {name} from chat yet: Webex needs its postal address, country and coordinates."),
-            "Create it in Control Hub, then add floors here with `floor create <location> <number> [name]`.",
+        let form = LocationForm {
+            name: name.unwrap_or_default(),
+            ..LocationForm::default()
+        };
+        Done::new(self.location_form_reply(&form), Verdict::Read)
+    }
+
+    /// The "new location" form as a reply.
+    pub(crate) fn location_form_reply(&self, form: &LocationForm) -> Reply {
+        let fallback =
+            "To create a location, open this message in a Webex client that shows cards.";
+        self.card(self.templates.render_location_form(form), fallback)
+    }
+
+    /// `POST /workspaceLocations` with checked `fields`; the reply says what was created.
+    pub(crate) async fn create_location(
+        &self,
+        ctx: &Ctx<'_>,
+        fields: &WorkspaceLocationFields,
+    ) -> Done {
+        let name = fields.display_name.clone().unwrap_or_default();
+        let created = match ctx.bot.webex.create_workspace_location(fields).await {
+            Ok(created) => created,
+            Err(error) => return self.webex_failure(&format!("create location {name}"), &error),
+        };
+        self.directory.invalidate();
+        let label = created.fields.display_name.clone().unwrap_or(name);
+        let summary = format!(
+            "Created location {label}: {} ({}), {}, {}.",
+            created.fields.address.clone().unwrap_or_default(),
+            created.fields.country_code.clone().unwrap_or_default(),
+            created.fields.latitude.unwrap_or_default(),
+            created.fields.longitude.unwrap_or_default(),
+        );
+        let quoted = label.replace('"', "'");
+        let text = format!(
+            "{}\n\nAdd floors with `floor create \"{quoted}\" <number> [name]`; put workspaces there with `workspace create <name> in \"{quoted}\"`.",
+            escape(&summary)
+        );
+        let buttons = vec![
+            Button::new(
+                "Floors",
+                Command::Floors {
+                    location: label.clone(),
+                }
+                .canonical(),
+            ),
+            Button::new("Locations", Command::Locations.canonical()),
+        ];
+        let picker = TargetPicker {
+            prompt: summary,
+            candidates: buttons,
+        };
+        Done::new(
+            self.card(self.templates.render_target_picker(&picker), text),
+            Verdict::Done,
         )
+        .targets(vec![label])
     }
 
     /// `floor create <location> <number> [name]`.

@@ -5,8 +5,8 @@
 //!
 //! Layout: `target` (target slots, roles), `reply` (cards, errors, pickers), `confirm`,
 //! `xapi` (device commands, xCommand), `status` (status, xStatus), `config_read`, `configs` (+ `value_space`),
-//! `workspaces`, `locations`, `devices` (lists, tags, delete), `spaces` (`use`), [`check`]
-//! (`roombot check`), [`audit`].
+//! `workspaces`, `locations`, `forms` (the create forms' submits, checked in `form_checks`),
+//! `devices` (lists, tags, delete), `spaces` (`use`), [`check`] (`roombot check`), [`audit`].
 
 pub mod audit;
 pub mod check;
@@ -14,6 +14,8 @@ mod config_read;
 mod configs;
 mod confirm;
 mod devices;
+mod form_checks;
+mod forms;
 mod locations;
 mod reply;
 mod spaces;

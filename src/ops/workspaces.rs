@@ -6,7 +6,7 @@ use crate::bot::reply::Reply;
 use crate::cards::{Button, Fact, TargetPicker, WorkspaceDevice, WorkspaceInfo};
 use crate::command::{Command, Target, WorkspaceDetails};
 use crate::resolve::Snapshot;
-use crate::webex::{NewMessage, NewWorkspace, Workspace, WorkspaceType};
+use crate::webex::{Location, NewMessage, NewWorkspace, Workspace, WorkspaceType};
 
 use super::audit::Verdict;
 use super::devices::connection;
@@ -278,7 +278,8 @@ impl Ops {
         Done::new(Reply::text(note), Verdict::Done).targets(vec![label.to_owned()])
     }
 
-    /// `workspace create <name> [type …] [capacity n] [notes "…"] [in <location> [floor n]]`.
+    /// `workspace create <name> [type …] [capacity n] [notes "…"] [in <location> [floor n]]`;
+    /// without a name, the "new workspace" form (filled with any details given).
     pub(crate) async fn workspace_create(
         &self,
         ctx: &Ctx<'_>,
@@ -286,11 +287,27 @@ impl Ops {
         details: &WorkspaceDetails,
     ) -> Done {
         let Some(name) = name else {
-            return self.rejected(
-                "A new workspace needs a name.",
-                "e.g. `workspace create \"Room 5\" type meetingRoom capacity 6 in Barcelona floor 4`",
-            );
+            return self.workspace_form(ctx, details).await;
         };
+        let location = match &details.location {
+            Some(place) => match self.one_location(ctx, place).await {
+                Ok(location) => Some(location),
+                Err(done) => return done,
+            },
+            None => None,
+        };
+        self.create_workspace(ctx, name, details, location).await
+    }
+
+    /// The one create path (typed command and form): the floor is looked up in `location`,
+    /// then `POST /workspaces`, then the new workspace's card.
+    pub(crate) async fn create_workspace(
+        &self,
+        ctx: &Ctx<'_>,
+        name: String,
+        details: &WorkspaceDetails,
+        location: Option<Location>,
+    ) -> Done {
         let mut new = NewWorkspace {
             display_name: name.clone(),
             workspace_type: details.kind.map(|k| WorkspaceType::from(k.as_str())),
@@ -298,11 +315,7 @@ impl Ops {
             notes: details.notes.clone(),
             ..NewWorkspace::default()
         };
-        if let Some(place) = &details.location {
-            let location = match self.one_location(ctx, place).await {
-                Ok(location) => location,
-                Err(done) => return done,
-            };
+        if let Some(location) = location {
             if let Some(number) = details.floor {
                 match self.floor_id(ctx, &location, number).await {
                     Ok(floor) => new.floor_id = Some(floor),

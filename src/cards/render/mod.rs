@@ -5,6 +5,7 @@
 mod config;
 mod devices;
 mod dialogs;
+mod forms;
 mod results;
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ pub use devices::{
 pub use dialogs::{
     Confirmation, ConfirmationState, ErrorReport, Help, HelpEntry, HelpSection, TargetPicker,
 };
+pub use forms::{Choice, FORM_LIMITS, FormLimits, LocationForm, WorkspaceForm};
 pub use results::{
     CommandResult, DeviceOutcome, DeviceStatus, FollowUp, Outcome, StatusReport, follow_up_buttons,
 };
@@ -132,6 +134,8 @@ pub fn check_view_model(name: &str, data: &Value) -> Result<(), String> {
         "target_picker" => serde_json::from_value::<dialogs::PickerView>(data).map(drop),
         "confirmation" => serde_json::from_value::<dialogs::ConfirmationView>(data).map(drop),
         "error" => serde_json::from_value::<dialogs::ErrorView>(data).map(drop),
+        "workspace_form" => serde_json::from_value::<forms::WorkspaceFormView>(data).map(drop),
+        "location_form" => serde_json::from_value::<forms::LocationFormView>(data).map(drop),
         other => return Err(format!("no card template named {other}")),
     };
     result.map_err(|e| e.to_string())
