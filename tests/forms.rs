@@ -392,3 +392,19 @@ async fn invalid_location_fields_are_named_and_nothing_is_posted() {
     assert!(calls(&bot, "POST", "locations").is_empty());
     assert_eq!(input(&reply, "latitude")["value"], "200");
 }
+
+#[tokio::test]
+async fn pressing_create_twice_creates_once() {
+    let bot = spawn_bot().await;
+    let form = bot.say(Role::Admin, "workspace create").await;
+    let fields = json!({"name": "Lab 9", "type": "focus", "capacity": "1"});
+    submit(&bot, Role::Admin, &form, fields.clone()).await;
+    let again = submit(&bot, Role::Admin, &form, fields).await;
+    assert!(text(&again).contains("already used"), "{}", text(&again));
+    assert_eq!(calls(&bot, "POST", "workspaces").len(), 1);
+    let labs = workspace_names(&bot)
+        .into_iter()
+        .filter(|n| n == "Lab 9")
+        .count();
+    assert_eq!(labs, 1);
+}

@@ -42,17 +42,47 @@ impl Ops {
             FormKind::LocationCreate => Command::LocationCreate { name: None },
         };
         let needed = target::required_role(&command);
+        let form = request.card_message.as_ref().map(|m| m.as_str().to_owned());
         let done = if request.actor.role < needed {
             self.refuse(&ctx, &command, needed)
+        } else if let Some(done) = self.claim(bot, form.as_deref()).await {
+            done
         } else {
-            match kind {
+            let done = match kind {
                 FormKind::WorkspaceCreate => self.submit_workspace_form(&ctx, fields).await,
                 FormKind::LocationCreate => self.submit_location_form(&ctx, fields).await,
+            };
+            // Only a create that happened uses the form up; a refused one may be fixed and resent.
+            if let (Some(form), false) = (&form, matches!(done.audit.verdict, Verdict::Done)) {
+                if let Err(error) = bot.store.release_form(form).await {
+                    tracing::warn!(%error, "could not release a form claim");
+                }
             }
+            done
         };
         let text = format!("{} form", command.canonical());
         audit::record(request, &text, false, &done.audit);
         done.reply
+    }
+
+    /// Claims the form card for this submission; `Some(answer)` when it was already used, so
+    /// clicking Create twice creates once.
+    async fn claim(&self, bot: &Bot, form: Option<&str>) -> Option<Done> {
+        let form = form?;
+        match bot.store.claim_form(form).await {
+            Ok(true) => None,
+            Ok(false) => Some(self.rejected(
+                "This form was already used to create something.",
+                "Type the create command again for a new form.",
+            )),
+            Err(error) => {
+                tracing::error!(%error, "cannot claim a form");
+                Some(self.rejected(
+                    "I could not read that form's state; nothing was created.",
+                    "Please try again.",
+                ))
+            }
+        }
     }
 
     /// The "new workspace" form, filled with the details typed so far.

@@ -48,6 +48,32 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Claims the form card `message_id` for one submission: true for the first claimer, false
+    /// while it is claimed (a create from it is running or done).
+    pub async fn claim_form(&self, message_id: &str) -> Result<bool, StoreError> {
+        let id = message_id.to_owned();
+        self.with_conn(move |conn| {
+            conn.execute(
+                "INSERT OR IGNORE INTO used_forms (message_id, used_at) VALUES (?1, ?2)",
+                params![id, now_secs()],
+            )
+            .map(|n| n == 1)
+        })
+        .await
+    }
+
+    /// Gives a claimed form back (its submission was refused, so it may be fixed and sent again).
+    pub async fn release_form(&self, message_id: &str) -> Result<(), StoreError> {
+        let id = message_id.to_owned();
+        self.with_conn(move |conn| {
+            conn.execute("DELETE FROM used_forms WHERE message_id = ?1", params![id])
+                .map(|_| ())
+        })
+        .await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +89,14 @@ mod tests {
         store.record_posted(message.clone()).await.unwrap();
         assert_eq!(store.posted("M1").await.unwrap(), Some(message));
         assert_eq!(store.posted("M2").await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_form_is_claimed_once_until_released() {
+        let store = Store::in_memory().unwrap();
+        assert!(store.claim_form("F").await.unwrap());
+        assert!(!store.claim_form("F").await.unwrap());
+        store.release_form("F").await.unwrap();
+        assert!(store.claim_form("F").await.unwrap());
     }
 }
