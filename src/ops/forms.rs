@@ -53,10 +53,11 @@ impl Ops {
                 FormKind::LocationCreate => self.submit_location_form(&ctx, fields).await,
             };
             // Only a create that happened uses the form up; a refused one may be fixed and resent.
-            if let (Some(form), false) = (&form, matches!(done.audit.verdict, Verdict::Done)) {
-                if let Err(error) = bot.store.release_form(form).await {
-                    tracing::warn!(%error, "could not release a form claim");
-                }
+            let refused = !matches!(done.audit.verdict, Verdict::Done);
+            if let (Some(form), true) = (&form, refused)
+                && let Err(error) = bot.store.release_form(form).await
+            {
+                tracing::warn!(%error, "could not release a form claim");
             }
             done
         };
