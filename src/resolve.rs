@@ -6,6 +6,7 @@
 //! locations) for `bot.cache_ttl`. A name that matches nothing refetches once before giving up,
 //! and the bot's own changes call [`Directory::invalidate`]. Only `ops` calls into this module.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::command::Target;
@@ -78,15 +79,23 @@ pub struct Snapshot {
     pub devices: Vec<Device>,
     /// When the listing was fetched (the cache's TTL counts from here).
     pub fetched: Instant,
+    /// Workspace names by id: result cards name every device's workspace, so a lookup must not
+    /// scan the list (a 10,000-device answer would be quadratic).
+    names: HashMap<WorkspaceId, String>,
 }
 
 impl Snapshot {
     /// A snapshot of these listings, fetched now.
     pub fn new(workspaces: Vec<Workspace>, devices: Vec<Device>) -> Self {
+        let names = workspaces
+            .iter()
+            .filter_map(|w| Some((w.id.clone(), w.display_name.clone()?)))
+            .collect();
         Self {
             workspaces,
             devices,
             fetched: Instant::now(),
+            names,
         }
     }
 
@@ -95,8 +104,8 @@ impl Snapshot {
         device
             .workspace_id
             .as_ref()
-            .and_then(|id| self.workspaces.iter().find(|w| &w.id == id))
-            .and_then(|w| w.display_name.clone())
+            .and_then(|id| self.names.get(id))
+            .cloned()
             .unwrap_or_default()
     }
 

@@ -12,6 +12,9 @@ use crate::webex::{
     WorkspaceFilter, WorkspaceId,
 };
 
+/// Page size asked for when listing workspaces and devices (Webex pages at most 1,000).
+const LISTING_PAGE: u32 = 1000;
+
 /// Most pages read per listing (100 items a page by default).
 const PAGE_CAP: usize = 200;
 
@@ -50,8 +53,15 @@ impl Directory {
 
     /// Lists workspaces and devices now (concurrently) and caches the result.
     pub async fn refresh(&self, webex: &WebexClient) -> Result<Arc<Snapshot>, WebexError> {
-        let workspace_listing = webex.list_workspaces(&WorkspaceFilter::default());
-        let device_listing = webex.list_devices(&DeviceFilter::default());
+        // Large pages: a 10,000-device org is 10 requests, not 100 at Webex's default size.
+        let workspace_listing = webex.list_workspaces(&WorkspaceFilter {
+            max: Some(LISTING_PAGE),
+            ..WorkspaceFilter::default()
+        });
+        let device_listing = webex.list_devices(&DeviceFilter {
+            max: Some(LISTING_PAGE),
+            ..DeviceFilter::default()
+        });
         let (workspaces, devices) = tokio::try_join!(
             workspace_listing.list_all(PAGE_CAP),
             device_listing.list_all(PAGE_CAP),
