@@ -66,7 +66,10 @@ impl Directory {
             workspace_listing.list_all(PAGE_CAP),
             device_listing.list_all(PAGE_CAP),
         )?;
-        let snapshot = Arc::new(Snapshot::new(workspaces, devices));
+        let snapshot = Arc::new(Snapshot::new(
+            slim(workspaces, |w| &mut w.extra),
+            slim(devices, |d| &mut d.extra),
+        ));
         *lock(&self.snapshot) = Some(snapshot.clone());
         Ok(snapshot)
     }
@@ -164,4 +167,17 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+/// Drops the fields roombot does not model from cached listings: they are only needed to send a
+/// whole object back (workspace edits fetch it fresh for that), and for a 10,000-device org they
+/// are most of the cache's memory.
+fn slim<T>(
+    mut items: Vec<T>,
+    extra: impl Fn(&mut T) -> &mut serde_json::Map<String, serde_json::Value>,
+) -> Vec<T> {
+    for item in &mut items {
+        *extra(item) = serde_json::Map::new();
+    }
+    items.shrink_to_fit();
+    items
 }
