@@ -128,7 +128,11 @@ impl Application {
             store.clone(),
             metrics.clone(),
         ));
-        let drainer = tokio::spawn(drain_spilled(store, queue, intake.spill_signal()));
+        let drainer = tokio::spawn(drain_spilled(
+            store,
+            queue.downgrade(),
+            intake.spill_signal(),
+        ));
         let workers = tokio::spawn(worker::run(
             events,
             settings.bot.workers,
@@ -175,13 +179,9 @@ impl Application {
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await?;
-        // The router (and with it the intake's queue sender and dedupe) is dropped now; the
-        // drainer still holds a sender, so stop it first.
-        let mut background = self.background.into_iter();
-        if let Some(drainer) = background.next() {
-            drainer.abort();
-        }
-        for task in background {
+        // The router (and with it the intake's queue sender and dedupe) is dropped now: the
+        // workers finish the queued events, the drainer and the ledger writer flush and end.
+        for task in self.background {
             let _ = task.await;
         }
         tracing::info!("roombot stopped");

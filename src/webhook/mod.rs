@@ -128,22 +128,32 @@ impl Intake {
 
 /// Moves spilled events back into the queue, oldest first, as room frees up. Ends when the
 /// queue closes.
-pub async fn drain_spilled(store: Store, queue: mpsc::Sender<Envelope>, signal: Arc<Notify>) {
+///
+/// It holds the queue only weakly, so it never keeps the workers alive: once intake is gone (the
+/// server stopped) it ends, leaving any event still spilled in the store for the next start.
+pub async fn drain_spilled(store: Store, queue: mpsc::WeakSender<Envelope>, signal: Arc<Notify>) {
     loop {
+        if queue.strong_count() == 0 {
+            return;
+        }
         match store.take_spilled_event().await {
             Ok(Some(body)) => {
                 let Ok(envelope) = serde_json::from_str::<Envelope>(&body) else {
                     continue;
                 };
-                if queue.send(envelope).await.is_err() {
+                let Some(sender) = queue.upgrade() else {
+                    // Shutting down: keep the event for the next start.
+                    let _ = store.spill_event(body).await;
+                    return;
+                };
+                if sender.send(envelope).await.is_err() {
                     return;
                 }
             }
             Ok(None) => {
-                tokio::select! {
-                    () = signal.notified() => {}
-                    () = queue.closed() => return,
-                }
+                // Woken by a new spill, or every second to notice a shutdown.
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(1), signal.notified())
+                    .await;
             }
             Err(error) => {
                 tracing::error!(%error, "cannot read spilled events");
