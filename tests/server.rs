@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use roombot::app::Application;
 use roombot::sandbox::{Sandbox, SandboxOptions};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 
@@ -173,33 +173,39 @@ async fn serve_logs_never_contain_the_token_or_secret() {
         .spawn()
         .unwrap();
     // Wait until it serves, then stop it with SIGTERM and read everything it logged.
-    let url = format!("http://{free}/healthz");
-    let mut up = false;
-    for _ in 0..200 {
-        if reqwest::get(&url).await.is_ok_and(|r| r.status() == 200) {
-            up = true;
-            break;
+    // Read the log until the server says it listens (no polling), then stop it with SIGTERM.
+    let mut stderr = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut log = String::new();
+    let up = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Ok(Some(line)) = stderr.next_line().await {
+            log.push_str(&line);
+            log.push('\n');
+            if line.contains("roombot is listening") {
+                return true;
+            }
         }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+        false
+    })
+    .await
+    .unwrap_or(false);
+    let healthy = reqwest::get(format!("http://{free}/healthz"))
+        .await
+        .is_ok_and(|r| r.status() == 200);
     let pid = child.id().unwrap();
     let _ = std::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])
         .status();
     let output = tokio::time::timeout(Duration::from_secs(20), async {
-        let mut err = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .await
-            .unwrap();
+        while let Ok(Some(line)) = stderr.next_line().await {
+            log.push_str(&line);
+            log.push('\n');
+        }
         let status = child.wait().await.unwrap();
-        (status, err)
+        (status, log)
     })
     .await
     .unwrap();
+    assert!(healthy, "serve does not answer /healthz: {}", output.1);
     assert!(up, "serve did not come up: {}", output.1);
     assert!(
         output.0.success(),
