@@ -98,6 +98,7 @@ impl Application {
             AccessPolicy::new(settings.access.clone()),
             settings.bot.cache_ttl,
             Arc::new(CommandResponder::new(&settings)?),
+            metrics.clone(),
         ));
         let mut app = Self::build_with(&settings, &me, store, bot.handler(), metrics).await?;
         app.chores.push(watchdog);

@@ -428,7 +428,20 @@ async fn an_inactive_webhook_is_reactivated() {
 async fn metrics_count_webex_calls_and_commands() {
     let bot = spawn_bot().await;
     bot.say(Role::Operator, "help").await;
+    bot.say(Role::Operator, "mute room 4B").await;
+    bot.say(Role::Viewer, "mute room 4B").await;
+    bot.say(Role::Operator, "frobnicate").await;
     let text = metrics(&bot).await;
+    for line in [
+        "roombot_commands_total{kind=\"help\",result=\"read\"} 1",
+        "roombot_commands_total{kind=\"mute\",result=\"done\"} 1",
+        "roombot_commands_total{kind=\"mute\",result=\"refused\"} 1",
+        "roombot_commands_total{kind=\"unparsed\",result=\"rejected\"} 1",
+        "roombot_event_handling_seconds_count 4",
+        "roombot_webex_calls_total{method=\"POST\",endpoint=\"xapi/command\",status=\"200\"} 1",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
     assert!(
         text.contains(
             "roombot_webex_calls_total{method=\"GET\",endpoint=\"messages/{id}\",status=\"200\"}"

@@ -11,10 +11,11 @@ pub mod webhooks;
 pub mod worker;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::access::AccessPolicy;
 use crate::app::BotIdentity;
+use crate::metrics::Metrics;
 use crate::store::{PostedMessage, Store};
 use crate::webex::{
     AttachmentAction, AttachmentActionId, Message, MessageId, NewMessage, PersonId, RoomId,
@@ -38,6 +39,7 @@ pub struct Bot {
     mentions: MentionStripper,
     people: PeopleCache,
     responder: Arc<dyn Responder>,
+    metrics: Arc<Metrics>,
 }
 
 /// Turns a request into a reply: the command layer. A seam so the bot loop can be tested alone.
@@ -59,6 +61,7 @@ impl Bot {
         access: AccessPolicy,
         people_ttl: Duration,
         responder: Arc<dyn Responder>,
+        metrics: Arc<Metrics>,
     ) -> Self {
         let mentions = MentionStripper::new(&me.id, &me.display_name);
         let people = PeopleCache::new(access, me.org_id.clone(), people_ttl);
@@ -69,6 +72,7 @@ impl Bot {
             mentions,
             people,
             responder,
+            metrics,
         }
     }
 
@@ -83,9 +87,10 @@ impl Bot {
     /// Handles one queued event; failures are logged, never propagated.
     #[tracing::instrument(name = "handle event", skip(self, event), fields(resource = %event.resource, id = %event.data.id))]
     pub async fn handle(&self, event: Envelope) {
+        let started = Instant::now();
         let result = match event.kind() {
-            Some(EventKind::MessageCreated) => self.on_message(&event).await,
-            Some(EventKind::AttachmentActionCreated) => self.on_action(&event).await,
+            Some(EventKind::MessageCreated) => self.on_message(&event, started).await,
+            Some(EventKind::AttachmentActionCreated) => self.on_action(&event, started).await,
             None => Ok(()),
         };
         if let Err(error) = result {
@@ -93,7 +98,7 @@ impl Bot {
         }
     }
 
-    async fn on_message(&self, event: &Envelope) -> Result<(), WebexError> {
+    async fn on_message(&self, event: &Envelope, started: Instant) -> Result<(), WebexError> {
         let message = self
             .fetch_message(&MessageId::new(event.data.id.clone()))
             .await?;
@@ -130,10 +135,10 @@ impl Bot {
             input: Input::Text(text),
             card_message: None,
         };
-        self.answer(&request).await
+        self.answer(&request, started).await
     }
 
-    async fn on_action(&self, event: &Envelope) -> Result<(), WebexError> {
+    async fn on_action(&self, event: &Envelope, started: Instant) -> Result<(), WebexError> {
         let action = self
             .webex
             .get_attachment_action(&AttachmentActionId::new(event.data.id.clone()))
@@ -170,12 +175,23 @@ impl Bot {
             input,
             card_message: Some(message_id),
         };
-        self.answer(&request).await
+        self.answer(&request, started).await
     }
 
-    async fn answer(&self, request: &Request) -> Result<(), WebexError> {
+    async fn answer(&self, request: &Request, started: Instant) -> Result<(), WebexError> {
         let reply = self.responder.respond(self, request).await;
-        self.post(&request.place, &reply).await.map(|_| ())
+        let posted = self.post(&request.place, &reply).await;
+        let (kind, result) = reply
+            .outcome
+            .clone()
+            .unwrap_or_else(|| ("other".into(), "done"));
+        let result = if posted.is_err() {
+            "reply_failed"
+        } else {
+            result
+        };
+        self.metrics.command(&kind, result, started.elapsed());
+        posted.map(|_| ())
     }
 
     /// Posts `reply` into `place` (in its thread in group spaces) and remembers it as ours.

@@ -10,6 +10,8 @@ pub const MARKDOWN_LIMIT: usize = 7439;
 pub struct Reply {
     pub markdown: String,
     pub card: Option<Value>,
+    /// What kind of command this answers and how it went (`mute`, `done`), for `/metrics`.
+    pub outcome: Option<(String, &'static str)>,
 }
 
 impl Reply {
@@ -18,6 +20,7 @@ impl Reply {
         Self {
             markdown: markdown.into(),
             card: None,
+            outcome: None,
         }
     }
 
@@ -30,12 +33,19 @@ impl Reply {
             Ok(card) => Self {
                 markdown: card.fallback_markdown,
                 card: Some(card.content),
+                outcome: None,
             },
             Err(error) => {
                 tracing::error!(%error, "card rendering failed; replying with markdown");
                 Self::text(fallback)
             }
         }
+    }
+
+    /// Labels the reply for `/metrics`: the command's kind and its result.
+    pub fn with_outcome(mut self, kind: impl Into<String>, result: &'static str) -> Self {
+        self.outcome = Some((kind.into(), result));
+        self
     }
 
     /// The markdown, cut at a character boundary to fit Webex's limit.

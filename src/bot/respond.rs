@@ -55,9 +55,11 @@ impl CommandResponder {
 
     async fn run_text(&self, bot: &Bot, request: &Request, text: &str) -> Reply {
         match Command::parse(text) {
-            Ok(Command::Help { topic }) => self.help(topic.as_deref()),
+            Ok(Command::Help { topic }) => self.help(topic.as_deref()).with_outcome("help", "read"),
             Ok(command) => self.ops.run(bot, request, command, false).await,
-            Err(error) => self.parse_error(&error),
+            Err(error) => self
+                .parse_error(&error)
+                .with_outcome("unparsed", "rejected"),
         }
     }
 

@@ -128,7 +128,12 @@ impl Ops {
         };
         let done = self.dispatch(&ctx, command).await;
         audit::record(request, &text, confirmed, &done.audit);
-        done.reply
+        let kind = text
+            .split_whitespace()
+            .next()
+            .unwrap_or("other")
+            .to_lowercase();
+        done.reply.with_outcome(kind, done.audit.verdict.as_str())
     }
 
     /// Applies the configuration form's changed keys to `target` (canonical target text).
