@@ -12,7 +12,7 @@ use crate::webex::{ConfigPatch, Device, WebexError};
 
 use super::audit::Verdict;
 use super::config_read::not_editable;
-use super::reply::{describe, device_name};
+use super::reply::{describe, device_name, skipped_rows};
 use super::target::{parse_target, target_text};
 use super::value_space::typed_value;
 use super::xapi::plain;
@@ -123,12 +123,7 @@ impl Ops {
                 }
             })
             .collect();
-        rows.extend(skipped.iter().map(|(d, reason)| DeviceOutcome {
-            device: device_name(d),
-            workspace: snapshot.workspace_name(d),
-            outcome: Outcome::Skipped,
-            detail: reason.explain().to_owned(),
-        }));
+        rows.extend(skipped_rows(&skipped, &snapshot));
         let verb = if change == Change::Reset {
             "Reset"
         } else {

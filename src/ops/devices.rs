@@ -10,7 +10,7 @@ use crate::resolve::{Need, Resolution, Snapshot, select};
 use crate::webex::{ConnectionStatus, Device, TagsPatch};
 
 use super::audit::Verdict;
-use super::reply::{describe, device_name};
+use super::reply::{describe, device_name, skipped_rows};
 use super::target::target_text;
 use super::{Ctx, Done, Ops};
 
@@ -164,12 +164,7 @@ impl Ops {
                 }
             })
             .collect();
-        rows.extend(skipped.iter().map(|(d, reason)| DeviceOutcome {
-            device: device_name(d),
-            workspace: snapshot.workspace_name(d),
-            outcome: Outcome::Skipped,
-            detail: reason.explain().to_owned(),
-        }));
+        rows.extend(skipped_rows(&skipped, &snapshot));
         let verb = if *action == TagAction::Add {
             "Tagged"
         } else {

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use crate::access::Role;
 use crate::bot::reply::Reply;
-use crate::cards::{Button, Card, ErrorReport, RenderError, TargetPicker};
+use crate::cards::{Button, Card, DeviceOutcome, ErrorReport, Outcome, RenderError, TargetPicker};
 use crate::command::{Command, Target};
-use crate::resolve::{NameMatch, Resolution, Snapshot};
+use crate::resolve::{NameMatch, Resolution, SkipReason, Snapshot};
 use crate::webex::{Device, WebexError, Workspace};
 
 use super::audit::Verdict;
@@ -236,6 +236,22 @@ pub(crate) fn describe(error: &WebexError) -> String {
 }
 
 /// A device's display name, or its id when it has none.
+/// One "skipped" result row per device left out, with its reason.
+pub(crate) fn skipped_rows(
+    skipped: &[(Device, SkipReason)],
+    snapshot: &Snapshot,
+) -> Vec<DeviceOutcome> {
+    skipped
+        .iter()
+        .map(|(device, reason)| DeviceOutcome {
+            device: device_name(device),
+            workspace: snapshot.workspace_name(device),
+            outcome: Outcome::Skipped,
+            detail: reason.explain().to_owned(),
+        })
+        .collect()
+}
+
 pub(crate) fn device_name(device: &Device) -> String {
     device
         .display_name

@@ -11,7 +11,7 @@ use crate::resolve::{Need, select};
 use crate::webex::Device;
 
 use super::audit::Verdict;
-use super::reply::{describe, device_name};
+use super::reply::{describe, device_name, skipped_rows};
 use super::target::target_text;
 use super::{Ctx, Done, Ops};
 
@@ -205,15 +205,8 @@ impl Ops {
                 .tracking(tracking)
                 .detail(message);
         }
-        for (device, reason) in &skipped {
-            names.push(device_name(device));
-            rows.push(DeviceOutcome {
-                device: device_name(device),
-                workspace: snapshot.workspace_name(device),
-                outcome: Outcome::Skipped,
-                detail: reason.explain().to_owned(),
-            });
-        }
+        names.extend(skipped.iter().map(|(device, _)| device_name(device)));
+        rows.extend(skipped_rows(&skipped, &snapshot));
         let title = match usable.is_empty() {
             true => format!("Nothing to run on {label}: no device there accepts commands from me"),
             false => format!("{} {label}", call.verb),
