@@ -88,6 +88,9 @@ pub struct FaultOptions {
     pub all: FaultRates,
     /// Rates per family (replacing `all` for that family).
     pub per_family: HashMap<Family, FaultRates>,
+    /// Reproduce Webex's known pagination bugs: `Link: rel="next"` URLs that drop the request's
+    /// query parameters (filters such as `mentionedPeople` or `tag`) and carry `max=null`.
+    pub broken_next_links: bool,
 }
 
 impl FaultOptions {
@@ -173,11 +176,11 @@ pub async fn inject_faults(
     next: Next,
 ) -> Response {
     let family = Family::of_path(request.uri().path());
-    let (delay, fault) = shared
-        .faults
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .decide(family);
+    let (delay, fault, break_links) = {
+        let mut faults = shared.faults.lock().unwrap_or_else(|e| e.into_inner());
+        let (delay, fault) = faults.decide(family);
+        (delay, fault, faults.options.broken_next_links)
+    };
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -188,8 +191,41 @@ pub async fn inject_faults(
     if let Some(fault) = fault {
         response.extensions_mut().insert(fault);
     }
+    if break_links {
+        break_next_link(response.headers_mut());
+    }
     response.extensions_mut().insert(InjectedDelay(delay));
     response
+}
+
+/// Rewrites a `Link: <…>; rel="next"` the way Webex sometimes sends it: only the paging cursor
+/// (`start`, `beforeMessage`, `cursor`) survives, and `max=null` is added.
+fn break_next_link(headers: &mut axum::http::HeaderMap) {
+    let Some(link) = headers.get(header::LINK).and_then(|v| v.to_str().ok()) else {
+        return;
+    };
+    let Some(url) = link
+        .strip_prefix('<')
+        .and_then(|l| l.split_once('>'))
+        .map(|(u, _)| u)
+    else {
+        return;
+    };
+    let Ok(mut next) = url::Url::parse(url) else {
+        return;
+    };
+    let kept: Vec<(String, String)> = next
+        .query_pairs()
+        .into_owned()
+        .filter(|(k, _)| matches!(k.as_str(), "start" | "beforeMessage" | "cursor"))
+        .collect();
+    next.query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .append_pair("max", "null");
+    if let Ok(value) = HeaderValue::from_str(&format!("<{next}>; rel=\"next\"")) {
+        headers.insert(header::LINK, value);
+    }
 }
 
 fn fault_response(fault: &Fault) -> Response {
