@@ -14,6 +14,7 @@ fn only(family: Family, rates: FaultRates, seed: u64) -> FaultOptions {
         seed,
         all: FaultRates::default(),
         per_family: HashMap::from([(family, rates)]),
+        broken_next_links: false,
     }
 }
 
@@ -189,6 +190,7 @@ async fn latency_is_drawn_from_the_configured_range_and_faults_can_change_at_run
         seed: 9,
         all: rates,
         per_family: HashMap::new(),
+        broken_next_links: false,
     });
     for _ in 0..5 {
         assert_eq!(

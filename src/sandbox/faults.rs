@@ -271,6 +271,7 @@ mod tests {
             seed,
             all: rates,
             per_family: HashMap::new(),
+            broken_next_links: false,
         });
         (0..n).map(|_| faults.decide(family).1).collect()
     }
