@@ -124,12 +124,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Ok(settings) => settings,
         Err(error) => return settings_failure(&error),
     };
-    let mut log = settings.log.clone();
-    #[cfg(feature = "sandbox")]
-    if matches!(cli.command, CliCommand::Exec { .. }) && log.level == "info" {
-        // `exec` prints a reply; keep its terminal free of routine logs.
-        log.level = "warn".into();
-    }
+    let log = log_settings(&settings, &cli.command);
     crate::telemetry::init(&log);
     match cli.command {
         CliCommand::Serve => serve(settings).await,
@@ -172,6 +167,18 @@ async fn check(settings: Settings) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Log settings for `command`: `exec` prints a reply, so its terminal stays free of routine logs.
+fn log_settings(settings: &Settings, command: &CliCommand) -> crate::settings::LogSettings {
+    let mut log = settings.log.clone();
+    #[cfg(feature = "sandbox")]
+    if matches!(command, CliCommand::Exec { .. }) && log.level == "info" {
+        log.level = "warn".into();
+    }
+    #[cfg(not(feature = "sandbox"))]
+    let _ = command;
+    log
 }
 
 /// Prints one line naming the bad setting and returns exit code 2.

@@ -15,6 +15,8 @@
 //! - [`ops`]: device operations: commands → Webex calls → replies, with audit events.
 //! - [`cards`]: Adaptive Card templates and their expander.
 //! - [`webhook`]: webhook intake: signature check, envelope, dedupe, queue.
+//! - [`bot`]: the worker side: fetch the message or card action, who and where, reply; webhook
+//!   sync and watchdog; start-up identity.
 //! - [`demo`]: the sandbox and the bot wired together (`roombot sandbox`, `exec --sandbox`).
 //! - [`sandbox`]: the embedded Webex emulator with a demo organisation.
 
