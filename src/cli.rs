@@ -171,10 +171,13 @@ async fn check(settings: Settings) -> ExitCode {
 
 /// Log settings for `command`: `exec` prints a reply, so its terminal stays free of routine logs.
 fn log_settings(settings: &Settings, command: &CliCommand) -> crate::settings::LogSettings {
-    let mut log = settings.log.clone();
+    let log = settings.log.clone();
     #[cfg(feature = "sandbox")]
     if matches!(command, CliCommand::Exec { .. }) && log.level == "info" {
-        log.level = "warn".into();
+        return crate::settings::LogSettings {
+            level: "warn".into(),
+            ..log
+        };
     }
     #[cfg(not(feature = "sandbox"))]
     let _ = command;
