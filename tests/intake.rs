@@ -52,12 +52,7 @@ fn envelope(resource: &str, event: &str, id: &str, person_id: &str) -> Vec<u8> {
 #[tokio::test]
 async fn a_message_produces_one_signed_delivery_and_one_reply() {
     let bot = spawn_bot().await;
-    let room = bot.direct_room(Role::Operator);
-    let sent = bot
-        .sandbox
-        .post_as(&bot.token(Role::Operator), &room, "help")
-        .await
-        .unwrap();
+    let (room, sent) = bot.post(Role::Operator, "help").await;
     let reply = bot.reply_after(&room, &sent.id).await;
     assert!(
         reply
@@ -80,12 +75,7 @@ async fn a_message_produces_one_signed_delivery_and_one_reply() {
 
     // Settle: the bot's own reply is delivered too, and must not produce another reply.
     bot.sandbox.wait_for_deliveries_settled(WAIT).await.unwrap();
-    let bot_messages = bot
-        .sandbox
-        .messages(&room)
-        .into_iter()
-        .filter(|m| m.person_id == bot.sandbox.bot_id())
-        .count();
+    let bot_messages = bot.bot_message_count(&room);
     assert_eq!(bot_messages, 1);
     let gets = bot
         .bot_calls()
@@ -209,13 +199,7 @@ async fn five_concurrent_copies_of_a_fresh_delivery_give_one_reply() {
         "{text}"
     );
     // The one handled copy has finished (its reply is posted): nothing else is in flight.
-    let bot_id = bot.sandbox.bot_id().to_owned();
-    let replies = bot
-        .sandbox
-        .messages(&room)
-        .into_iter()
-        .filter(|m| m.person_id == bot_id)
-        .count();
+    let replies = bot.bot_message_count(&room);
     assert_eq!(replies, 1);
     let fetches = bot
         .bot_calls()
@@ -228,12 +212,7 @@ async fn five_concurrent_copies_of_a_fresh_delivery_give_one_reply() {
 #[tokio::test]
 async fn a_restart_does_not_handle_a_delivered_message_again() {
     let bot = spawn_bot().await;
-    let room = bot.direct_room(Role::Operator);
-    let sent = bot
-        .sandbox
-        .post_as(&bot.token(Role::Operator), &room, "help")
-        .await
-        .unwrap();
+    let (room, sent) = bot.post(Role::Operator, "help").await;
     let delivery = delivery_of(&bot, &sent.id).await;
     bot.reply_after(&room, &sent.id).await;
     let (sandbox, settings, store) = bot.stop().await;
@@ -508,14 +487,7 @@ async fn a_full_queue_spills_to_the_store_and_loses_nothing() {
         }
     });
     futures::future::join_all(sends).await;
-    let bot_id = bot.sandbox.bot_id().to_owned();
-    let count = || {
-        bot.sandbox
-            .messages(&room)
-            .into_iter()
-            .filter(|m| m.person_id == bot_id)
-            .count()
-    };
+    let count = || bot.bot_message_count(&room);
     bot.sandbox
         .wait_for_message(&room, |_| count() >= 6, WAIT)
         .await
@@ -528,12 +500,7 @@ async fn a_full_queue_spills_to_the_store_and_loses_nothing() {
         .and_then(|n| n.parse::<u64>().ok())
         .unwrap();
     assert!(spilled >= 1, "nothing spilled:\n{text}");
-    let replies = bot
-        .sandbox
-        .messages(&room)
-        .into_iter()
-        .filter(|m| m.person_id == bot.sandbox.bot_id())
-        .count();
+    let replies = bot.bot_message_count(&room);
     assert_eq!(replies, 6, "every message got exactly one reply");
 }
 

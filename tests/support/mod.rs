@@ -151,6 +151,28 @@ impl TestBot {
             .to_owned()
     }
 
+    /// `role` posts `text` in their 1:1 room with the bot; returns the room and the message
+    /// (without waiting for the bot).
+    pub async fn post(&self, role: Role, text: &str) -> (String, Message) {
+        let room = self.direct_room(role);
+        let sent = self
+            .sandbox
+            .post_as(&self.token(role), &room, text)
+            .await
+            .expect("message posts");
+        (room, sent)
+    }
+
+    /// How many messages the bot has posted in `room`.
+    pub fn bot_message_count(&self, room: &str) -> usize {
+        let bot_id = self.sandbox.bot_id();
+        self.sandbox
+            .messages(room)
+            .iter()
+            .filter(|m| m.person_id == bot_id)
+            .count()
+    }
+
     /// `role` says `text` to the bot in their 1:1 room; returns the bot's reply.
     pub async fn say(&self, role: Role, text: &str) -> Message {
         let room = self.direct_room(role);
