@@ -3,7 +3,7 @@
 //!
 //! For each organisation size and concurrency, a fresh sandbox serves a generated organisation
 //! with a fixed latency on the xAPI family only, and roombot runs in-process against it (as in
-//! `tests/support`). The operator says `mute all` in their 1:1 space (this also warms the
+//! `tests/e2e/support`). The operator says `mute all` in their 1:1 space (this also warms the
 //! listing cache), and the bench clicks Confirm on the confirmation card through the sandbox's
 //! attachment-actions API; the time is measured from the click until the result card is posted.
 //! Run: `cargo bench --bench bulk`.

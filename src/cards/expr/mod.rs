@@ -2,7 +2,7 @@
 //!
 //! Owns parsing `${…}` bindings into an [`Expr`] tree and evaluating it with the semantics of
 //! Microsoft's `adaptive-expressions` package as driven by `adaptivecards-templating` (checked by
-//! the differential test in `tests/cards_differential.rs`). Supported: literals (`'text'`, `"text"`,
+//! the differential test in `tests/e2e/cards_differential.rs`). Supported: literals (`'text'`, `"text"`,
 //! numbers, `true`, `false`, `null`), paths (`a.b`, `a[0]`, `a['k']`, `$data`, `$root`,
 //! `$index`) and calls of the functions in [`FUNCTIONS`]. Anything else (operators, lambdas,
 //! unknown functions) is rejected when a template is loaded, never at reply time.

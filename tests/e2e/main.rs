@@ -1,0 +1,39 @@
+//! roombot's integration tests, one binary (one link on CI's two cores): a module per area.
+//! End-to-end tests run the real `Application` against the embedded sandbox over real TCP with
+//! signed webhooks; client tests use a wiremock fake (STYLE.md R16, R17).
+
+mod cards_support;
+mod ops_support;
+mod sandbox_messaging_support;
+mod sandbox_org_support;
+mod support;
+
+mod cards_browser;
+mod cards_differential;
+mod cards_render;
+mod cards_schema;
+mod chat_page;
+mod command_help;
+mod command_phrases;
+mod command_props;
+mod command_readme;
+mod confirmations;
+mod forms;
+mod intake;
+mod ops_commands;
+mod ops_configs;
+mod ops_forms;
+mod ops_lists;
+mod ops_manage;
+mod pagination_quirks;
+mod sandbox_messaging;
+mod sandbox_messaging_faults;
+mod sandbox_messaging_webhooks;
+mod sandbox_org_devices;
+mod sandbox_org_schema;
+mod sandbox_org_workspaces;
+mod sandbox_org_xapi;
+mod sandbox_try;
+mod server;
+mod settings;
+mod webex_client;
