@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use std::process::Command;
 use std::sync::Arc;
 
-use roombot::app::{Application, BotIdentity};
+use roombot::app::Application;
+use roombot::bot::identity::BotIdentity;
 use roombot::bot::worker::Handler;
 use roombot::metrics::Metrics;
 use roombot::settings::{Settings, Sources};

@@ -17,22 +17,15 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::access::AccessPolicy;
-use crate::bot::respond::CommandResponder;
+use crate::bot::identity::{self, BotIdentity};
 use crate::bot::worker::{self, Handler};
-use crate::bot::{Bot, identity, webhooks};
+use crate::bot::{Bot, webhooks};
 use crate::metrics::Metrics;
+use crate::ops::Ops;
 use crate::settings::Settings;
 use crate::store::Store;
 use crate::webhook::dedupe::Deduper;
 use crate::webhook::{Intake, drain_spilled};
-
-/// Who the bot is, from `GET /people/me`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BotIdentity {
-    pub id: String,
-    pub display_name: String,
-    pub org_id: Option<String>,
-}
 
 /// Shared state of the HTTP handlers: cheap handles only.
 #[derive(Clone, FromRef)]
@@ -91,13 +84,14 @@ impl Application {
             sync_webhooks_on_start(&settings, &webex).await?;
         }
         let watchdog = tokio::spawn(webhooks::watchdog(webex.clone(), WATCHDOG_EVERY));
+        let ops = Ops::new(&settings, webex.clone(), store.clone())?;
         let bot = Arc::new(Bot::new(
             webex,
             me.clone(),
             store.clone(),
             AccessPolicy::new(settings.access.clone()),
             settings.bot.cache_ttl,
-            Arc::new(CommandResponder::new(&settings)?),
+            Arc::new(ops),
             metrics.clone(),
         ));
         let mut app = Self::build_with(&settings, &me, store, bot.handler(), metrics).await?;
@@ -123,7 +117,7 @@ impl Application {
         let (queue, events) = mpsc::channel(settings.bot.queue_capacity);
         let intake = Arc::new(Intake::new(
             secret,
-            identity.id.clone(),
+            identity.id.as_str().to_owned(),
             dedupe,
             queue.clone(),
             store.clone(),

@@ -3,10 +3,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::app::BotIdentity;
 use crate::metrics::Metrics;
 use crate::settings::Settings;
-use crate::webex::{ClientConfig, WebexClient, WebexError};
+use crate::webex::{ClientConfig, OrgId, PersonId, WebexClient, WebexError};
+
+/// Who the bot is, from `GET /people/me`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotIdentity {
+    pub id: PersonId,
+    pub display_name: String,
+    pub org_id: Option<OrgId>,
+}
 
 /// How often `GET /people/me` is tried before start-up gives up.
 const ME_ATTEMPTS: u32 = 5;
@@ -37,8 +44,8 @@ pub async fn who_am_i(webex: &WebexClient) -> anyhow::Result<BotIdentity> {
             Ok(person) => {
                 return Ok(BotIdentity {
                     display_name: person.display_name.unwrap_or_else(|| "roombot".into()),
-                    org_id: person.org_id.map(|o| o.as_str().to_owned()),
-                    id: person.id.into_inner(),
+                    org_id: person.org_id,
+                    id: person.id,
                 });
             }
             Err(error) if matches!(error.status(), Some(401 | 403)) => {

@@ -1,12 +1,9 @@
 //! The bot worker: takes queued webhook events, fetches the message or card action (webhooks carry
 //! ids only), works out who and where, hands the text to the command layer and posts the reply.
 
-pub mod context;
 pub mod identity;
 pub mod mention;
 pub mod people;
-pub mod reply;
-pub mod respond;
 pub mod webhooks;
 pub mod worker;
 
@@ -14,18 +11,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::access::AccessPolicy;
-use crate::app::BotIdentity;
 use crate::metrics::Metrics;
+use crate::request::{Actor, FormKind, Input, Place, Reply, Request, Responder};
 use crate::store::{PostedMessage, Store};
 use crate::webex::{
     AttachmentAction, AttachmentActionId, Message, MessageId, NewMessage, PersonId, RoomId,
     RoomType, WebexClient, WebexError,
 };
 use crate::webhook::envelope::{Envelope, EventKind};
-use context::{Actor, FormKind, Input, Place, Request};
+use identity::BotIdentity;
 use mention::MentionStripper;
 use people::PeopleCache;
-use reply::Reply;
 use worker::Handler;
 
 /// How often a message fetch that answers 404 is tried: REST can lag the webhook.
@@ -42,16 +38,6 @@ pub struct Bot {
     metrics: Arc<Metrics>,
 }
 
-/// Turns a request into a reply: the command layer. A seam so the bot loop can be tested alone.
-pub trait Responder: Send + Sync {
-    /// Runs `request` and returns what to answer.
-    fn respond<'a>(
-        &'a self,
-        bot: &'a Bot,
-        request: &'a Request,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Reply> + Send + 'a>>;
-}
-
 impl Bot {
     /// A bot for `me`, answering through `responder`.
     pub fn new(
@@ -63,7 +49,7 @@ impl Bot {
         responder: Arc<dyn Responder>,
         metrics: Arc<Metrics>,
     ) -> Self {
-        let mentions = MentionStripper::new(&me.id, &me.display_name);
+        let mentions = MentionStripper::new(me.id.as_str(), &me.display_name);
         let people = PeopleCache::new(access, me.org_id.clone(), people_ttl);
         Self {
             webex,
@@ -105,7 +91,7 @@ impl Bot {
         let Some(person_id) = message.person_id.clone() else {
             return Ok(());
         };
-        if person_id.as_str() == self.me.id {
+        if person_id == self.me.id {
             return Ok(());
         }
         let Some(room_id) = message.room_id.clone() else {
@@ -179,7 +165,7 @@ impl Bot {
     }
 
     async fn answer(&self, request: &Request, started: Instant) -> Result<(), WebexError> {
-        let reply = self.responder.respond(self, request).await;
+        let reply = self.responder.respond(request).await;
         let posted = self.post(&request.place, &reply).await;
         let (kind, result) = reply
             .outcome
@@ -236,10 +222,7 @@ impl Bot {
             return Ok(Some(posted));
         }
         let message = self.webex.get_message(id).await?;
-        let ours = message
-            .person_id
-            .as_ref()
-            .is_some_and(|p| p.as_str() == self.me.id);
+        let ours = message.person_id.as_ref().is_some_and(|p| *p == self.me.id);
         Ok(ours.then(|| PostedMessage {
             id: message.id.as_str().to_owned(),
             room_id: message

@@ -6,13 +6,13 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::access::{AccessPolicy, Membership};
-use crate::bot::context::Actor;
-use crate::webex::{PersonId, WebexClient};
+use crate::request::Actor;
+use crate::webex::{OrgId, PersonId, WebexClient};
 
 /// A cache of people lookups, keyed by person id.
 pub struct PeopleCache {
     access: AccessPolicy,
-    org_id: Option<String>,
+    org_id: Option<OrgId>,
     ttl: Duration,
     known: Mutex<HashMap<PersonId, Known>>,
 }
@@ -20,13 +20,13 @@ pub struct PeopleCache {
 #[derive(Clone)]
 struct Known {
     email: String,
-    org_id: Option<String>,
+    org_id: Option<OrgId>,
     at: Instant,
 }
 
 impl PeopleCache {
     /// A cache deciding roles with `access`; `org_id` is the bot's organisation.
-    pub fn new(access: AccessPolicy, org_id: Option<String>, ttl: Duration) -> Self {
+    pub fn new(access: AccessPolicy, org_id: Option<OrgId>, ttl: Duration) -> Self {
         Self {
             access,
             org_id,
@@ -101,7 +101,7 @@ impl PeopleCache {
                         .emails
                         .and_then(|e| e.into_iter().next())
                         .unwrap_or_default(),
-                    org_id: person.org_id.map(|o| o.as_str().to_owned()),
+                    org_id: person.org_id,
                     at: Instant::now(),
                 };
                 let mut cache = self.known.lock().unwrap_or_else(|p| p.into_inner());

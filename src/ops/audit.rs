@@ -2,7 +2,7 @@
 //! included (who, where, what, on which targets, how it ended, Webex trackingIds). This is the
 //! only place that emits it; ship the target to durable storage with the log pipeline.
 
-use crate::bot::context::Request;
+use crate::request::Request;
 
 /// How an action ended, as the audit log records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +73,7 @@ mod tests {
 
     use super::*;
     use crate::access::Role;
-    use crate::bot::context::{Actor, Input, Place};
+    use crate::request::{Actor, Input, Place};
     use crate::webex::{PersonId, RoomId};
 
     #[derive(Clone, Default)]

@@ -36,7 +36,7 @@ impl Ops {
             Err(done) => return done,
         };
         let (usable, skipped) = select(devices, Need::READ_CONFIG);
-        let webex = &ctx.bot.webex;
+        let webex = &self.webex;
         let answers = self
             .for_each_device(&usable, |d| async move {
                 webex.get_configurations(&d.id, Some(key)).await

@@ -67,7 +67,7 @@ impl Ops {
                 .ask_confirmation(ctx, &command, &title, &summary, names)
                 .await;
         }
-        let webex = &ctx.bot.webex;
+        let webex = &self.webex;
         let (key_ref, change_ref) = (&key, &change);
         let results = self
             .for_each_device(&usable, |d| async move {
@@ -187,7 +187,7 @@ impl Ops {
             return self.rejected("Nothing changed in the form.", "");
         };
         if replies.len() > 1 {
-            done.reply = crate::bot::reply::Reply::text(replies.join("\n\n"));
+            done.reply = crate::request::Reply::text(replies.join("\n\n"));
         }
         done
     }

@@ -34,7 +34,7 @@ impl Ops {
             summary: summary.to_owned(),
             ttl_secs: i64::try_from(ttl).unwrap_or(i64::MAX),
         };
-        let token = match ctx.bot.store.create_confirmation(new).await {
+        let token = match self.store.create_confirmation(new).await {
             Ok(token) => token,
             Err(error) => {
                 tracing::error!(%error, "cannot store a confirmation");

@@ -17,7 +17,7 @@ use super::{Ctx, Done, Ops};
 impl Ops {
     /// `devices [offline|online] [issues] [tag t] [product p] [in place]`.
     pub(crate) async fn devices(&self, ctx: &Ctx<'_>, filters: &DeviceFilters) -> Done {
-        let snapshot = match self.directory.snapshot(&ctx.bot.webex).await {
+        let snapshot = match self.directory.snapshot(&self.webex).await {
             Ok(snapshot) => snapshot,
             Err(error) => return self.webex_failure("list devices", &error),
         };
@@ -28,7 +28,7 @@ impl Ops {
                     filters: filters.clone(),
                 };
                 let bare = Target::Bare(place.clone());
-                let target = match self.directory.resolve(&ctx.bot.webex, &bare).await {
+                let target = match self.directory.resolve(&self.webex, &bare).await {
                     Ok((Resolution::NotFound { .. }, _)) => Target::Location(place.clone()),
                     _ => bare,
                 };
@@ -113,7 +113,7 @@ impl Ops {
                 .ask_confirmation(ctx, &command, &title, &summary, names)
                 .await;
         }
-        let webex = &ctx.bot.webex;
+        let webex = &self.webex;
         let results = self
             .for_each_device(&devices, |device| {
                 let tags = new_tags(device, *action, tag);
@@ -216,14 +216,14 @@ impl Ops {
                 )
                 .await;
         }
-        if let Err(error) = ctx.bot.webex.delete_device(&device.id).await {
+        if let Err(error) = self.webex.delete_device(&device.id).await {
             return self
                 .webex_failure(&format!("delete {label}"), &error)
                 .targets(vec![label]);
         }
         self.directory.invalidate();
         Done::new(
-            crate::bot::reply::Reply::text(format!("Deleted device **{label}**.")),
+            crate::request::Reply::text(format!("Deleted device **{label}**.")),
             Verdict::Done,
         )
         .targets(vec![label])

@@ -1,5 +1,5 @@
 //! The create forms: `workspace create` without a name and `location create [<name>]` answer
-//! with a form card; its Submit comes back as [`Input::Form`](crate::bot::context::Input) and
+//! with a form card; its Submit comes back as [`Input::Form`](crate::request::Input) and
 //! lands in [`Ops::submit_form`]: role check (admin, like the typed commands), every field
 //! checked ([`form_checks`](super::form_checks)) before any create call, then the same create
 //! path as the typed command. A refused submit answers with the form again, filled in as
@@ -7,11 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::bot::Bot;
-use crate::bot::context::{FormKind, Request};
-use crate::bot::reply::Reply;
 use crate::cards::{Choice, LocationForm, WorkspaceForm};
 use crate::command::{Command, WorkspaceDetails, WorkspaceType};
+use crate::request::Reply;
+use crate::request::{FormKind, Request};
 use crate::webex::Location;
 
 use super::audit::{self, Verdict};
@@ -24,13 +23,11 @@ impl Ops {
     #[tracing::instrument(name = "submit form", skip_all, fields(room = %request.place.room_id, form = kind.as_str()))]
     pub async fn submit_form(
         &self,
-        bot: &Bot,
         request: &Request,
         kind: FormKind,
         fields: &BTreeMap<String, String>,
     ) -> Reply {
         let ctx = Ctx {
-            bot,
             request,
             confirmed: false,
         };
@@ -45,7 +42,7 @@ impl Ops {
         let form = request.card_message.as_ref().map(|m| m.as_str().to_owned());
         let done = if request.actor.role < needed {
             self.refuse(&ctx, &command, needed)
-        } else if let Some(done) = self.claim(bot, form.as_deref()).await {
+        } else if let Some(done) = self.claim(form.as_deref()).await {
             done
         } else {
             let done = match kind {
@@ -55,7 +52,7 @@ impl Ops {
             // Only a create that happened uses the form up; a refused one may be fixed and resent.
             let refused = !matches!(done.audit.verdict, Verdict::Done);
             if let (Some(form), true) = (&form, refused)
-                && let Err(error) = bot.store.release_form(form).await
+                && let Err(error) = self.store.release_form(form).await
             {
                 tracing::warn!(%error, "could not release a form claim");
             }
@@ -68,9 +65,9 @@ impl Ops {
 
     /// Claims the form card for this submission; `Some(answer)` when it was already used, so
     /// clicking Create twice creates once.
-    async fn claim(&self, bot: &Bot, form: Option<&str>) -> Option<Done> {
+    async fn claim(&self, form: Option<&str>) -> Option<Done> {
         let form = form?;
-        match bot.store.claim_form(form).await {
+        match self.store.claim_form(form).await {
             Ok(true) => None,
             Ok(false) => Some(self.rejected(
                 "This form was already used to create something.",
@@ -87,8 +84,8 @@ impl Ops {
     }
 
     /// The "new workspace" form, filled with the details typed so far.
-    pub(crate) async fn workspace_form(&self, ctx: &Ctx<'_>, details: &WorkspaceDetails) -> Done {
-        let locations = match self.directory.locations(&ctx.bot.webex, false).await {
+    pub(crate) async fn workspace_form(&self, _ctx: &Ctx<'_>, details: &WorkspaceDetails) -> Done {
+        let locations = match self.directory.locations(&self.webex, false).await {
             Ok(locations) => locations,
             Err(error) => return self.webex_failure("list locations", &error),
         };
@@ -141,7 +138,7 @@ impl Ops {
         fields: &BTreeMap<String, String>,
     ) -> Done {
         let checked = workspace_draft(fields);
-        let mut locations = match self.directory.locations(&ctx.bot.webex, false).await {
+        let mut locations = match self.directory.locations(&self.webex, false).await {
             Ok(locations) => locations,
             Err(error) => return self.webex_failure("list locations", &error),
         };
@@ -155,7 +152,7 @@ impl Ops {
                 .await;
         };
         if !locations.iter().any(|l| l.id.as_str() == id) {
-            locations = match self.directory.locations(&ctx.bot.webex, true).await {
+            locations = match self.directory.locations(&self.webex, true).await {
                 Ok(locations) => locations,
                 Err(error) => return self.webex_failure("list locations", &error),
             };

@@ -2,10 +2,10 @@
 //! floor by name or number for other commands. `location create` answers with the "new location"
 //! form (address and coordinates); its submit creates the location here.
 
-use crate::bot::reply::Reply;
 use crate::cards::markdown::escape;
 use crate::cards::{Button, LocationForm, TargetPicker};
 use crate::command::Command;
+use crate::request::Reply;
 use crate::resolve::{NameMatch, match_name};
 use crate::webex::{Floor, FloorFields, FloorId, Location, LocationKind, WorkspaceLocationFields};
 
@@ -17,8 +17,8 @@ const PAGE_CAP: usize = 20;
 
 impl Ops {
     /// `locations`: one button per location listing its floors.
-    pub(crate) async fn locations(&self, ctx: &Ctx<'_>) -> Done {
-        let locations = match self.directory.locations(&ctx.bot.webex, false).await {
+    pub(crate) async fn locations(&self, _ctx: &Ctx<'_>) -> Done {
+        let locations = match self.directory.locations(&self.webex, false).await {
             Ok(locations) => locations,
             Err(error) => return self.webex_failure("list locations", &error),
         };
@@ -101,11 +101,11 @@ impl Ops {
     /// `POST /workspaceLocations` with checked `fields`; the reply says what was created.
     pub(crate) async fn create_location(
         &self,
-        ctx: &Ctx<'_>,
+        _ctx: &Ctx<'_>,
         fields: &WorkspaceLocationFields,
     ) -> Done {
         let name = fields.display_name.clone().unwrap_or_default();
-        let created = match ctx.bot.webex.create_workspace_location(fields).await {
+        let created = match self.webex.create_workspace_location(fields).await {
             Ok(created) => created,
             Err(error) => return self.webex_failure(&format!("create location {name}"), &error),
         };
@@ -161,8 +161,7 @@ impl Ops {
             floor_number: i64::from(number),
             display_name: name,
         };
-        match ctx
-            .bot
+        match self
             .webex
             .create_floor(LocationKind::Org, &location.id, &fields)
             .await
@@ -183,9 +182,9 @@ impl Ops {
     }
 
     /// The one location named `place` (else "no location named …" or a choice).
-    pub(crate) async fn one_location(&self, ctx: &Ctx<'_>, place: &str) -> Result<Location, Done> {
+    pub(crate) async fn one_location(&self, _ctx: &Ctx<'_>, place: &str) -> Result<Location, Done> {
         for force in [false, true] {
-            let locations = match self.directory.locations(&ctx.bot.webex, force).await {
+            let locations = match self.directory.locations(&self.webex, force).await {
                 Ok(locations) => locations,
                 Err(error) => return Err(self.webex_failure("list locations", &error)),
             };
@@ -233,9 +232,8 @@ impl Ops {
             })
     }
 
-    async fn list_floors(&self, ctx: &Ctx<'_>, location: &Location) -> Result<Vec<Floor>, Done> {
-        ctx.bot
-            .webex
+    async fn list_floors(&self, _ctx: &Ctx<'_>, location: &Location) -> Result<Vec<Floor>, Done> {
+        self.webex
             .list_floors(LocationKind::Org, &location.id)
             .list_all(PAGE_CAP)
             .await

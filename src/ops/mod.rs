@@ -18,6 +18,7 @@ mod form_checks;
 mod forms;
 mod locations;
 mod reply;
+mod respond;
 mod spaces;
 mod status;
 pub mod target;
@@ -31,18 +32,20 @@ use std::time::Duration;
 
 use futures::StreamExt;
 
-use crate::bot::Bot;
-use crate::bot::context::Request;
-use crate::bot::reply::Reply;
 use crate::cards::Templates;
 use crate::command::{Command, Target};
+use crate::request::Reply;
+use crate::request::Request;
 use crate::resolve::Directory;
 use crate::settings::Settings;
-use crate::webex::Device;
+use crate::store::Store;
+use crate::webex::{Device, WebexClient};
 use audit::{AuditRecord, Verdict};
 
 /// Runs commands against Webex. Shared by all workers.
 pub struct Ops {
+    webex: WebexClient,
+    store: Store,
     templates: Arc<Templates>,
     directory: Directory,
     confirmation_ttl: Duration,
@@ -51,7 +54,6 @@ pub struct Ops {
 
 /// Everything a handler needs about the request being served.
 pub(crate) struct Ctx<'a> {
-    pub bot: &'a Bot,
     pub request: &'a Request,
     /// The person clicked Confirm on this command's confirmation card.
     pub confirmed: bool,
@@ -100,32 +102,26 @@ impl Done {
 }
 
 impl Ops {
-    /// Operations using `templates`, with the cache TTL, confirmation TTL and fan-out bound
+    /// Operations through `webex` and `store`, with the cache TTL, confirmation TTL and fan-out bound
     /// from `settings`.
-    pub fn new(settings: &Settings, templates: Arc<Templates>) -> Self {
-        Self {
-            templates,
+    ///
+    /// Loads and checks every card template: a bad template fails start-up, not a reply.
+    pub fn new(settings: &Settings, webex: WebexClient, store: Store) -> anyhow::Result<Self> {
+        Ok(Self {
+            webex,
+            store,
+            templates: Arc::new(Templates::load()?),
             directory: Directory::new(settings.bot.cache_ttl),
             confirmation_ttl: settings.bot.confirmation_ttl,
             max_in_flight: settings.webex.max_in_flight.max(1),
-        }
+        })
     }
 
     /// Runs `command` for `request`; `confirmed` is true once the person clicked Confirm.
     #[tracing::instrument(name = "run command", skip_all, fields(room = %request.place.room_id))]
-    pub async fn run(
-        &self,
-        bot: &Bot,
-        request: &Request,
-        command: Command,
-        confirmed: bool,
-    ) -> Reply {
+    pub async fn run(&self, request: &Request, command: Command, confirmed: bool) -> Reply {
         let text = command.canonical();
-        let ctx = Ctx {
-            bot,
-            request,
-            confirmed,
-        };
+        let ctx = Ctx { request, confirmed };
         let done = self.dispatch(&ctx, command).await;
         audit::record(request, &text, confirmed, &done.audit);
         let kind = text
@@ -140,13 +136,11 @@ impl Ops {
     #[tracing::instrument(name = "apply config form", skip_all, fields(room = %request.place.room_id))]
     pub async fn apply_config_form(
         &self,
-        bot: &Bot,
         request: &Request,
         target: &str,
         changes: &[(String, String)],
     ) -> Reply {
         let ctx = Ctx {
-            bot,
             request,
             confirmed: false,
         };
@@ -224,7 +218,7 @@ impl Ops {
             return Ok(command);
         }
         let room = ctx.request.place.room_id.as_str();
-        match ctx.bot.store.default_target(room).await {
+        match self.store.default_target(room).await {
             Ok(Some(text)) => {
                 if let Some(target) = target::parse_target(&text) {
                     *slot = Some(target);
@@ -263,8 +257,8 @@ impl Ops {
     }
 
     /// A picker of every workspace for a command given without a target.
-    async fn pick_workspace(&self, ctx: &Ctx<'_>, command: &Command) -> Done {
-        let snapshot = match self.directory.snapshot(&ctx.bot.webex).await {
+    async fn pick_workspace(&self, _ctx: &Ctx<'_>, command: &Command) -> Done {
+        let snapshot = match self.directory.snapshot(&self.webex).await {
             Ok(snapshot) => snapshot,
             Err(error) => return self.webex_failure("list workspaces", &error),
         };

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use crate::access::Role;
-use crate::bot::reply::Reply;
 use crate::cards::{Button, Card, DeviceOutcome, ErrorReport, Outcome, RenderError, TargetPicker};
 use crate::command::{Command, Target};
+use crate::request::Reply;
 use crate::resolve::{NameMatch, Resolution, SkipReason, Snapshot};
 use crate::webex::{Device, WebexError, Workspace};
 
@@ -25,7 +25,13 @@ impl Ops {
         card: Result<Card, RenderError>,
         fallback: impl Into<String>,
     ) -> Reply {
-        Reply::from_card(card, fallback)
+        match card {
+            Ok(card) => Reply::card(card.content, card.fallback_markdown),
+            Err(error) => {
+                tracing::error!(%error, "card rendering failed; replying with markdown");
+                Reply::text(fallback)
+            }
+        }
     }
 
     /// An error card: what went wrong, what to do, and the trackingId when Webex was involved.
@@ -151,11 +157,11 @@ impl Ops {
     /// The devices of `target` for `command`, or the reply explaining why there are none to pick.
     pub(crate) async fn resolve_target(
         &self,
-        ctx: &Ctx<'_>,
+        _ctx: &Ctx<'_>,
         command: &Command,
         target: &Target,
     ) -> Result<(Vec<Device>, Arc<Snapshot>), Done> {
-        let resolved = self.directory.resolve(&ctx.bot.webex, target).await;
+        let resolved = self.directory.resolve(&self.webex, target).await;
         match resolved {
             Err(error) => Err(self.webex_failure("list devices and workspaces", &error)),
             Ok((Resolution::Devices(devices), snapshot)) => Ok((devices, snapshot)),
@@ -177,11 +183,11 @@ impl Ops {
     /// The one workspace named `name` for `command` (else a picker or "no workspace named").
     pub(crate) async fn one_workspace(
         &self,
-        ctx: &Ctx<'_>,
+        _ctx: &Ctx<'_>,
         command: &Command,
         name: &str,
     ) -> Result<(Workspace, Arc<Snapshot>), Done> {
-        match self.directory.find_workspace(&ctx.bot.webex, name).await {
+        match self.directory.find_workspace(&self.webex, name).await {
             Err(error) => Err(self.webex_failure("list workspaces", &error)),
             Ok((NameMatch::One(workspace), snapshot)) => Ok((workspace, snapshot)),
             Ok((NameMatch::Many(many), _)) => {
@@ -201,11 +207,11 @@ impl Ops {
     /// The one device named `name` for `command` (else a picker or "no device named").
     pub(crate) async fn one_device(
         &self,
-        ctx: &Ctx<'_>,
+        _ctx: &Ctx<'_>,
         command: &Command,
         name: &str,
     ) -> Result<(Device, Arc<Snapshot>), Done> {
-        match self.directory.find_device(&ctx.bot.webex, name).await {
+        match self.directory.find_device(&self.webex, name).await {
             Err(error) => Err(self.webex_failure("list devices", &error)),
             Ok((NameMatch::One(device), snapshot)) => Ok((device, snapshot)),
             Ok((NameMatch::Many(many), _)) => {

@@ -1,9 +1,9 @@
 //! `use`: the space's default target (stored as canonical target text), shown, set or cleared.
 //! A target is checked before it is stored, so the default always named something real.
 
-use crate::bot::reply::Reply;
 use crate::cards::{Button, TargetPicker};
 use crate::command::{Command, Target};
+use crate::request::Reply;
 use crate::resolve::Resolution;
 
 use super::audit::Verdict;
@@ -13,7 +13,7 @@ use super::{Ctx, Done, Ops};
 impl Ops {
     /// `use`, `use <target>`, `use none`.
     pub(crate) async fn use_target(&self, ctx: &Ctx<'_>, command: Command) -> Done {
-        let store = &ctx.bot.store;
+        let store = &self.store;
         let room = ctx.request.place.room_id.as_str();
         match command {
             Command::Use { target } => self.set_default(ctx, target).await,
@@ -45,7 +45,7 @@ impl Ops {
     }
 
     async fn set_default(&self, ctx: &Ctx<'_>, target: Target) -> Done {
-        match self.directory.resolve(&ctx.bot.webex, &target).await {
+        match self.directory.resolve(&self.webex, &target).await {
             Err(error) => return self.webex_failure("list devices and workspaces", &error),
             Ok((
                 Resolution::NotFound {
@@ -79,8 +79,7 @@ impl Ops {
         }
         let text = target_text(&target);
         let room = ctx.request.place.room_id.as_str();
-        if let Err(error) = ctx
-            .bot
+        if let Err(error) = self
             .store
             .set_default_target(room, &text, &ctx.request.actor.email)
             .await

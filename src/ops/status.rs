@@ -126,11 +126,11 @@ impl Ops {
 
     async fn read_status(
         &self,
-        ctx: &Ctx<'_>,
+        _ctx: &Ctx<'_>,
         devices: &[Device],
         names: &[&str],
     ) -> Vec<StatusResult> {
-        let webex = &ctx.bot.webex;
+        let webex = &self.webex;
         self.for_each_device(devices, |device| async move {
             webex
                 .xapi_status(&device.id, names)

@@ -2,9 +2,9 @@
 //! nothing is lost, DESIGN rule 6), delete (confirmed first; its devices go too) and device
 //! activation codes (sent to the requester directly, never into a group room).
 
-use crate::bot::reply::Reply;
 use crate::cards::{Button, Fact, TargetPicker, WorkspaceDevice, WorkspaceInfo};
 use crate::command::{Command, Target, WorkspaceDetails};
+use crate::request::Reply;
 use crate::resolve::Snapshot;
 use crate::webex::{Location, NewMessage, NewWorkspace, Workspace, WorkspaceType};
 
@@ -21,7 +21,7 @@ const MAX_LISTED: usize = 30;
 impl Ops {
     /// `workspaces [in <location>]`: one button per workspace opening it.
     pub(crate) async fn workspaces(&self, ctx: &Ctx<'_>, location: Option<&str>) -> Done {
-        let snapshot = match self.directory.snapshot(&ctx.bot.webex).await {
+        let snapshot = match self.directory.snapshot(&self.webex).await {
             Ok(snapshot) => snapshot,
             Err(error) => return self.webex_failure("list workspaces", &error),
         };
@@ -100,7 +100,7 @@ impl Ops {
 
     async fn workspace_card(
         &self,
-        ctx: &Ctx<'_>,
+        _ctx: &Ctx<'_>,
         workspace: &Workspace,
         snapshot: &Snapshot,
         title: &str,
@@ -109,7 +109,7 @@ impl Ops {
         let location = match &workspace.location_id {
             Some(id) => self
                 .directory
-                .locations(&ctx.bot.webex, false)
+                .locations(&self.webex, false)
                 .await
                 .ok()
                 .and_then(|all| {
@@ -169,7 +169,7 @@ impl Ops {
         workspace: &Workspace,
         changes: &WorkspaceDetails,
     ) -> Done {
-        let webex = &ctx.bot.webex;
+        let webex = &self.webex;
         let label = workspace.display_name.clone().unwrap_or_default();
         let mut current = match webex.get_workspace(&workspace.id).await {
             Ok(current) => current,
@@ -234,7 +234,7 @@ impl Ops {
                 )
                 .await;
         }
-        if let Err(error) = ctx.bot.webex.delete_workspace(&workspace.id).await {
+        if let Err(error) = self.webex.delete_workspace(&workspace.id).await {
             return self.webex_failure(&format!("delete workspace {label}"), &error);
         }
         self.directory.invalidate();
@@ -250,7 +250,7 @@ impl Ops {
 
     /// An activation code, sent only to the requester: in a group space it goes by direct message.
     async fn activate(&self, ctx: &Ctx<'_>, workspace: &Workspace, label: &str) -> Done {
-        let webex = &ctx.bot.webex;
+        let webex = &self.webex;
         let code = match webex.create_activation_code(&workspace.id, None).await {
             Ok(code) => code,
             Err(error) => {
@@ -324,7 +324,7 @@ impl Ops {
             }
             new.location_id = Some(location.id);
         }
-        let webex = &ctx.bot.webex;
+        let webex = &self.webex;
         let created = match webex.create_workspace(&new).await {
             Ok(created) => created,
             Err(error) => return self.webex_failure(&format!("create workspace {name}"), &error),

@@ -234,11 +234,11 @@ impl Ops {
     /// Sends `call` to every device (bounded fan-out); results in device order.
     async fn fan_out(
         &self,
-        ctx: &Ctx<'_>,
+        _ctx: &Ctx<'_>,
         devices: &[Device],
         call: &XapiCall,
     ) -> Vec<Result<Value, (String, String)>> {
-        let webex = &ctx.bot.webex;
+        let webex = &self.webex;
         self.for_each_device(devices, |device| async move {
             webex
                 .xapi_command(&device.id, &call.path, call.arguments.clone(), None)

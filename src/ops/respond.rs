@@ -1,62 +1,40 @@
-//! The command layer's entry: parses typed or clicked text, answers help and parse errors itself,
-//! runs confirmations (single-use tokens from the store), and hands every other command to
-//! [`Ops`].
+//! The command layer's entry ([`Responder`] for the bot): parses typed or clicked text, answers
+//! help and parse errors itself, runs confirmations (single-use tokens from the store), and
+//! hands every other command to [`Ops::run`].
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 
-use crate::bot::context::{Input, Request};
-use crate::bot::reply::Reply;
-use crate::bot::{Bot, Responder};
+use super::Ops;
 use crate::cards::{
     Button, Card, Confirmation, ConfirmationState, ErrorReport, Help, HelpEntry, HelpSection,
-    Templates,
 };
 use crate::command::{self, Command, ParseError};
-use crate::ops::Ops;
-use crate::settings::Settings;
+use crate::request::{Input, Reply, Request, Responder};
 use crate::store::Taken;
 use crate::webex::{MessageEdit, MessageId, NewMessage};
 
-/// Parses and dispatches requests.
-pub struct CommandResponder {
-    pub templates: Arc<Templates>,
-    pub ops: Ops,
-}
-
-impl CommandResponder {
-    /// Loads and checks every card template (a bad template fails start-up, not a reply).
-    pub fn new(settings: &Settings) -> anyhow::Result<Self> {
-        let templates = Arc::new(Templates::load()?);
-        Ok(Self {
-            ops: Ops::new(settings, templates.clone()),
-            templates,
-        })
-    }
-
-    async fn run(&self, bot: &Bot, request: &Request) -> Reply {
+impl Ops {
+    async fn respond_to(&self, request: &Request) -> Reply {
         match &request.input {
-            Input::Text(text) => self.run_text(bot, request, text).await,
+            Input::Text(text) => self.run_text(request, text).await,
             Input::Confirmation { token, confirm } => {
-                self.run_confirmation(bot, request, token, *confirm).await
+                self.run_confirmation(request, token, *confirm).await
             }
             Input::ConfigForm { target, changes } => {
                 if changes.is_empty() {
                     return Reply::text("Nothing changed in the form, so nothing was applied.");
                 }
-                self.ops
-                    .apply_config_form(bot, request, target, changes)
-                    .await
+                self.apply_config_form(request, target, changes).await
             }
-            Input::Form { kind, fields } => self.ops.submit_form(bot, request, *kind, fields).await,
+            Input::Form { kind, fields } => self.submit_form(request, *kind, fields).await,
         }
     }
 
-    async fn run_text(&self, bot: &Bot, request: &Request, text: &str) -> Reply {
+    async fn run_text(&self, request: &Request, text: &str) -> Reply {
         match Command::parse(text) {
             Ok(Command::Help { topic }) => self.help(topic.as_deref()).with_outcome("help", "read"),
-            Ok(command) => self.ops.run(bot, request, command, false).await,
+            Ok(command) => self.run(request, command, false).await,
             Err(error) => self
                 .parse_error(&error)
                 .with_outcome("unparsed", "rejected"),
@@ -113,7 +91,7 @@ impl CommandResponder {
             Some(entry) => entry.markdown(),
             None => command::overview_markdown(),
         };
-        self.card_or_text(self.templates.render_help(&help), fallback)
+        self.card(self.templates.render_help(&help), fallback)
     }
 
     fn parse_error(&self, error: &ParseError) -> Reply {
@@ -123,17 +101,11 @@ impl CommandResponder {
             tracking_id: String::new(),
             buttons: vec![Button::new("Help", "help")],
         };
-        self.card_or_text(self.templates.render_error(&report), error.to_string())
+        self.card(self.templates.render_error(&report), error.to_string())
     }
 
-    async fn run_confirmation(
-        &self,
-        bot: &Bot,
-        request: &Request,
-        token: &str,
-        confirm: bool,
-    ) -> Reply {
-        let taken = match bot
+    async fn run_confirmation(&self, request: &Request, token: &str, confirm: bool) -> Reply {
+        let taken = match self
             .store
             .take_confirmation(token, request.actor.person_id.as_str())
             .await
@@ -175,64 +147,56 @@ impl CommandResponder {
             &request.card_message,
             self.templates.render_confirmation(&closed),
         ) {
-            close_card(bot, request, message, card).await;
+            self.close_card(request, message, card).await;
         }
         if !confirm {
             return Reply::text(format!("Cancelled: {}", confirmation.summary));
         }
         match Command::parse(&confirmation.command) {
-            Ok(command) => self.ops.run(bot, request, command, true).await,
+            Ok(command) => self.run(request, command, true).await,
             Err(error) => self.parse_error(&error),
         }
     }
 
-    /// A card reply, or the markdown alone if the card cannot be rendered (logged).
-    pub fn card_or_text(
-        &self,
-        card: Result<Card, crate::cards::RenderError>,
-        fallback: String,
-    ) -> Reply {
-        Reply::from_card(card, fallback)
-    }
-}
-
-/// Replaces a clicked confirmation card with its closed form so it cannot be clicked again: edit
-/// the message, and where Webex refuses to edit a card message (400), delete it and post anew.
-async fn close_card(bot: &Bot, request: &Request, message: &MessageId, card: Card) {
-    let edit = MessageEdit {
-        room_id: request.place.room_id.clone(),
-        text: None,
-        markdown: Some(card.fallback_markdown.clone()),
-        attachments: vec![crate::webex::Attachment::adaptive_card(
-            card.content.clone(),
-        )],
-    };
-    match bot.webex.update_message(message, &edit).await {
-        Ok(_) => {}
-        Err(error) if error.status() == Some(400) => {
-            if let Err(error) = bot.webex.delete_message(message).await {
-                tracing::warn!(%error, "could not delete a confirmation card");
+    /// Replaces a clicked confirmation card with its closed form so it cannot be clicked again:
+    /// edit the message, and where Webex refuses to edit a card message (400), delete it and post
+    /// anew.
+    async fn close_card(&self, request: &Request, message: &MessageId, card: Card) {
+        let webex = &self.webex;
+        let edit = MessageEdit {
+            room_id: request.place.room_id.clone(),
+            text: None,
+            markdown: Some(card.fallback_markdown.clone()),
+            attachments: vec![crate::webex::Attachment::adaptive_card(
+                card.content.clone(),
+            )],
+        };
+        match webex.update_message(message, &edit).await {
+            Ok(_) => {}
+            Err(error) if error.status() == Some(400) => {
+                if let Err(error) = webex.delete_message(message).await {
+                    tracing::warn!(%error, "could not delete a confirmation card");
+                }
+                let mut repost = NewMessage::to_room(&request.place.room_id)
+                    .markdown(card.fallback_markdown)
+                    .card(card.content);
+                if let Some(thread) = &request.place.thread {
+                    repost = repost.in_thread(thread);
+                }
+                if let Err(error) = webex.create_message(&repost).await {
+                    tracing::warn!(%error, "could not repost a closed confirmation card");
+                }
             }
-            let mut repost = NewMessage::to_room(&request.place.room_id)
-                .markdown(card.fallback_markdown)
-                .card(card.content);
-            if let Some(thread) = &request.place.thread {
-                repost = repost.in_thread(thread);
-            }
-            if let Err(error) = bot.webex.create_message(&repost).await {
-                tracing::warn!(%error, "could not repost a closed confirmation card");
-            }
+            Err(error) => tracing::warn!(%error, "could not close a confirmation card"),
         }
-        Err(error) => tracing::warn!(%error, "could not close a confirmation card"),
     }
 }
 
-impl Responder for CommandResponder {
+impl Responder for Ops {
     fn respond<'a>(
         &'a self,
-        bot: &'a Bot,
         request: &'a Request,
     ) -> Pin<Box<dyn Future<Output = Reply> + Send + 'a>> {
-        Box::pin(self.run(bot, request))
+        Box::pin(self.respond_to(request))
     }
 }
