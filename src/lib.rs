@@ -30,6 +30,7 @@ pub mod command;
 pub mod demo;
 pub mod metrics;
 pub mod ops;
+pub mod plan;
 pub mod request;
 pub mod resolve;
 #[cfg(feature = "sandbox")]

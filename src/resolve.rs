@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::command::Target;
-use crate::webex::{Device, Location, Workspace, WorkspaceId};
+use crate::webex::{Device, DeviceId, Location, Workspace, WorkspaceId};
 
 mod cache;
 
@@ -74,7 +74,7 @@ pub fn closest_names<'a>(names: impl Iterator<Item = &'a str>, query: &str) -> V
 
 /// One listing of the organisation as the bot sees it.
 #[derive(Debug)]
-pub struct Snapshot {
+pub struct Org {
     pub workspaces: Vec<Workspace>,
     pub devices: Vec<Device>,
     /// When the listing was fetched (the cache's TTL counts from here).
@@ -82,21 +82,39 @@ pub struct Snapshot {
     /// Workspace names by id: result cards name every device's workspace, so a lookup must not
     /// scan the list (a 10,000-device answer would be quadratic).
     names: HashMap<WorkspaceId, String>,
+    /// Device positions by id: re-checking a stored plan looks every device up.
+    device_index: HashMap<DeviceId, usize>,
 }
 
-impl Snapshot {
+impl Org {
     /// A snapshot of these listings, fetched now.
     pub fn new(workspaces: Vec<Workspace>, devices: Vec<Device>) -> Self {
         let names = workspaces
             .iter()
             .filter_map(|w| Some((w.id.clone(), w.display_name.clone()?)))
             .collect();
+        let device_index = devices
+            .iter()
+            .enumerate()
+            .map(|(at, d)| (d.id.clone(), at))
+            .collect();
         Self {
             workspaces,
             devices,
             fetched: Instant::now(),
             names,
+            device_index,
         }
+    }
+
+    /// The device with `id`, if it is still listed.
+    pub fn device(&self, id: &DeviceId) -> Option<&Device> {
+        self.device_index.get(id).map(|&at| &self.devices[at])
+    }
+
+    /// The workspace with `id`, if it is still listed.
+    pub fn workspace(&self, id: &WorkspaceId) -> Option<&Workspace> {
+        self.workspaces.iter().find(|w| &w.id == id)
     }
 
     /// The name of `device`'s workspace ("" when it has none or it is unknown).
@@ -212,7 +230,8 @@ impl Need {
 }
 
 /// Why a device of the target was left out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// `xapi:readonly`: status only.
     ReadOnly,
@@ -220,6 +239,10 @@ pub enum SkipReason {
     NoAccess,
     /// Not connected, so a command cannot reach it.
     Offline,
+    /// Already as asked (e.g. the tag is already there): nothing to send.
+    Unchanged,
+    /// No longer in the organisation (deleted since a confirmation was asked).
+    Gone,
 }
 
 impl SkipReason {
@@ -231,6 +254,10 @@ impl SkipReason {
                 "skipped: no access granted; an admin grants it per workspace in Control Hub"
             }
             Self::Offline => "skipped: offline, not called",
+            Self::Unchanged => "unchanged: already so, nothing sent",
+            Self::Gone => {
+                "skipped: no longer in the organisation (gone since you were asked to confirm)"
+            }
         }
     }
 }
@@ -240,20 +267,7 @@ pub fn select(devices: Vec<Device>, need: Need) -> (Vec<Device>, Vec<(Device, Sk
     let mut usable = Vec::new();
     let mut skipped = Vec::new();
     for device in devices {
-        let reason = if need.command && !device.can_command() {
-            Some(if device.can_read_status() {
-                SkipReason::ReadOnly
-            } else {
-                SkipReason::NoAccess
-            })
-        } else if !device.can_read_status() {
-            Some(SkipReason::NoAccess)
-        } else if need.online && !device.is_online() {
-            Some(SkipReason::Offline)
-        } else {
-            None
-        };
-        match reason {
+        match skip_reason(&device, need) {
             Some(reason) => skipped.push((device, reason)),
             None => usable.push(device),
         }
@@ -261,8 +275,25 @@ pub fn select(devices: Vec<Device>, need: Need) -> (Vec<Device>, Vec<(Device, Sk
     (usable, skipped)
 }
 
+/// Why `device` does not allow `need`, or `None` when it does.
+pub fn skip_reason(device: &Device, need: Need) -> Option<SkipReason> {
+    if need.command && !device.can_command() {
+        Some(if device.can_read_status() {
+            SkipReason::ReadOnly
+        } else {
+            SkipReason::NoAccess
+        })
+    } else if !device.can_read_status() {
+        Some(SkipReason::NoAccess)
+    } else if need.online && !device.is_online() {
+        Some(SkipReason::Offline)
+    } else {
+        None
+    }
+}
+
 /// Resolves `target` within `snapshot` (and `locations`, needed for location targets).
-pub fn resolve_in(snapshot: &Snapshot, locations: &[Location], target: &Target) -> Resolution {
+pub fn resolve_in(snapshot: &Org, locations: &[Location], target: &Target) -> Resolution {
     let not_found = |kind, query: &str, closest| Resolution::NotFound {
         kind,
         query: query.to_owned(),
@@ -308,7 +339,7 @@ pub fn resolve_in(snapshot: &Snapshot, locations: &[Location], target: &Target) 
     }
 }
 
-fn resolve_location(snapshot: &Snapshot, locations: &[Location], name: &str) -> Resolution {
+fn resolve_location(snapshot: &Org, locations: &[Location], name: &str) -> Resolution {
     let items: Vec<(String, Location)> = locations
         .iter()
         .map(|l| (l.fields.name.clone().unwrap_or_default(), l.clone()))

@@ -16,6 +16,7 @@ mod keys;
 mod lexer;
 mod model;
 mod render;
+mod slots;
 mod suggest;
 mod table;
 mod terminal;
@@ -39,21 +40,38 @@ impl Command {
     /// Parses one chat command. Tolerates case in verbs, extra spaces, trailing punctuation,
     /// smart quotes and backticks around the whole command. The error's `Display` is the reply.
     pub fn parse(input: &str) -> Result<Self, ParseError> {
-        let tokens = lexer::tokenize(input)?;
-        let Some(first) = tokens.first() else {
-            return Err(ParseError::Empty);
-        };
-        let Some((spec, verb, used)) = table::match_verb(&tokens) else {
-            return Err(ParseError::UnknownCommand {
-                input: first.text().to_owned(),
-                suggestions: suggest(first.text()),
-            });
-        };
-        let mut args = args::Args::new(spec, verb, &tokens[used..]);
-        let command = (spec.parse)(&mut args)?;
-        args.finish()?;
-        Ok(command)
+        parse_tokens(&lexer::tokenize(input)?)
     }
+}
+
+/// `plan <command>`: the command to preview, parsed from the rest of the tokens.
+pub(crate) fn parse_plan(args: &mut args::Args<'_>) -> Result<Command, ParseError> {
+    let tokens = args.take_rest();
+    if tokens.is_empty() {
+        return Err(args.missing("command"));
+    }
+    match parse_tokens(tokens)? {
+        Command::Plan { .. } => Err(args.invalid("command", "a plan of a plan shows nothing more")),
+        command => Ok(Command::Plan {
+            command: Box::new(command),
+        }),
+    }
+}
+
+fn parse_tokens(tokens: &[lexer::Token]) -> Result<Command, ParseError> {
+    let Some(first) = tokens.first() else {
+        return Err(ParseError::Empty);
+    };
+    let Some((spec, verb, used)) = table::match_verb(tokens) else {
+        return Err(ParseError::UnknownCommand {
+            input: first.text().to_owned(),
+            suggestions: suggest(first.text()),
+        });
+    };
+    let mut args = args::Args::new(spec, verb, &tokens[used..]);
+    let command = (spec.parse)(&mut args)?;
+    args.finish()?;
+    Ok(command)
 }
 
 impl FromStr for Command {

@@ -143,6 +143,9 @@ pub enum Command {
     Use { target: Target },
     /// `use none`: clear the space's default target.
     UseClear,
+    /// `plan <command>`: show what the command would do (targets, skipped devices, calls,
+    /// confirmation), without doing it.
+    Plan { command: Box<Command> },
 }
 
 /// Direction of `volume up` / `volume down`.

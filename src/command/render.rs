@@ -226,6 +226,7 @@ fn render(command: &Command, out: &mut Out) {
         Command::UseShow => out.word("use"),
         Command::Use { target } => out.word("use").target(&Some(target.clone())),
         Command::UseClear => out.word("use none"),
+        Command::Plan { command } => out.word("plan").word(command.canonical()),
     };
 }
 

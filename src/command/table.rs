@@ -221,6 +221,11 @@ pub(crate) static SPECS: &[Spec] = &[
         forms: ["use <target>", "use", "use none"], variants: [],
         examples: ["use room 4B", "use", "use none"],
         api: "stored per space", fleet::parse_use),
+    spec!("plan", "Plan", General, ["plan"],
+        "Show what a command would do (targets, skipped devices, calls), without doing it",
+        forms: ["plan <command>"], variants: ["plan mute tag <tag>"],
+        examples: ["plan mute all", "plan reboot 4B"],
+        api: "—", super::parse_plan),
 ];
 
 fn terminal_dispatch(args: &mut Args<'_>) -> Result<Command, ParseError> {

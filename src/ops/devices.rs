@@ -6,7 +6,7 @@ use crate::cards::{
     FollowUp, Outcome,
 };
 use crate::command::{Command, Connectivity, DeviceFilters, TagAction, Target};
-use crate::resolve::{Need, Resolution, Snapshot, select};
+use crate::resolve::{Need, Org, Resolution, select};
 use crate::webex::{ConnectionStatus, Device, TagsPatch};
 
 use super::audit::Verdict;
@@ -257,7 +257,7 @@ fn keep(device: &Device, filters: &DeviceFilters) -> bool {
     connectivity && issues && tag && product
 }
 
-fn row(device: &Device, snapshot: &Snapshot) -> DeviceRow {
+fn row(device: &Device, snapshot: &Org) -> DeviceRow {
     let name = device_name(device);
     DeviceRow {
         status_command: Command::Status {

@@ -8,7 +8,7 @@ use crate::access::Role;
 use crate::cards::{Button, Card, DeviceOutcome, ErrorReport, Outcome, RenderError, TargetPicker};
 use crate::command::{Command, Target};
 use crate::request::Reply;
-use crate::resolve::{NameMatch, Resolution, SkipReason, Snapshot};
+use crate::resolve::{NameMatch, Org, Resolution, SkipReason};
 use crate::webex::{Device, WebexError, Workspace};
 
 use super::audit::Verdict;
@@ -160,7 +160,7 @@ impl Ops {
         _ctx: &Ctx<'_>,
         command: &Command,
         target: &Target,
-    ) -> Result<(Vec<Device>, Arc<Snapshot>), Done> {
+    ) -> Result<(Vec<Device>, Arc<Org>), Done> {
         let resolved = self.directory.resolve(&self.webex, target).await;
         match resolved {
             Err(error) => Err(self.webex_failure("list devices and workspaces", &error)),
@@ -186,7 +186,7 @@ impl Ops {
         _ctx: &Ctx<'_>,
         command: &Command,
         name: &str,
-    ) -> Result<(Workspace, Arc<Snapshot>), Done> {
+    ) -> Result<(Workspace, Arc<Org>), Done> {
         match self.directory.find_workspace(&self.webex, name).await {
             Err(error) => Err(self.webex_failure("list workspaces", &error)),
             Ok((NameMatch::One(workspace), snapshot)) => Ok((workspace, snapshot)),
@@ -210,7 +210,7 @@ impl Ops {
         _ctx: &Ctx<'_>,
         command: &Command,
         name: &str,
-    ) -> Result<(Device, Arc<Snapshot>), Done> {
+    ) -> Result<(Device, Arc<Org>), Done> {
         match self.directory.find_device(&self.webex, name).await {
             Err(error) => Err(self.webex_failure("list devices", &error)),
             Ok((NameMatch::One(device), snapshot)) => Ok((device, snapshot)),
@@ -243,10 +243,7 @@ pub(crate) fn describe(error: &WebexError) -> String {
 
 /// A device's display name, or its id when it has none.
 /// One "skipped" result row per device left out, with its reason.
-pub(crate) fn skipped_rows(
-    skipped: &[(Device, SkipReason)],
-    snapshot: &Snapshot,
-) -> Vec<DeviceOutcome> {
+pub(crate) fn skipped_rows(skipped: &[(Device, SkipReason)], snapshot: &Org) -> Vec<DeviceOutcome> {
     skipped
         .iter()
         .map(|(device, reason)| DeviceOutcome {

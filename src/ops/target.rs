@@ -87,7 +87,8 @@ pub fn required_role(command: &Command) -> Role {
         | Command::Workspace { .. }
         | Command::Locations
         | Command::Floors { .. }
-        | Command::UseShow => Role::Viewer,
+        | Command::UseShow
+        | Command::Plan { .. } => Role::Viewer,
         Command::Mute { .. }
         | Command::Unmute { .. }
         | Command::Volume { .. }

@@ -5,7 +5,7 @@
 use crate::cards::{Button, Fact, TargetPicker, WorkspaceDevice, WorkspaceInfo};
 use crate::command::{Command, Target, WorkspaceDetails};
 use crate::request::Reply;
-use crate::resolve::Snapshot;
+use crate::resolve::Org;
 use crate::webex::{Location, NewMessage, NewWorkspace, Workspace, WorkspaceType};
 
 use super::audit::Verdict;
@@ -102,7 +102,7 @@ impl Ops {
         &self,
         _ctx: &Ctx<'_>,
         workspace: &Workspace,
-        snapshot: &Snapshot,
+        snapshot: &Org,
         title: &str,
     ) -> Reply {
         let name = workspace.display_name.clone().unwrap_or_default();
@@ -204,7 +204,7 @@ impl Ops {
         &self,
         ctx: &Ctx<'_>,
         workspace: &Workspace,
-        snapshot: &Snapshot,
+        snapshot: &Org,
         label: &str,
     ) -> Done {
         let devices: Vec<String> = snapshot

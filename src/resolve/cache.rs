@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{NameMatch, Resolution, Snapshot, resolve_in, ws_name};
+use super::{NameMatch, Org, Resolution, resolve_in, ws_name};
 use crate::command::Target;
 use crate::webex::{
     Device, DeviceFilter, Location, LocationFilter, WebexClient, WebexError, Workspace,
@@ -22,7 +22,7 @@ const PAGE_CAP: usize = 200;
 #[derive(Debug)]
 pub struct Directory {
     ttl: Duration,
-    snapshot: Mutex<Option<Arc<Snapshot>>>,
+    snapshot: Mutex<Option<Arc<Org>>>,
     locations: Mutex<Option<(Instant, Arc<Vec<Location>>)>>,
 }
 
@@ -43,7 +43,7 @@ impl Directory {
     }
 
     /// The cached snapshot, fetched if missing or older than the TTL.
-    pub async fn snapshot(&self, webex: &WebexClient) -> Result<Arc<Snapshot>, WebexError> {
+    pub async fn snapshot(&self, webex: &WebexClient) -> Result<Arc<Org>, WebexError> {
         let cached = lock(&self.snapshot).clone();
         match cached {
             Some(snapshot) if snapshot.fetched.elapsed() < self.ttl => Ok(snapshot),
@@ -52,7 +52,7 @@ impl Directory {
     }
 
     /// Lists workspaces and devices now (concurrently) and caches the result.
-    pub async fn refresh(&self, webex: &WebexClient) -> Result<Arc<Snapshot>, WebexError> {
+    pub async fn refresh(&self, webex: &WebexClient) -> Result<Arc<Org>, WebexError> {
         // Large pages: a 10,000-device org is 10 requests, not 100 at Webex's default size.
         let workspace_listing = webex.list_workspaces(&WorkspaceFilter {
             max: Some(LISTING_PAGE),
@@ -66,7 +66,7 @@ impl Directory {
             workspace_listing.list_all(PAGE_CAP),
             device_listing.list_all(PAGE_CAP),
         )?;
-        let snapshot = Arc::new(Snapshot::new(
+        let snapshot = Arc::new(Org::new(
             slim(workspaces, |w| &mut w.extra),
             slim(devices, |d| &mut d.extra),
         ));
@@ -102,7 +102,7 @@ impl Directory {
         &self,
         webex: &WebexClient,
         target: &Target,
-    ) -> Result<(Resolution, Arc<Snapshot>), WebexError> {
+    ) -> Result<(Resolution, Arc<Org>), WebexError> {
         let needs_locations = matches!(target, Target::Location(_));
         let snapshot = self.snapshot(webex).await?;
         let locations = match needs_locations {
@@ -126,7 +126,7 @@ impl Directory {
         &self,
         webex: &WebexClient,
         name: &str,
-    ) -> Result<(NameMatch<Workspace>, Arc<Snapshot>), WebexError> {
+    ) -> Result<(NameMatch<Workspace>, Arc<Org>), WebexError> {
         let snapshot = self.snapshot(webex).await?;
         if let found @ (NameMatch::One(_) | NameMatch::Many(_)) = snapshot.find_workspace(name) {
             return Ok((found, snapshot));
@@ -140,7 +140,7 @@ impl Directory {
         &self,
         webex: &WebexClient,
         name: &str,
-    ) -> Result<(NameMatch<Device>, Arc<Snapshot>), WebexError> {
+    ) -> Result<(NameMatch<Device>, Arc<Org>), WebexError> {
         let snapshot = self.snapshot(webex).await?;
         if let found @ (NameMatch::One(_) | NameMatch::Many(_)) = snapshot.find_device(name) {
             return Ok((found, snapshot));

@@ -1,0 +1,605 @@
+//! Plan unit tests: every command family planned against `Snapshot` literals, no HTTP.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::access::Role;
+use crate::resolve::SkipReason;
+use crate::webex::{Device, Location, Workspace};
+
+/// One device of the literal organisation: name, permission, online, tags.
+struct Dev(&'static str, &'static str, bool, &'static [&'static str]);
+
+fn device(workspace: &str, d: &Dev) -> Device {
+    serde_json::from_value(json!({
+        "id": format!("D-{}", d.0), "displayName": d.0, "workspaceId": format!("W-{workspace}"),
+        "permissions": [d.1], "tags": d.3,
+        "connectionStatus": if d.2 { "connected" } else { "disconnected" },
+    }))
+    .expect("device json")
+}
+
+fn workspace(name: &str, location: Option<&str>) -> Workspace {
+    serde_json::from_value(json!({
+        "id": format!("W-{name}"), "displayName": name,
+        "locationId": location.map(|l| format!("L-{l}")),
+    }))
+    .expect("workspace json")
+}
+
+fn location(name: &str) -> Location {
+    serde_json::from_value(json!({"id": format!("L-{name}"), "name": name})).expect("location json")
+}
+
+/// The demo-like organisation: 4B (a full-access codec, a navigator without access), 4B North
+/// (read-only), 4C (offline), Lobby in Oslo (tagged), and an empty Sagrada in Barcelona.
+fn snapshot() -> Snapshot {
+    let rooms: [(&str, Option<&str>, &[Dev]); 5] = [
+        (
+            "4B",
+            Some("HQ"),
+            &[
+                Dev("4B Codec", "xapi:all", true, &["pilot"]),
+                Dev("4B Navigator", "none", true, &[]),
+            ],
+        ),
+        (
+            "4B North",
+            Some("HQ"),
+            &[Dev("4B North Bar", "xapi:readonly", true, &[])],
+        ),
+        (
+            "4C",
+            Some("HQ"),
+            &[Dev("4C Desk", "xapi", false, &["pilot"])],
+        ),
+        (
+            "Lobby",
+            Some("Oslo"),
+            &[Dev("Lobby Board", "xapi:all", true, &[])],
+        ),
+        ("Sagrada", Some("Barcelona"), &[]),
+    ];
+    let workspaces = rooms.iter().map(|(w, l, _)| workspace(w, *l)).collect();
+    let devices = rooms
+        .iter()
+        .flat_map(|(w, _, ds)| ds.iter().map(|d| device(w, d)))
+        .collect();
+    Snapshot {
+        org: Arc::new(crate::resolve::Org::new(workspaces, devices)),
+        locations: Arc::new(["HQ", "Oslo", "Barcelona"].map(location).to_vec()),
+        space: Space::default(),
+    }
+}
+
+fn actor(role: Role) -> Actor {
+    Actor {
+        person_id: "P-1".into(),
+        email: "p@example.com".into(),
+        role,
+    }
+}
+
+fn plan_as(role: Role, text: &str, snap: &Snapshot) -> Result<Plan, Refusal> {
+    plan(&Command::parse(text).expect(text), snap, &actor(role))
+}
+
+fn planned(text: &str) -> Plan {
+    plan_as(Role::Admin, text, &snapshot()).unwrap_or_else(|r| panic!("{text}: {r:?}"))
+}
+
+fn refused(role: Role, text: &str) -> Refusal {
+    plan_as(role, text, &snapshot()).expect_err(text)
+}
+
+/// `(device name, skip)` of every targeted device.
+fn targets(plan: &Plan) -> Vec<(&str, Option<SkipReason>)> {
+    plan.devices
+        .iter()
+        .map(|t| (t.device.name.as_str(), t.skip))
+        .collect()
+}
+
+/// The device names the calls go to.
+fn called(plan: &Plan) -> Vec<&str> {
+    plan.calls
+        .iter()
+        .filter_map(|c| plan.device_of(c).map(|d| d.name.as_str()))
+        .collect()
+}
+
+#[test]
+fn mute_on_a_read_only_room_plans_no_call_and_says_why() {
+    let plan = planned("mute 4B North");
+    assert!(plan.calls.is_empty());
+    assert_eq!(
+        targets(&plan),
+        [("4B North Bar", Some(SkipReason::ReadOnly))]
+    );
+    assert_eq!(plan.confirm, None);
+}
+
+#[test]
+fn a_device_command_calls_each_device_that_takes_commands() {
+    let plan = planned("mute room 4B");
+    assert_eq!(
+        targets(&plan),
+        [
+            ("4B Codec", None),
+            ("4B Navigator", Some(SkipReason::NoAccess))
+        ]
+    );
+    assert_eq!(called(&plan), ["4B Codec"]);
+    assert_eq!(
+        plan.calls[0].op,
+        Op::XapiCommand {
+            path: "Audio.Microphones.Mute".into(),
+            arguments: None
+        }
+    );
+    assert_eq!((plan.role, plan.confirm), (Role::Operator, None));
+    assert_eq!(
+        (plan.text.as_str(), plan.label.as_str()),
+        ("mute room 4B", "room 4B")
+    );
+}
+
+#[test]
+fn commands_on_several_devices_or_reboots_are_confirmed_first() {
+    let all = planned("volume 40 all");
+    assert_eq!(called(&all), ["4B Codec", "Lobby Board"]);
+    assert_eq!(all.confirm, Some(Confirm::Bulk));
+    assert!(targets(&all).contains(&("4C Desk", Some(SkipReason::Offline))));
+    let reboot = planned("reboot 4B");
+    assert_eq!(reboot.confirm, Some(Confirm::Disruptive));
+    assert_eq!(
+        reboot.calls[0].op,
+        Op::XapiCommand {
+            path: "SystemUnit.Boot".into(),
+            arguments: Some(json!({"Action": "Restart"}))
+        }
+    );
+    assert_eq!(
+        planned("reboot 4B North").confirm,
+        None,
+        "nothing to reboot"
+    );
+}
+
+#[test]
+fn terminal_notation_plans_the_same_call_with_its_arguments() {
+    let plan =
+        planned("xCommand Presentation Start Layout: Equal ConnectorId: 2 ConnectorId: 3 on 4B");
+    assert_eq!(
+        plan.calls[0].op,
+        Op::XapiCommand {
+            path: "Presentation.Start".into(),
+            arguments: Some(json!({"Layout": "Equal", "ConnectorId": [2, 3]}))
+        }
+    );
+}
+
+#[test]
+fn roles_are_checked_before_anything_else() {
+    assert_eq!(
+        refused(Role::Viewer, "mute 4B"),
+        Refusal::Role {
+            verb: "mute".into(),
+            needed: Role::Operator,
+            have: Role::Viewer
+        }
+    );
+    assert!(matches!(
+        refused(Role::Operator, "workspace delete 4B"),
+        Refusal::Role {
+            needed: Role::Admin,
+            ..
+        }
+    ));
+    assert!(matches!(
+        refused(Role::None, "status 4B"),
+        Refusal::Role {
+            needed: Role::Viewer,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_missing_target_uses_the_space_default_or_asks_which_workspace() {
+    let Refusal::Choose { options, .. } = refused(Role::Operator, "mute") else {
+        panic!("expected a choice");
+    };
+    assert_eq!(options.len(), 5);
+    assert_eq!(options[0].command, "mute room 4B");
+    let mut snap = snapshot();
+    snap.space.default_target = Some(Target::Room("Lobby".into()));
+    let plan = plan_as(Role::Operator, "mute", &snap).expect("planned");
+    assert_eq!(
+        (plan.text.as_str(), called(&plan)),
+        ("mute room Lobby", vec!["Lobby Board"])
+    );
+}
+
+#[test]
+fn ambiguous_and_unknown_names_are_refused_with_choices_or_the_closest_names() {
+    let Refusal::Choose { options, .. } = refused(Role::Operator, "volume 30 4") else {
+        panic!("expected a choice");
+    };
+    let commands: Vec<&str> = options.iter().map(|o| o.command.as_str()).collect();
+    assert_eq!(
+        commands,
+        [
+            "volume 30 room 4B",
+            r#"volume 30 room "4B North""#,
+            "volume 30 room 4C"
+        ]
+    );
+    let Refusal::NotFound { kind, closest, .. } = refused(Role::Operator, "mute Lobbby") else {
+        panic!("expected not found");
+    };
+    assert_eq!(
+        (kind, closest.first().map(String::as_str)),
+        ("workspace", Some("Lobby"))
+    );
+}
+
+#[test]
+fn status_reads_the_summary_or_the_keys_on_every_readable_online_device() {
+    let summary = planned("status all");
+    assert_eq!(
+        called(&summary),
+        ["4B Codec", "4B North Bar", "Lobby Board"]
+    );
+    let Op::XapiStatus { names } = &summary.calls[0].op else {
+        panic!("a status read");
+    };
+    assert_eq!(names.len(), STATUS_SUMMARY.len());
+    assert_eq!(summary.confirm, None, "reads are never confirmed");
+    let keys = planned("xStatus Audio Volume on 4B");
+    assert_eq!(
+        keys.calls[0].op,
+        Op::XapiStatus {
+            names: vec!["Audio.Volume".into()]
+        }
+    );
+}
+
+#[test]
+fn configuration_reads_and_changes_reach_offline_devices() {
+    let read = planned("config Audio.DefaultVolume in 4C");
+    assert_eq!(called(&read), ["4C Desk"]);
+    let set = planned("config set Audio.DefaultVolume 60 in tag pilot");
+    assert_eq!(called(&set), ["4B Codec", "4C Desk"]);
+    assert_eq!(set.confirm, Some(Confirm::Bulk));
+    assert_eq!(
+        set.calls[0].op,
+        Op::ConfigSet {
+            key: "Audio.DefaultVolume".into(),
+            value: json!(60)
+        }
+    );
+    let reset = planned("config reset Audio.DefaultVolume in 4B");
+    assert_eq!(
+        reset.calls[0].op,
+        Op::ConfigReset {
+            key: "Audio.DefaultVolume".into()
+        }
+    );
+    assert_eq!(
+        called(&planned("config set Audio.DefaultVolume 60 in 4B North")),
+        Vec::<&str>::new()
+    );
+}
+
+#[test]
+fn the_configuration_form_is_one_plan_with_a_call_per_key() {
+    let changes = [
+        ("Audio.DefaultVolume".to_owned(), "60".to_owned()),
+        ("Video.Selfview.Default.Mode".to_owned(), "Off".to_owned()),
+    ];
+    let target = Target::Device("4B Codec".into());
+    let plan =
+        plan_config_form(&target, &changes, &snapshot(), &actor(Role::Operator)).expect("planned");
+    assert_eq!(plan.calls.len(), 2);
+    assert_eq!(plan.role, Role::Operator);
+    assert_eq!(
+        plan.calls[1].op,
+        Op::ConfigSet {
+            key: "Video.Selfview.Default.Mode".into(),
+            value: Value::String("Off".into())
+        }
+    );
+    assert!(matches!(
+        plan_config_form(&target, &changes, &snapshot(), &actor(Role::Viewer)),
+        Err(Refusal::Role {
+            needed: Role::Operator,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn tags_send_the_complete_list_and_skip_devices_already_so() {
+    let plan = planned("tag tag pilot add vip");
+    assert_eq!(
+        plan.calls[0].op,
+        Op::SetTags {
+            tags: vec!["pilot".into(), "vip".into()]
+        }
+    );
+    let again = planned("tag 4B add pilot");
+    assert_eq!(
+        targets(&again),
+        [
+            ("4B Codec", Some(SkipReason::Unchanged)),
+            ("4B Navigator", Some(SkipReason::NoAccess))
+        ]
+    );
+    assert!(again.calls.is_empty());
+    let remove = planned("tag 4B remove pilot");
+    assert_eq!(remove.calls[0].op, Op::SetTags { tags: vec![] });
+}
+
+#[test]
+fn deletes_are_confirmed_and_name_exactly_what_goes() {
+    let plan = planned("delete device lobby b");
+    assert_eq!(plan.text, r#"delete device "Lobby Board""#);
+    assert_eq!(
+        (called(&plan), plan.confirm),
+        (vec!["Lobby Board"], Some(Confirm::Disruptive))
+    );
+    assert_eq!(plan.calls[0].op, Op::DeleteDevice);
+    let workspace = planned("workspace delete 4b north");
+    assert_eq!(workspace.text, r#"workspace delete "4B North""#);
+    assert_eq!(workspace.devices.len(), 1, "its devices go too");
+    assert_eq!(workspace.calls[0].op, Op::DeleteWorkspace);
+    assert_eq!(workspace.confirm, Some(Confirm::Disruptive));
+}
+
+#[test]
+fn workspace_commands_plan_one_call_on_the_workspace() {
+    let show = planned("workspace 4B");
+    assert!(show.calls.is_empty());
+    assert_eq!(show.devices.len(), 2);
+    let edit = planned("workspace 4B capacity 8");
+    assert_eq!(
+        edit.calls[0].op,
+        Op::UpdateWorkspace {
+            changes: WorkspaceChanges {
+                capacity: Some(8),
+                ..WorkspaceChanges::default()
+            }
+        }
+    );
+    let mut group = snapshot();
+    group.space.is_group = true;
+    let code = plan_as(Role::Admin, "activate 4B", &group).expect("planned");
+    assert_eq!(
+        code.calls[0].op,
+        Op::CreateActivationCode {
+            deliver_to: Some("P-1".into())
+        },
+        "in a group space the code goes by direct message"
+    );
+    assert_eq!(
+        planned("activate 4B").calls[0].op,
+        Op::CreateActivationCode { deliver_to: None }
+    );
+}
+
+#[test]
+fn creates_find_their_location_and_forms_start_filled() {
+    let plan = planned("workspace create Lab type focus capacity 4 in Oslo floor 2");
+    let Op::CreateWorkspace { new } = &plan.calls[0].op else {
+        panic!("a create");
+    };
+    assert_eq!(
+        (new.name.as_str(), new.capacity, new.floor),
+        ("Lab", Some(4), Some(2))
+    );
+    assert_eq!(new.location.as_ref().map(|l| l.name.as_str()), Some("Oslo"));
+    assert!(matches!(
+        refused(Role::Admin, "workspace create Lab in Osaka"),
+        Refusal::NotFound {
+            kind: "location",
+            ..
+        }
+    ));
+    let form = planned("workspace create capacity 6 in oslo");
+    assert!(form.calls.is_empty());
+    let Action::WorkspaceForm { defaults } = form.action else {
+        panic!("the form");
+    };
+    assert_eq!(
+        (defaults.capacity, defaults.location),
+        (Some(6), Some("L-Oslo".into()))
+    );
+    let location = planned("location create Annex");
+    assert_eq!(
+        location.action,
+        Action::LocationForm {
+            name: "Annex".into()
+        }
+    );
+}
+
+#[test]
+fn form_submits_plan_the_same_creates() {
+    let details = WorkspaceDetails::default();
+    let oslo = LocationId::from("L-Oslo");
+    let plan = plan_workspace_submit(
+        "Lab",
+        &details,
+        Some(&oslo),
+        &snapshot(),
+        &actor(Role::Admin),
+    )
+    .expect("planned");
+    assert_eq!(plan.text, "workspace create Lab in Oslo");
+    let gone = LocationId::from("L-Gone");
+    assert!(matches!(
+        plan_workspace_submit(
+            "Lab",
+            &details,
+            Some(&gone),
+            &snapshot(),
+            &actor(Role::Admin)
+        ),
+        Err(Refusal::Invalid { .. })
+    ));
+    let fields = WorkspaceLocationFields {
+        display_name: Some("Annex".into()),
+        ..WorkspaceLocationFields::default()
+    };
+    assert!(matches!(
+        plan_location_submit(&fields, &actor(Role::Operator)),
+        Err(Refusal::Role {
+            needed: Role::Admin,
+            ..
+        })
+    ));
+    let created = plan_location_submit(&fields, &actor(Role::Admin)).expect("planned");
+    assert_eq!(created.calls[0].subject, Subject::Organisation);
+}
+
+#[test]
+fn floors_are_listed_and_created_in_their_location() {
+    let floors = planned("floors hq");
+    assert_eq!(floors.calls[0].op, Op::ListFloors);
+    assert!(matches!(&floors.calls[0].subject, Subject::Location(l) if l.name == "HQ"));
+    let create = planned("floor create Oslo 3 Third");
+    assert_eq!(
+        create.calls[0].op,
+        Op::CreateFloor {
+            number: 3,
+            name: Some("Third".into())
+        }
+    );
+}
+
+#[test]
+fn use_checks_the_target_then_stores_it() {
+    let set = planned("use 4b");
+    assert_eq!(
+        set.calls[0].op,
+        Op::SetDefaultTarget {
+            target: "4b".into()
+        }
+    );
+    assert!(matches!(
+        refused(Role::Operator, "use Atlantis"),
+        Refusal::NotFound { .. }
+    ));
+    let Refusal::Choose { options, .. } = refused(Role::Operator, "use 4") else {
+        panic!("a choice");
+    };
+    assert_eq!(options[0].command, "use room 4B");
+    assert_eq!(planned("use none").calls[0].op, Op::ClearDefaultTarget);
+    let mut snap = snapshot();
+    snap.space.default_target = Some(Target::Room("4B".into()));
+    let show = plan_as(Role::Viewer, "use", &snap).expect("planned");
+    assert_eq!(
+        show.action,
+        Action::UseShow {
+            current: Some("room 4B".into())
+        }
+    );
+}
+
+#[test]
+fn lists_filter_the_listing_without_calls() {
+    let offline = planned("devices offline");
+    assert_eq!(targets(&offline), [("4C Desk", None)]);
+    assert!(offline.calls.is_empty());
+    let oslo = planned("devices in oslo");
+    assert_eq!(targets(&oslo), [("Lobby Board", None)]);
+    assert_eq!(
+        oslo.action,
+        Action::Devices {
+            page: 1,
+            next: "devices in oslo page 2".into()
+        }
+    );
+    let Refusal::Choose { options, .. } = refused(Role::Viewer, "devices in 4") else {
+        panic!("a choice");
+    };
+    assert_eq!(options[0].command, "devices in 4B");
+    let Action::Workspaces { workspaces, .. } = planned("workspaces in hq").action else {
+        panic!("workspaces");
+    };
+    assert_eq!(workspaces.len(), 3);
+    let Action::Locations { names } = planned("locations").action else {
+        panic!("locations");
+    };
+    assert_eq!(names, ["HQ", "Oslo", "Barcelona"]);
+}
+
+#[test]
+fn a_plan_round_trips_through_json() {
+    for text in [
+        "mute all",
+        "config set Audio.DefaultVolume 60 in tag pilot",
+        "workspace delete 4B",
+    ] {
+        let plan = planned(text);
+        let json = serde_json::to_string(&plan).expect("serializes");
+        assert_eq!(
+            serde_json::from_str::<Plan>(&json).expect("deserializes"),
+            plan
+        );
+    }
+}
+
+#[test]
+fn a_recheck_leaves_out_devices_gone_or_changed_and_refuses_a_lost_role() {
+    let plan = planned("mute all");
+    let rooms = ["4B", "4B North", "4C", "Lobby", "Sagrada"].map(|w| workspace(w, None));
+    let still = vec![
+        device("4B", &Dev("4B Codec", "xapi:all", false, &[])),
+        device("Lobby", &Dev("Lobby Board", "xapi:all", true, &[])),
+    ];
+    let mut now = snapshot();
+    now.org = Arc::new(crate::resolve::Org::new(rooms.to_vec(), still));
+    let checked = recheck(&plan, &now, &actor(Role::Operator)).expect("still runs");
+    assert_eq!(called(&checked), ["Lobby Board"]);
+    assert!(targets(&checked).contains(&("4B Codec", Some(SkipReason::Offline))));
+    let gone = recheck(&planned("mute 4B"), &now, &actor(Role::Operator)).expect("rechecked");
+    assert!(gone.calls.is_empty());
+    let Some(reason) = gone.devices[0].skip else {
+        panic!("skipped");
+    };
+    assert_eq!(reason, SkipReason::Offline);
+    let deleted = recheck(
+        &planned("delete device \"4B Navigator\""),
+        &now,
+        &actor(Role::Admin),
+    )
+    .expect("rechecked");
+    assert_eq!(
+        targets(&deleted),
+        [("4B Navigator", Some(SkipReason::Gone))]
+    );
+    assert!(deleted.calls.is_empty());
+    assert!(matches!(
+        recheck(&plan, &now, &actor(Role::Viewer)),
+        Err(Refusal::Role { .. })
+    ));
+}
+
+#[test]
+fn a_plan_of_a_plan_or_of_help_is_refused() {
+    let plan_text = Command::Plan {
+        command: Box::new(Command::parse("mute 4B").expect("parses")),
+    };
+    assert!(matches!(
+        plan(&plan_text, &snapshot(), &actor(Role::Admin)),
+        Err(Refusal::Invalid { .. })
+    ));
+    assert!(matches!(
+        refused(Role::Viewer, "help"),
+        Refusal::Invalid { .. }
+    ));
+}
