@@ -50,6 +50,7 @@ pub const TEMPLATE_SOURCES: &[(&str, &str)] = &[
         "location_form",
         include_str!("../../cards/location_form.json"),
     ),
+    ("plan", include_str!("../../cards/plan.json")),
 ];
 
 /// A reply: the Adaptive Card and the markdown Webex shows where cards are not rendered.

@@ -1,91 +1,74 @@
-//! Configuration reads: value, source, allowed values or range with unit, and whether the key
-//! is editable (or why not); one device gets a form with an input per editable key, several
-//! get a list per device.
+//! The reply to configuration reads: value, source, allowed values or range with unit, and
+//! whether the key is editable (or why not); one device gets a form with an input per editable
+//! key, several get a list per device.
 
 use crate::cards::{
     Button, ConfigField, ConfigForm, ConfigInput, DeviceStatus, Fact, StatusReport,
 };
-use crate::command::{Command, Target};
-use crate::resolve::{Need, select};
-use crate::webex::{ConfigurationItem, Device, DeviceConfigurations, WebexError};
+use crate::command::Target;
+use crate::plan::{DeviceRef, Plan};
+use crate::webex::{ConfigurationItem, DeviceConfigurations};
 
 use super::audit::Verdict;
-use super::reply::{describe, device_name};
-use super::target::target_text;
+use super::execute::{Answer, CallResult, Outcome};
 use super::value_space::describe_space;
 use super::xapi::plain;
-use super::{Ctx, Done, Ops};
+use super::{Done, Ops};
 
 impl Ops {
-    /// Reads `key` (wildcards allowed) on every readable device of `target`.
-    pub(crate) async fn config_get(
-        &self,
-        ctx: &Ctx<'_>,
-        key: &str,
-        target: Option<Target>,
-    ) -> Done {
-        let Some(target) = target else {
-            return self.rejected("Configuration of what?", "Add a workspace, e.g. `in 4B`.");
-        };
-        let command = Command::ConfigGet {
-            key: key.to_owned(),
-            target: Some(target.clone()),
-        };
-        let (devices, snapshot) = match self.resolve_target(ctx, &command, &target).await {
-            Ok(found) => found,
-            Err(done) => return done,
-        };
-        let (usable, skipped) = select(devices, Need::READ_CONFIG);
-        let webex = &self.webex;
-        let answers = self
-            .for_each_device(&usable, |d| async move {
-                webex.get_configurations(&d.id, Some(key)).await
-            })
-            .await;
-        if let ([device], [Ok(answer)]) = (usable.as_slice(), answers.as_slice()) {
-            return self.config_form(device, key, answer, &command);
+    /// The form for one device read; else one entry per device, then the skipped devices.
+    pub(crate) fn render_config_read(&self, plan: &Plan, outcome: &Outcome, key: &str) -> Done {
+        if let ([call], [CallResult::Done(Answer::Configurations(answer))]) =
+            (plan.calls.as_slice(), outcome.results.as_slice())
+            && let Some(device) = plan.device_of(call)
+        {
+            return self.config_form(plan, device, key, answer);
         }
-        let mut tracking = Vec::new();
-        let mut rows: Vec<DeviceStatus> = usable
+        let mut rows: Vec<DeviceStatus> = plan
+            .calls
             .iter()
-            .zip(answers)
-            .map(|(device, answer)| {
-                let (facts, note) = match answer {
-                    Ok(answer) if answer.items.is_empty() => (
-                        Vec::new(),
-                        format!("No configuration {key} on this device."),
-                    ),
-                    Ok(answer) => (
+            .zip(&outcome.results)
+            .filter_map(|(call, result)| {
+                let device = plan.device_of(call)?;
+                let (facts, note) = match result {
+                    CallResult::Done(Answer::Configurations(answer)) if answer.items.is_empty() => {
+                        (
+                            Vec::new(),
+                            format!("No configuration {key} on this device."),
+                        )
+                    }
+                    CallResult::Done(Answer::Configurations(answer)) => (
                         answer
                             .items
                             .iter()
-                            .map(|(k, item)| Fact::new(k, summary(item, device)))
+                            .map(|(k, item)| Fact::new(k, summary(item, device.online)))
                             .collect(),
                         String::new(),
                     ),
-                    Err(error) => {
-                        tracking.push(error.tracking_id().unwrap_or_default().to_owned());
-                        (Vec::new(), failure_text(&error))
-                    }
+                    CallResult::Failed(failure) => (
+                        Vec::new(),
+                        format!("{} (trackingId {})", failure.message, failure.tracking_id),
+                    ),
+                    _ => (Vec::new(), String::new()),
                 };
-                DeviceStatus {
-                    device: device_name(device),
-                    workspace: snapshot.workspace_name(device),
+                Some(DeviceStatus {
+                    device: device.name.clone(),
+                    workspace: device.workspace.clone(),
                     facts,
                     note,
-                }
+                })
             })
             .collect();
-        rows.extend(skipped.iter().map(|(d, reason)| DeviceStatus {
-            device: device_name(d),
-            workspace: snapshot.workspace_name(d),
+        rows.extend(plan.skipped().map(|(d, reason)| DeviceStatus {
+            device: d.name.clone(),
+            workspace: d.workspace.clone(),
             facts: Vec::new(),
             note: reason.explain().to_owned(),
         }));
         let report = StatusReport {
-            title: format!("{key} in {}", target_text(&target)),
+            title: format!("{key} in {}", plan.label),
             devices: rows,
-            refresh_command: command.canonical(),
+            refresh_command: plan.text.clone(),
         };
         let names = report.devices.iter().map(|d| d.device.clone()).collect();
         Done::new(
@@ -93,18 +76,18 @@ impl Ops {
             Verdict::Read,
         )
         .targets(names)
-        .tracking(tracking)
+        .tracking(outcome.tracking_ids())
     }
 
     /// The form for one device: an input per editable key, the reason for the others.
     fn config_form(
         &self,
-        device: &Device,
+        plan: &Plan,
+        device: &DeviceRef,
         key: &str,
         answer: &DeviceConfigurations,
-        command: &Command,
     ) -> Done {
-        let name = device_name(device);
+        let name = &device.name;
         if answer.items.is_empty() {
             return self.rejected(
                 &format!("There is no configuration {key} on {name}."),
@@ -118,14 +101,14 @@ impl Ops {
                 key: k.clone(),
                 value: item.value.as_ref().map(plain).unwrap_or_default(),
                 input: input_for(item),
-                note: summary(item, device),
+                note: summary(item, device.online),
             })
             .collect();
         let form = ConfigForm {
             title: format!("{key} on {name}"),
-            target: target_text(&Target::Device(name.clone())),
+            target: Target::Device(name.clone()).text(),
             fields,
-            buttons: vec![Button::new("Refresh", command.canonical())],
+            buttons: vec![Button::new("Refresh", plan.text.clone())],
         };
         let fallback = form
             .fields
@@ -137,20 +120,12 @@ impl Ops {
             self.card(self.templates.render_config_form(&form), fallback),
             Verdict::Read,
         )
-        .targets(vec![name])
+        .targets(vec![name.clone()])
     }
 }
 
-fn failure_text(error: &WebexError) -> String {
-    format!(
-        "{} (trackingId {})",
-        describe(error),
-        error.tracking_id().unwrap_or_default()
-    )
-}
-
 /// Source, allowed values, editability, and the offline note.
-pub(super) fn summary(item: &ConfigurationItem, device: &Device) -> String {
+pub(super) fn summary(item: &ConfigurationItem, online: bool) -> String {
     let mut parts = Vec::new();
     if let Some(value) = &item.value {
         parts.push(format!("value {}", plain(value)));
@@ -169,7 +144,7 @@ pub(super) fn summary(item: &ConfigurationItem, device: &Device) -> String {
         true => "editable".to_owned(),
         false => format!("not editable: {}", not_editable(item)),
     });
-    if !device.is_online() {
+    if !online {
         parts.push("device offline: changes apply when it reconnects".to_owned());
     }
     parts.join(" · ")

@@ -1,63 +1,43 @@
-//! Devices: the filtered list (from the cached listing, a Status button per row), tags (the
-//! complete new list is sent, DESIGN rule 6) and device deletion (confirmed first).
+//! The replies about devices: the filtered list (a Status button per row, paged), tags (each
+//! device's complete new list) and a device deleted.
 
+use crate::cards::markdown::escape;
 use crate::cards::{
-    Button, CommandResult, Connection, DEVICE_PAGE_SIZE, DeviceList, DeviceOutcome, DeviceRow,
-    FollowUp, Outcome,
+    Button, CommandResult, Connection, DEVICE_PAGE_SIZE, DeviceList, DeviceRow, FollowUp,
+    Outcome as RowOutcome,
 };
-use crate::command::{Command, Connectivity, DeviceFilters, TagAction, Target};
-use crate::resolve::{Need, Org, Resolution, select};
-use crate::webex::{ConnectionStatus, Device, TagsPatch};
+use crate::command::{Command, Target};
+use crate::plan::{Plan, Snapshot};
+use crate::request::Reply;
+use crate::webex::{ConnectionStatus, Device};
 
 use super::audit::Verdict;
-use super::reply::{describe, device_name, skipped_rows};
-use super::target::target_text;
-use super::{Ctx, Done, Ops};
+use super::execute::{Answer, Outcome};
+use super::reply::device_rows;
+use super::{Done, Ops};
 
 impl Ops {
-    /// `devices [offline|online] [issues] [tag t] [product p] [in place]`.
-    pub(crate) async fn devices(&self, ctx: &Ctx<'_>, filters: &DeviceFilters) -> Done {
-        let snapshot = match self.directory.snapshot(&self.webex).await {
-            Ok(snapshot) => snapshot,
-            Err(error) => return self.webex_failure("list devices", &error),
-        };
-        let place_devices = match &filters.place {
-            None => None,
-            Some(place) => {
-                let command = Command::Devices {
-                    filters: filters.clone(),
-                };
-                let bare = Target::Bare(place.clone());
-                let target = match self.directory.resolve(&self.webex, &bare).await {
-                    Ok((Resolution::NotFound { .. }, _)) => Target::Location(place.clone()),
-                    _ => bare,
-                };
-                match self.resolve_target(ctx, &command, &target).await {
-                    Ok((devices, _)) => Some(devices),
-                    Err(done) => return done,
-                }
-            }
-        };
-        let candidates = place_devices.unwrap_or_else(|| snapshot.devices.clone());
-        let rows: Vec<DeviceRow> = candidates
+    /// `devices …`: page `page` (from 1) of the plan's devices; More runs `next`.
+    pub(crate) fn render_devices(
+        &self,
+        plan: &Plan,
+        snapshot: &Snapshot,
+        page: u32,
+        next: &str,
+    ) -> Done {
+        let rows: Vec<DeviceRow> = plan
+            .devices
             .iter()
-            .filter(|d| keep(d, filters))
-            .map(|d| row(d, &snapshot))
+            .filter_map(|d| snapshot.org.device(&d.device.id))
+            .map(|d| row(d, snapshot))
             .collect();
         let title = match rows.len() {
             0 => "No devices match".to_owned(),
             n => format!("{n} device(s)"),
         };
         // Pages are 1-based in the language and 0-based in the card.
-        let page = filters.page.unwrap_or(1).saturating_sub(1) as usize;
+        let page = page.saturating_sub(1) as usize;
         let pages = rows.len().div_ceil(DEVICE_PAGE_SIZE).max(1);
-        let more_command = (page + 1 < pages).then(|| {
-            let next = DeviceFilters {
-                page: Some(page as u32 + 2),
-                ..filters.clone()
-            };
-            Command::Devices { filters: next }.canonical()
-        });
         let list = DeviceList {
             title,
             rows,
@@ -67,7 +47,7 @@ impl Ops {
                 Button::new("Issues", "devices issues"),
                 Button::new("All", "devices"),
             ],
-            more_command,
+            more_command: (page + 1 < pages).then(|| next.to_owned()),
         };
         let fallback = list
             .rows
@@ -83,100 +63,21 @@ impl Ops {
         .targets(names)
     }
 
-    /// `tag <target> add|remove <tag>`: one PATCH per device with its complete new tag list.
-    pub(crate) async fn tag(&self, ctx: &Ctx<'_>, command: Command) -> Done {
-        let Command::Tag {
-            action,
-            tag,
-            target: Some(target),
-        } = &command
-        else {
-            return self.rejected("Tag which devices?", "e.g. `tag 4B add lobby`.");
-        };
-        let (devices, snapshot) = match self.resolve_target(ctx, &command, target).await {
-            Ok(found) => found,
-            Err(done) => return done,
-        };
-        // Tags are device management, but only devices shared with the bot are addressed
-        // (DESIGN rule 4); offline devices can be tagged.
-        let (devices, skipped) = select(devices, Need::READ_CONFIG);
-        if !ctx.confirmed && devices.len() > 1 {
-            let names: Vec<String> = devices.iter().map(device_name).collect();
-            let verb = if *action == TagAction::Add {
-                "Tag"
-            } else {
-                "Untag"
-            };
-            let title = format!("{verb} {} devices “{tag}”?", devices.len());
-            let summary = format!("`{}` on {}", command.canonical(), names.join(", "));
-            return self
-                .ask_confirmation(ctx, &command, &title, &summary, names)
-                .await;
-        }
-        let webex = &self.webex;
-        let results = self
-            .for_each_device(&devices, |device| {
-                let tags = new_tags(device, *action, tag);
-                async move {
-                    let unchanged = tags == device.tags.clone().unwrap_or_default();
-                    if unchanged {
-                        return Ok(tags);
-                    }
-                    webex
-                        .modify_device_tags(&device.id, &TagsPatch::Replace(tags))
-                        .await
-                        .map(|d| d.tags.unwrap_or_default())
-                }
-            })
-            .await;
-        self.directory.invalidate();
-        let mut tracking = Vec::new();
-        let mut rows: Vec<DeviceOutcome> = devices
-            .iter()
-            .zip(results)
-            .map(|(device, result)| {
-                let (outcome, detail) = match result {
-                    Ok(tags) => (
-                        Outcome::Done,
-                        format!(
-                            "tags: {}",
-                            if tags.is_empty() {
-                                "none".to_owned()
-                            } else {
-                                tags.join(", ")
-                            }
-                        ),
-                    ),
-                    Err(error) => {
-                        let id = error.tracking_id().unwrap_or_default().to_owned();
-                        tracking.push(id.clone());
-                        (
-                            Outcome::Failed,
-                            format!("{} (trackingId {id})", describe(&error)),
-                        )
-                    }
-                };
-                DeviceOutcome {
-                    device: device_name(device),
-                    workspace: snapshot.workspace_name(device),
-                    outcome,
-                    detail,
-                }
-            })
-            .collect();
-        rows.extend(skipped_rows(&skipped, &snapshot));
-        let verb = if *action == TagAction::Add {
-            "Tagged"
-        } else {
-            "Untagged"
-        };
+    /// `tag <target> add|remove <tag>`: each device's tags now.
+    pub(crate) fn render_tag(&self, plan: &Plan, outcome: &Outcome, add: bool, tag: &str) -> Done {
+        let rows = device_rows(plan, outcome, |answer| match answer {
+            Answer::Tags(tags) if tags.is_empty() => (RowOutcome::Done, "tags: none".to_owned()),
+            Answer::Tags(tags) => (RowOutcome::Done, format!("tags: {}", tags.join(", "))),
+            _ => (RowOutcome::Done, String::new()),
+        });
+        let verb = if add { "Tagged" } else { "Untagged" };
         let result = CommandResult {
-            title: format!("{verb} {} “{tag}”", target_text(target)),
-            target: target_text(target),
+            title: format!("{verb} {} “{tag}”", plan.label),
+            target: plan.label.clone(),
             rows,
             follow_up: FollowUp::Other,
         };
-        let names = devices.iter().map(device_name).collect();
+        let names = plan.included().map(|d| d.name.clone()).collect();
         Done::new(
             self.card(
                 self.templates.render_command_result(&result),
@@ -185,80 +86,33 @@ impl Ops {
             Verdict::Done,
         )
         .targets(names)
-        .tracking(tracking)
+        .tracking(outcome.tracking_ids())
     }
 
-    /// `delete device <name>`: confirmed first, then DELETE.
-    pub(crate) async fn delete_device(&self, ctx: &Ctx<'_>, command: Command) -> Done {
-        let Command::DeleteDevice { name } = &command else {
-            return self.rejected("Delete which device?", "");
-        };
-        let (device, snapshot) = match self.one_device(ctx, &command, name).await {
-            Ok(found) => found,
-            Err(done) => return done,
-        };
-        let label = device_name(&device);
-        let exact = Command::DeleteDevice {
-            name: label.clone(),
-        };
-        if !ctx.confirmed {
-            let workspace = snapshot.workspace_name(&device);
-            let summary = format!(
-                "Delete device {label} ({workspace}) from the organisation? It must be activated again to come back."
-            );
+    /// `delete device <name>` after its confirmation.
+    pub(crate) fn render_device_delete(&self, plan: &Plan, outcome: &Outcome) -> Done {
+        let label = plan.label.clone();
+        let Some(result) = outcome.first() else {
             return self
-                .ask_confirmation(
-                    ctx,
-                    &exact,
-                    &format!("Delete {label}?"),
-                    &summary,
-                    vec![label],
+                .rejected(
+                    &format!("Nothing was done: {label} is no longer in the organisation."),
+                    "It was deleted since you were asked to confirm.",
                 )
-                .await;
-        }
-        if let Err(error) = self.webex.delete_device(&device.id).await {
-            return self
-                .webex_failure(&format!("delete {label}"), &error)
                 .targets(vec![label]);
+        };
+        if let Some(done) = self.call_failed(&format!("delete {label}"), result) {
+            return done.targets(vec![label]);
         }
-        self.directory.invalidate();
-        Done::new(
-            crate::request::Reply::text(format!("Deleted device **{label}**.")),
-            Verdict::Done,
-        )
-        .targets(vec![label])
+        let text = format!("Deleted device **{}**.", escape(&label));
+        Done::new(Reply::text(text), Verdict::Done).targets(vec![label])
     }
 }
 
-/// Whether `device` passes the list filters (the place filter is applied before).
-fn keep(device: &Device, filters: &DeviceFilters) -> bool {
-    let online = device.is_online();
-    let connectivity = match filters.connectivity {
-        Some(Connectivity::Online) => online,
-        Some(Connectivity::Offline) => !online,
-        None => true,
-    };
-    let issues = !filters.issues
-        || device.error_codes.as_ref().is_some_and(|c| !c.is_empty())
-        || device.connection_status == Some(ConnectionStatus::ConnectedWithIssues);
-    let tag = filters.tag.as_ref().is_none_or(|t| {
-        device
-            .tags
-            .iter()
-            .flatten()
-            .any(|d| d.eq_ignore_ascii_case(t))
-    });
-    let product = filters.product.as_ref().is_none_or(|p| {
-        device
-            .product
-            .as_ref()
-            .is_some_and(|d| d.to_lowercase().contains(&p.to_lowercase()))
-    });
-    connectivity && issues && tag && product
-}
-
-fn row(device: &Device, snapshot: &Org) -> DeviceRow {
-    let name = device_name(device);
+fn row(device: &Device, snapshot: &Snapshot) -> DeviceRow {
+    let name = device
+        .display_name
+        .clone()
+        .unwrap_or_else(|| device.id.as_str().to_owned());
     DeviceRow {
         status_command: Command::Status {
             keys: Vec::new(),
@@ -266,7 +120,7 @@ fn row(device: &Device, snapshot: &Org) -> DeviceRow {
         }
         .canonical(),
         name,
-        workspace: snapshot.workspace_name(device),
+        workspace: snapshot.org.workspace_name(device),
         product: device.product.clone().unwrap_or_default(),
         connection: connection(device),
     }
@@ -288,17 +142,4 @@ pub(crate) fn connection(device: &Device) -> Connection {
         ),
         None => Connection::Other("unknown".into()),
     }
-}
-
-/// The complete tag list after adding or removing `tag` (no duplicates, order kept).
-fn new_tags(device: &Device, action: TagAction, tag: &str) -> Vec<String> {
-    let mut tags = device.tags.clone().unwrap_or_default();
-    match action {
-        TagAction::Add if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) => {
-            tags.push(tag.to_owned())
-        }
-        TagAction::Add => {}
-        TagAction::Remove => tags.retain(|t| !t.eq_ignore_ascii_case(tag)),
-    }
-    tags
 }

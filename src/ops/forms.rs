@@ -1,36 +1,35 @@
 //! The create forms: `workspace create` without a name and `location create [<name>]` answer
-//! with a form card; its Submit comes back as [`Input::Form`](crate::request::Input) and
-//! lands in [`Ops::submit_form`]: role check (admin, like the typed commands), every field
-//! checked ([`form_checks`](super::form_checks)) before any create call, then the same create
-//! path as the typed command. A refused submit answers with the form again, filled in as
-//! submitted, with the problems listed on top.
+//! with a form card; its Submit comes back as [`Input::Form`](crate::request::Input) and lands
+//! in [`Ops::submit_form`]: the role first (admin, like the typed commands, before any call),
+//! every field checked ([`form_checks`](super::form_checks)), then planned and run like the
+//! typed command. A refused submit answers with the form again, filled in as submitted, with
+//! the problems listed on top. A form creates once: its card is claimed for the submission.
 
 use std::collections::BTreeMap;
 
 use crate::cards::{Choice, LocationForm, WorkspaceForm};
 use crate::command::{Command, WorkspaceDetails, WorkspaceType};
-use crate::request::Reply;
-use crate::request::{FormKind, Request};
-use crate::webex::Location;
+use crate::plan::{
+    Plan, Refusal, Snapshot, WorkspaceFormDefaults, check_role, plan_location_submit,
+    plan_workspace_submit,
+};
+use crate::request::{FormKind, Reply, Request};
+use crate::webex::{Location, LocationId};
 
-use super::audit::{self, Verdict};
+use super::audit::Verdict;
 use super::form_checks::{NO_LOCATION, location_fields, workspace_draft};
-use super::{Ctx, Done, Ops, target};
+use super::{Done, Ops};
 
 impl Ops {
     /// Handles a create form's Submit for `request`, with the clicker's rights; `fields` are the
     /// inputs by id, as submitted.
     #[tracing::instrument(name = "submit form", skip_all, fields(room = %request.place.room_id, form = kind.as_str()))]
-    pub async fn submit_form(
+    pub(crate) async fn submit_form(
         &self,
         request: &Request,
         kind: FormKind,
         fields: &BTreeMap<String, String>,
     ) -> Reply {
-        let ctx = Ctx {
-            request,
-            confirmed: false,
-        };
         let command = match kind {
             FormKind::WorkspaceCreate => Command::WorkspaceCreate {
                 name: None,
@@ -38,29 +37,36 @@ impl Ops {
             },
             FormKind::LocationCreate => Command::LocationCreate { name: None },
         };
-        let needed = target::required_role(&command);
-        let form = request.card_message.as_ref().map(|m| m.as_str().to_owned());
-        let done = if request.actor.role < needed {
-            self.refuse(&ctx, &command, needed)
-        } else if let Some(done) = self.claim(form.as_deref()).await {
-            done
-        } else {
-            let done = match kind {
-                FormKind::WorkspaceCreate => self.submit_workspace_form(&ctx, fields).await,
-                FormKind::LocationCreate => self.submit_location_form(&ctx, fields).await,
-            };
-            // Only a create that happened uses the form up; a refused one may be fixed and resent.
-            let refused = !matches!(done.audit.verdict, Verdict::Done);
-            if let (Some(form), true) = (&form, refused)
-                && let Err(error) = self.store.release_form(form).await
-            {
-                tracing::warn!(%error, "could not release a form claim");
-            }
-            done
-        };
         let text = format!("{} form", command.canonical());
-        audit::record(request, &text, false, &done.audit);
-        done.reply
+        let done = self.form_done(request, kind, &command, fields).await;
+        self.finish(request, &text, false, done)
+    }
+
+    async fn form_done(
+        &self,
+        request: &Request,
+        kind: FormKind,
+        command: &Command,
+        fields: &BTreeMap<String, String>,
+    ) -> Done {
+        if let Err(refusal) = check_role(command, request.actor.role) {
+            return self.refusal(&refusal);
+        }
+        let form = request.card_message.as_ref().map(|m| m.as_str().to_owned());
+        if let Some(done) = self.claim(form.as_deref()).await {
+            return done;
+        }
+        let done = match kind {
+            FormKind::WorkspaceCreate => self.submit_workspace_form(request, command, fields).await,
+            FormKind::LocationCreate => self.submit_location_form(request, fields).await,
+        };
+        // Only a create that happened uses the form up; a refused one may be fixed and resent.
+        if let (Some(form), false) = (&form, done.audit.verdict == Verdict::Done)
+            && let Err(error) = self.store.release_form(form).await
+        {
+            tracing::warn!(%error, "could not release a form claim");
+        }
+        done
     }
 
     /// Claims the form card for this submission; `Some(answer)` when it was already used, so
@@ -83,38 +89,88 @@ impl Ops {
         }
     }
 
-    /// The "new workspace" form, filled with the details typed so far.
-    pub(crate) async fn workspace_form(&self, _ctx: &Ctx<'_>, details: &WorkspaceDetails) -> Done {
-        let locations = match self.directory.locations(&self.webex, false).await {
-            Ok(locations) => locations,
-            Err(error) => return self.webex_failure("list locations", &error),
+    async fn submit_workspace_form(
+        &self,
+        request: &Request,
+        command: &Command,
+        fields: &BTreeMap<String, String>,
+    ) -> Done {
+        let mut fresh = false;
+        loop {
+            let snapshot = match self.snapshot(request, command, fresh).await {
+                Ok(snapshot) => snapshot,
+                Err(error) => return self.webex_failure("list locations", &error),
+            };
+            let draft = match workspace_draft(fields) {
+                Ok(draft) => draft,
+                Err(problems) => return self.workspace_form_again(fields, problems, &snapshot),
+            };
+            let location = draft.location_id.as_deref().map(LocationId::from);
+            let planned = plan_workspace_submit(
+                &draft.name,
+                &draft.details,
+                location.as_ref(),
+                &snapshot,
+                &request.actor,
+            );
+            match planned {
+                Ok(plan) => return self.run_form_plan(request, &plan, &snapshot).await,
+                // A location created since the listing: look once more before refusing.
+                Err(Refusal::Invalid { .. }) if !fresh => fresh = true,
+                Err(Refusal::Invalid { message, .. }) => {
+                    return self.workspace_form_again(fields, vec![message], &snapshot);
+                }
+                Err(refusal) => return self.refusal(&refusal),
+            }
+        }
+    }
+
+    async fn submit_location_form(
+        &self,
+        request: &Request,
+        fields: &BTreeMap<String, String>,
+    ) -> Done {
+        let body = match location_fields(fields) {
+            Ok(body) => body,
+            Err(problems) => return self.location_form_again(fields, problems),
         };
-        let location = details
-            .location
-            .as_deref()
-            .and_then(|place| {
-                locations.iter().find(|l| {
-                    l.fields
-                        .name
-                        .as_deref()
-                        .is_some_and(|n| n.eq_ignore_ascii_case(place))
-                })
-            })
-            .map(|l| l.id.as_str().to_owned())
-            .unwrap_or_else(|| NO_LOCATION.to_owned());
+        match plan_location_submit(&body, &request.actor) {
+            Ok(plan) => {
+                let outcome = self.execute(request, &plan).await;
+                let name = body.display_name.clone().unwrap_or_default();
+                self.render_location_created(&outcome, &name)
+            }
+            Err(refusal) => self.refusal(&refusal),
+        }
+    }
+
+    async fn run_form_plan(&self, request: &Request, plan: &Plan, snapshot: &Snapshot) -> Done {
+        let outcome = self.execute(request, plan).await;
+        self.render(plan, &outcome, snapshot)
+    }
+
+    /// The "new workspace" form, filled with what was typed so far.
+    pub(crate) fn render_workspace_form(
+        &self,
+        defaults: &WorkspaceFormDefaults,
+        snapshot: &Snapshot,
+    ) -> Done {
         let form = WorkspaceForm {
-            name: String::new(),
-            kind: details
-                .kind
-                .map(|k| k.as_str().to_owned())
-                .unwrap_or_default(),
-            capacity: details.capacity.map(i64::from),
-            location,
-            floor: details.floor.map(i64::from),
-            notes: details.notes.clone().unwrap_or_default(),
+            kind: defaults.kind.clone().unwrap_or_default(),
+            capacity: defaults.capacity.map(i64::from),
+            location: defaults
+                .location
+                .as_ref()
+                .map(|l| l.as_str().to_owned())
+                .unwrap_or_else(|| NO_LOCATION.to_owned()),
+            floor: defaults.floor.map(i64::from),
+            notes: defaults.notes.clone().unwrap_or_default(),
             ..WorkspaceForm::default()
         };
-        Done::new(self.workspace_form_reply(form, &locations), Verdict::Read)
+        Done::new(
+            self.workspace_form_reply(form, &snapshot.locations),
+            Verdict::Read,
+        )
     }
 
     fn workspace_form_reply(&self, mut form: WorkspaceForm, locations: &[Location]) -> Reply {
@@ -132,56 +188,14 @@ impl Ops {
         self.card(self.templates.render_workspace_form(&form), fallback)
     }
 
-    async fn submit_workspace_form(
-        &self,
-        ctx: &Ctx<'_>,
-        fields: &BTreeMap<String, String>,
-    ) -> Done {
-        let checked = workspace_draft(fields);
-        let mut locations = match self.directory.locations(&self.webex, false).await {
-            Ok(locations) => locations,
-            Err(error) => return self.webex_failure("list locations", &error),
-        };
-        let draft = match checked {
-            Ok(draft) => draft,
-            Err(problems) => return self.workspace_form_again(fields, problems, &locations),
-        };
-        let Some(id) = draft.location_id.clone() else {
-            return self
-                .create_workspace(ctx, draft.name, &draft.details, None)
-                .await;
-        };
-        if !locations.iter().any(|l| l.id.as_str() == id) {
-            locations = match self.directory.locations(&self.webex, true).await {
-                Ok(locations) => locations,
-                Err(error) => return self.webex_failure("list locations", &error),
-            };
-        }
-        match locations.iter().find(|l| l.id.as_str() == id) {
-            Some(location) => {
-                self.create_workspace(ctx, draft.name, &draft.details, Some(location.clone()))
-                    .await
-            }
-            None => {
-                let problem = "location no longer exists; choose another one.".to_owned();
-                self.workspace_form_again(fields, vec![problem], &locations)
-            }
-        }
-    }
-
     /// The form again, as submitted, with `problems` on top. Nothing was created.
     fn workspace_form_again(
         &self,
         fields: &BTreeMap<String, String>,
         problems: Vec<String>,
-        locations: &[Location],
+        snapshot: &Snapshot,
     ) -> Done {
-        let text = |id: &str| {
-            fields
-                .get(id)
-                .map(|v| v.trim().to_owned())
-                .unwrap_or_default()
-        };
+        let text = |id: &str| submitted(fields, id);
         let number = |id: &str| text(id).parse::<i64>().ok();
         let detail = problems.join(" ");
         let form = WorkspaceForm {
@@ -199,40 +213,42 @@ impl Ops {
             ..WorkspaceForm::default()
         };
         Done::new(
-            self.workspace_form_reply(form, locations),
+            self.workspace_form_reply(form, &snapshot.locations),
             Verdict::Rejected,
         )
         .detail(detail)
     }
 
-    async fn submit_location_form(&self, ctx: &Ctx<'_>, fields: &BTreeMap<String, String>) -> Done {
-        match location_fields(fields) {
-            Ok(body) => self.create_location(ctx, &body).await,
-            Err(problems) => {
-                let text = |id: &str| {
-                    fields
-                        .get(id)
-                        .map(|v| v.trim().to_owned())
-                        .unwrap_or_default()
-                };
-                let detail = problems.join(" ");
-                let form = LocationForm {
-                    errors: problems,
-                    name: text("name"),
-                    address1: text("address1"),
-                    address2: text("address2"),
-                    city: text("city"),
-                    state: text("state"),
-                    postal_code: text("postalCode"),
-                    country_code: text("countryCode"),
-                    latitude: text("latitude"),
-                    longitude: text("longitude"),
-                    notes: text("notes"),
-                };
-                Done::new(self.location_form_reply(&form), Verdict::Rejected).detail(detail)
-            }
-        }
+    fn location_form_again(
+        &self,
+        fields: &BTreeMap<String, String>,
+        problems: Vec<String>,
+    ) -> Done {
+        let text = |id: &str| submitted(fields, id);
+        let detail = problems.join(" ");
+        let form = LocationForm {
+            errors: problems,
+            name: text("name"),
+            address1: text("address1"),
+            address2: text("address2"),
+            city: text("city"),
+            state: text("state"),
+            postal_code: text("postalCode"),
+            country_code: text("countryCode"),
+            latitude: text("latitude"),
+            longitude: text("longitude"),
+            notes: text("notes"),
+        };
+        Done::new(self.location_form_reply(&form), Verdict::Rejected).detail(detail)
     }
+}
+
+/// A submitted field, trimmed ("" when absent).
+fn submitted(fields: &BTreeMap<String, String>, id: &str) -> String {
+    fields
+        .get(id)
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
 }
 
 /// How the form names a workspace type.

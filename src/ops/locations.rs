@@ -1,66 +1,46 @@
-//! Locations (`/locations`) and their floors: list them, create floors, and find a location or
-//! floor by name or number for other commands. `location create` answers with the "new location"
-//! form (address and coordinates); its submit creates the location here.
+//! The replies about locations (`/locations`) and their floors: the list, a location's floors,
+//! a floor created, the "new location" form and a location created from it.
 
 use crate::cards::markdown::escape;
 use crate::cards::{Button, LocationForm, TargetPicker};
 use crate::command::Command;
+use crate::plan::LocationRef;
 use crate::request::Reply;
-use crate::resolve::{NameMatch, match_name};
-use crate::webex::{Floor, FloorFields, FloorId, Location, LocationKind, WorkspaceLocationFields};
 
 use super::audit::Verdict;
-use super::{Ctx, Done, Ops};
-
-/// Most pages of floors read.
-const PAGE_CAP: usize = 20;
+use super::execute::{Answer, CallResult, Outcome};
+use super::{Done, Ops};
 
 impl Ops {
-    /// `locations`: one button per location listing its floors.
-    pub(crate) async fn locations(&self, _ctx: &Ctx<'_>) -> Done {
-        let locations = match self.directory.locations(&self.webex, false).await {
-            Ok(locations) => locations,
-            Err(error) => return self.webex_failure("list locations", &error),
-        };
-        let names: Vec<String> = locations
-            .iter()
-            .filter_map(|l| l.fields.name.clone())
-            .collect();
+    /// `locations`: one button per location listing its workspaces.
+    pub(crate) fn render_locations(&self, names: &[String]) -> Done {
         let buttons = names
             .iter()
             .map(|n| {
-                Button::new(
-                    n.clone(),
-                    Command::Workspaces {
-                        location: Some(n.clone()),
-                    }
-                    .canonical(),
-                )
+                let command = Command::Workspaces {
+                    location: Some(n.clone()),
+                };
+                Button::new(n.clone(), command.canonical())
             })
             .collect();
         let prompt = format!("{} location(s)", names.len());
+        let fallback = format!("{prompt}: {}", names.join(", "));
         let picker = TargetPicker {
-            prompt: prompt.clone(),
+            prompt,
             candidates: buttons,
         };
-        let fallback = format!("{prompt}: {}", names.join(", "));
         Done::new(
             self.card(self.templates.render_target_picker(&picker), fallback),
             Verdict::Read,
         )
-        .targets(names)
+        .targets(names.to_vec())
     }
 
     /// `floors <location>`.
-    pub(crate) async fn floors(&self, ctx: &Ctx<'_>, place: &str) -> Done {
-        let location = match self.one_location(ctx, place).await {
-            Ok(location) => location,
-            Err(done) => return done,
-        };
-        let label = location.fields.name.clone().unwrap_or_default();
-        let floors = match self.list_floors(ctx, &location).await {
-            Ok(floors) => floors,
-            Err(done) => return done,
+    pub(crate) fn render_floors(&self, outcome: &Outcome, location: &LocationRef) -> Done {
+        let floors = match outcome.first() {
+            Some(CallResult::Done(Answer::Floors(floors))) => floors,
+            other => return self.unexpected("list floors", other),
         };
         let mut lines: Vec<String> = floors
             .iter()
@@ -70,7 +50,7 @@ impl Ops {
                     .map(|n| n.to_string())
                     .unwrap_or_else(|| "?".into());
                 match &f.display_name {
-                    Some(name) => format!("- Floor {number}: {name}"),
+                    Some(name) => format!("- Floor {number}: {}", escape(name)),
                     None => format!("- Floor {number}"),
                 }
             })
@@ -78,14 +58,39 @@ impl Ops {
         if lines.is_empty() {
             lines.push("No floors yet.".to_owned());
         }
-        let text = format!("**Floors of {label}**\n\n{}", lines.join("\n"));
-        Done::new(Reply::text(text), Verdict::Read).targets(vec![label])
+        let text = format!(
+            "**Floors of {}**\n\n{}",
+            escape(&location.name),
+            lines.join("\n")
+        );
+        Done::new(Reply::text(text), Verdict::Read).targets(vec![location.name.clone()])
+    }
+
+    /// `floor create <location> <number> [name]`.
+    pub(crate) fn render_floor_created(
+        &self,
+        outcome: &Outcome,
+        location: &LocationRef,
+        number: i32,
+    ) -> Done {
+        let label = &location.name;
+        let floor = match outcome.first() {
+            Some(CallResult::Done(Answer::Floor(floor))) => floor,
+            other => return self.unexpected(&format!("create floor {number} in {label}"), other),
+        };
+        let named = floor
+            .display_name
+            .as_ref()
+            .map(|n| format!(" ({})", escape(n)))
+            .unwrap_or_default();
+        let text = format!("Created floor {number}{named} in **{}**.", escape(label));
+        Done::new(Reply::text(text), Verdict::Done).targets(vec![label.clone()])
     }
 
     /// `location create [<name>]`: the "new location" form, named if a name was given.
-    pub(crate) fn location_create(&self, name: Option<String>) -> Done {
+    pub(crate) fn render_location_form(&self, name: &str) -> Done {
         let form = LocationForm {
-            name: name.unwrap_or_default(),
+            name: name.to_owned(),
             ..LocationForm::default()
         };
         Done::new(self.location_form_reply(&form), Verdict::Read)
@@ -98,19 +103,17 @@ impl Ops {
         self.card(self.templates.render_location_form(form), fallback)
     }
 
-    /// `POST /workspaceLocations` with checked `fields`; the reply says what was created.
-    pub(crate) async fn create_location(
-        &self,
-        _ctx: &Ctx<'_>,
-        fields: &WorkspaceLocationFields,
-    ) -> Done {
-        let name = fields.display_name.clone().unwrap_or_default();
-        let created = match self.webex.create_workspace_location(fields).await {
-            Ok(created) => created,
-            Err(error) => return self.webex_failure(&format!("create location {name}"), &error),
+    /// A location created from the form: what was created, and where to go next.
+    pub(crate) fn render_location_created(&self, outcome: &Outcome, name: &str) -> Done {
+        let created = match outcome.first() {
+            Some(CallResult::Done(Answer::Location(created))) => created,
+            other => return self.unexpected(&format!("create location {name}"), other),
         };
-        self.directory.invalidate();
-        let label = created.fields.display_name.clone().unwrap_or(name);
+        let label = created
+            .fields
+            .display_name
+            .clone()
+            .unwrap_or_else(|| name.to_owned());
         let summary = format!(
             "Created location {label}: {} ({}), {}, {}.",
             created.fields.address.clone().unwrap_or_default(),
@@ -123,14 +126,11 @@ impl Ops {
             "{}\n\nAdd floors with `floor create \"{quoted}\" <number> [name]`; put workspaces there with `workspace create <name> in \"{quoted}\"`.",
             escape(&summary)
         );
+        let floors = Command::Floors {
+            location: label.clone(),
+        };
         let buttons = vec![
-            Button::new(
-                "Floors",
-                Command::Floors {
-                    location: label.clone(),
-                }
-                .canonical(),
-            ),
+            Button::new("Floors", floors.canonical()),
             Button::new("Locations", Command::Locations.canonical()),
         ];
         let picker = TargetPicker {
@@ -144,99 +144,11 @@ impl Ops {
         .targets(vec![label])
     }
 
-    /// `floor create <location> <number> [name]`.
-    pub(crate) async fn floor_create(
-        &self,
-        ctx: &Ctx<'_>,
-        place: &str,
-        number: i32,
-        name: Option<String>,
-    ) -> Done {
-        let location = match self.one_location(ctx, place).await {
-            Ok(location) => location,
-            Err(done) => return done,
-        };
-        let label = location.fields.name.clone().unwrap_or_default();
-        let fields = FloorFields {
-            floor_number: i64::from(number),
-            display_name: name,
-        };
-        match self
-            .webex
-            .create_floor(LocationKind::Org, &location.id, &fields)
-            .await
-        {
-            Ok(floor) => {
-                let named = floor
-                    .display_name
-                    .map(|n| format!(" ({n})"))
-                    .unwrap_or_default();
-                Done::new(
-                    Reply::text(format!("Created floor {number}{named} in **{label}**.")),
-                    Verdict::Done,
-                )
-                .targets(vec![label])
-            }
-            Err(error) => self.webex_failure(&format!("create floor {number} in {label}"), &error),
+    /// The reply when a plan's one call did not answer as expected (refused, failed, or none).
+    pub(crate) fn unexpected(&self, what: &str, result: Option<&CallResult>) -> Done {
+        match result.and_then(|r| self.call_failed(what, r)) {
+            Some(done) => done,
+            None => self.rejected(&format!("I could not {what}."), "Please try again."),
         }
-    }
-
-    /// The one location named `place` (else "no location named …" or a choice).
-    pub(crate) async fn one_location(&self, _ctx: &Ctx<'_>, place: &str) -> Result<Location, Done> {
-        for force in [false, true] {
-            let locations = match self.directory.locations(&self.webex, force).await {
-                Ok(locations) => locations,
-                Err(error) => return Err(self.webex_failure("list locations", &error)),
-            };
-            let items: Vec<(String, Location)> = locations
-                .iter()
-                .map(|l| (l.fields.name.clone().unwrap_or_default(), l.clone()))
-                .collect();
-            match match_name(&items, place) {
-                NameMatch::One(location) => return Ok(location),
-                NameMatch::Many(many) => {
-                    let names: Vec<String> =
-                        many.iter().filter_map(|l| l.fields.name.clone()).collect();
-                    return Err(self.rejected(
-                        &format!("“{place}” matches several locations: {}.", names.join(", ")),
-                        "Type more of the name.",
-                    ));
-                }
-                NameMatch::None { closest } if force => {
-                    return Err(self.not_found("location", place, &closest));
-                }
-                NameMatch::None { .. } => continue,
-            }
-        }
-        Err(self.not_found("location", place, &[]))
-    }
-
-    /// The id of floor `number` of `location`.
-    pub(crate) async fn floor_id(
-        &self,
-        ctx: &Ctx<'_>,
-        location: &Location,
-        number: i32,
-    ) -> Result<FloorId, Done> {
-        let floors = self.list_floors(ctx, location).await?;
-        floors
-            .into_iter()
-            .find(|f| f.floor_number == Some(i64::from(number)))
-            .map(|f| f.id)
-            .ok_or_else(|| {
-                let label = location.fields.name.clone().unwrap_or_default();
-                self.rejected(
-                    &format!("{label} has no floor {number}."),
-                    &format!("Create it first: `floor create \"{label}\" {number}`."),
-                )
-            })
-    }
-
-    async fn list_floors(&self, _ctx: &Ctx<'_>, location: &Location) -> Result<Vec<Floor>, Done> {
-        self.webex
-            .list_floors(LocationKind::Org, &location.id)
-            .list_all(PAGE_CAP)
-            .await
-            .map_err(|error| self.webex_failure("list floors", &error))
     }
 }

@@ -1,46 +1,48 @@
-//! Device operations: turns a parsed [`Command`] into Webex calls and a [`Reply`], one file per
-//! capability. Every command goes the same way: role check (refusals make no Webex call) →
-//! default target → resolution ([`crate::resolve`]) → confirmation when disruptive or bulk →
-//! bounded fan-out → result card → exactly one audit event ([`audit::record`]).
+//! Device operations: the command layer behind the bot. Every command goes one way: a
+//! [`Snapshot`] (the cached listing, the locations when the command names one, the space's
+//! default target) → a pure [`plan`](crate::plan::plan) (refusals make no Webex call) → a
+//! confirmation when the plan asks for one → [`execute`](Ops::execute), the only code that
+//! makes a plan's calls → a reply rendered from plan and outcome → exactly one audit event.
 //!
-//! Layout: `target` (target slots, roles), `reply` (cards, errors, pickers), `confirm`,
-//! `xapi` (device commands, xCommand), `status` (status, xStatus), `config_read`, `configs` (+ `value_space`),
-//! `workspaces`, `locations`, `forms` (the create forms' submits, checked in `form_checks`),
-//! `devices` (lists, tags, delete), `spaces` (`use`), [`check`] (`roombot check`), [`audit`].
+//! Layout: `respond` (the [`Responder`](crate::request::Responder): text, clicks, forms),
+//! `execute` + `changes` (the executor), `confirm`, `show` (`plan <command>`), and one render
+//! file per capability: `xapi`, `status`, `config_read`, `configs` (+ `value_space`),
+//! `devices`, `workspaces`, `locations`, `forms` (+ `form_checks`), `spaces`; `reply` (shared
+//! reply shapes, refusals, errors), [`audit`], [`check`] (`roombot check`).
 
 pub mod audit;
+mod changes;
 pub mod check;
 mod config_read;
 mod configs;
 mod confirm;
 mod devices;
+mod execute;
 mod form_checks;
 mod forms;
 mod locations;
 mod reply;
 mod respond;
+mod show;
 mod spaces;
 mod status;
-pub mod target;
 mod value_space;
 mod workspaces;
 mod xapi;
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
-
 use crate::cards::Templates;
 use crate::command::{Command, Target};
-use crate::request::Reply;
-use crate::request::Request;
+use crate::plan::{Action, Plan, Snapshot, Space, check_role, plan};
+use crate::request::{Reply, Request};
 use crate::resolve::Directory;
 use crate::settings::Settings;
 use crate::store::Store;
-use crate::webex::{Device, WebexClient};
+use crate::webex::{WebexClient, WebexError};
 use audit::{AuditRecord, Verdict};
+use execute::Outcome;
 
 /// Runs commands against Webex. Shared by all workers.
 pub struct Ops {
@@ -52,10 +54,11 @@ pub struct Ops {
     max_in_flight: usize,
 }
 
-/// Everything a handler needs about the request being served.
+/// The request being served, and whether its person already confirmed it.
+#[derive(Clone, Copy)]
 pub(crate) struct Ctx<'a> {
     pub request: &'a Request,
-    /// The person clicked Confirm on this command's confirmation card.
+    /// The person clicked Confirm on this plan's confirmation card.
     pub confirmed: bool,
 }
 
@@ -102,10 +105,9 @@ impl Done {
 }
 
 impl Ops {
-    /// Operations through `webex` and `store`, with the cache TTL, confirmation TTL and fan-out bound
-    /// from `settings`.
-    ///
-    /// Loads and checks every card template: a bad template fails start-up, not a reply.
+    /// Operations through `webex` and `store`, with the cache TTL, confirmation TTL and fan-out
+    /// bound from `settings`. Loads and checks every card template: a bad template fails
+    /// start-up, not a reply.
     pub fn new(settings: &Settings, webex: WebexClient, store: Store) -> anyhow::Result<Self> {
         Ok(Self {
             webex,
@@ -117,13 +119,33 @@ impl Ops {
         })
     }
 
-    /// Runs `command` for `request`; `confirmed` is true once the person clicked Confirm.
+    /// Runs `command` for `request`: plan, confirm if needed, execute, reply. `plan <command>`
+    /// stops after the plan and shows it.
     #[tracing::instrument(name = "run command", skip_all, fields(room = %request.place.room_id))]
-    pub async fn run(&self, request: &Request, command: Command, confirmed: bool) -> Reply {
-        let text = command.canonical();
-        let ctx = Ctx { request, confirmed };
-        let done = self.dispatch(&ctx, command).await;
-        audit::record(request, &text, confirmed, &done.audit);
+    pub(crate) async fn run(&self, request: &Request, command: Command) -> Reply {
+        let ctx = Ctx {
+            request,
+            confirmed: false,
+        };
+        let (preview, command) = match command {
+            Command::Plan { command } => (true, *command),
+            command => (false, command),
+        };
+        let done = match self.plan_for(request, &command).await {
+            Err(done) => done,
+            Ok((plan, _)) if preview => self.show_plan(&plan),
+            Ok((plan, snapshot)) => self.carry_out(ctx, &plan, &snapshot).await,
+        };
+        let text = match preview {
+            true => format!("plan {}", command.canonical()),
+            false => command.canonical(),
+        };
+        self.finish(request, &text, false, done)
+    }
+
+    /// Records the audit event and labels the reply for `/metrics`.
+    fn finish(&self, request: &Request, text: &str, confirmed: bool, done: Done) -> Reply {
+        audit::record(request, text, confirmed, &done.audit);
         let kind = text
             .split_whitespace()
             .next()
@@ -132,143 +154,140 @@ impl Ops {
         done.reply.with_outcome(kind, done.audit.verdict.as_str())
     }
 
-    /// Applies the configuration form's changed keys to `target` (canonical target text).
-    #[tracing::instrument(name = "apply config form", skip_all, fields(room = %request.place.room_id))]
-    pub async fn apply_config_form(
+    /// Plans `command` against the cached listing; a name that matches nothing is looked for
+    /// once more in a fresh listing before the refusal stands.
+    async fn plan_for(
         &self,
         request: &Request,
-        target: &str,
-        changes: &[(String, String)],
-    ) -> Reply {
-        let ctx = Ctx {
-            request,
-            confirmed: false,
-        };
-        let text = format!("config form {target}: {} change(s)", changes.len());
-        let done = self.apply_form(&ctx, target, changes).await;
-        audit::record(request, &text, false, &done.audit);
-        done.reply
-    }
-
-    async fn dispatch(&self, ctx: &Ctx<'_>, command: Command) -> Done {
-        let needed = target::required_role(&command);
-        if ctx.request.actor.role < needed {
-            return self.refuse(ctx, &command, needed);
-        }
-        let command = match self.with_default_target(ctx, command).await {
-            Ok(command) => command,
-            Err(done) => return done,
-        };
-        self.route(ctx, command).await
-    }
-
-    async fn route(&self, ctx: &Ctx<'_>, command: Command) -> Done {
-        match command {
-            Command::Help { .. } => Done::new(
-                Reply::text("Type `help` for the list of commands."),
-                Verdict::Read,
-            ),
-            Command::Status { keys, target } => self.status(ctx, keys, target).await,
-            Command::XStatus { path, target } => self.status(ctx, vec![path], target).await,
-            Command::ConfigGet { key, target } => self.config_get(ctx, &key, target).await,
-            Command::XConfiguration {
-                path,
-                value: None,
-                target,
-            } => self.config_get(ctx, &path, target).await,
-            Command::ConfigSet { .. }
-            | Command::ConfigReset { .. }
-            | Command::XConfiguration { .. } => self.config_change(ctx, command).await,
-            Command::Devices { filters } => self.devices(ctx, &filters).await,
-            Command::Tag { .. } => self.tag(ctx, command).await,
-            Command::DeleteDevice { .. } => self.delete_device(ctx, command).await,
-            Command::Workspaces { location } => self.workspaces(ctx, location.as_deref()).await,
-            Command::Workspace { .. }
-            | Command::WorkspaceEdit { .. }
-            | Command::WorkspaceDelete { .. }
-            | Command::Activate { .. } => self.workspace_named(ctx, command).await,
-            Command::WorkspaceCreate { name, details } => {
-                self.workspace_create(ctx, name, &details).await
+        command: &Command,
+    ) -> Result<(Plan, Snapshot), Done> {
+        // A role too low is refused before anything is looked up: no Webex call.
+        check_role(command, request.actor.role).map_err(|refusal| self.refusal(&refusal))?;
+        let mut fresh = false;
+        loop {
+            let snapshot = self
+                .snapshot(request, command, fresh)
+                .await
+                .map_err(|error| self.webex_failure("list devices and workspaces", &error))?;
+            match plan(command, &snapshot, &request.actor) {
+                Ok(plan) => return Ok((plan, snapshot)),
+                Err(refusal) if refusal.is_not_found() && !fresh => fresh = true,
+                Err(refusal) => return Err(self.refusal(&refusal)),
             }
-            Command::Locations => self.locations(ctx).await,
-            Command::Floors { location } => self.floors(ctx, &location).await,
-            Command::LocationCreate { name } => self.location_create(name),
-            Command::FloorCreate {
-                location,
-                number,
-                name,
-            } => self.floor_create(ctx, &location, number, name).await,
-            Command::UseShow | Command::Use { .. } | Command::UseClear => {
-                self.use_target(ctx, command).await
-            }
-            device_command => self.device_command(ctx, device_command).await,
         }
     }
 
-    /// Fills a missing target from the space's default, or asks with a picker of workspaces.
-    async fn with_default_target(
+    /// Asks for a confirmation when the plan needs one and has none yet; else runs it.
+    async fn carry_out(&self, ctx: Ctx<'_>, plan: &Plan, snapshot: &Snapshot) -> Done {
+        if plan.confirm.is_some() && !ctx.confirmed {
+            return self.ask_confirmation(ctx, plan).await;
+        }
+        let outcome = self.execute(ctx.request, plan).await;
+        self.render(plan, &outcome, snapshot)
+    }
+
+    /// What is known for planning `command`: the listing (fetched anew with `fresh`), the
+    /// locations when the command needs them, and the space with its default target.
+    async fn snapshot(
         &self,
-        ctx: &Ctx<'_>,
-        mut command: Command,
-    ) -> Result<Command, Done> {
-        let Some(slot) = target::target_slot(&mut command) else {
-            return Ok(command);
+        request: &Request,
+        command: &Command,
+        fresh: bool,
+    ) -> Result<Snapshot, WebexError> {
+        let org = match fresh {
+            true => self.directory.refresh(&self.webex).await?,
+            false => self.directory.snapshot(&self.webex).await?,
         };
-        if slot.is_some() {
-            return Ok(command);
-        }
-        let room = ctx.request.place.room_id.as_str();
-        match self.store.default_target(room).await {
-            Ok(Some(text)) => {
-                if let Some(target) = target::parse_target(&text) {
-                    *slot = Some(target);
-                    return Ok(command);
-                }
+        let locations = match needs_locations(command) {
+            true => self.directory.locations(&self.webex, fresh).await?,
+            false => Arc::default(),
+        };
+        let wants_default = matches!(command, Command::UseShow)
+            || command.clone().target_slot().is_some_and(|t| t.is_none());
+        let default_target = match wants_default {
+            true => self.default_target(request).await,
+            false => None,
+        };
+        let space = Space {
+            is_group: request.place.is_group,
+            default_target,
+        };
+        Ok(Snapshot {
+            org,
+            locations,
+            space,
+        })
+    }
+
+    /// The space's stored default target (a store failure is logged and counts as none).
+    async fn default_target(&self, request: &Request) -> Option<Target> {
+        match self
+            .store
+            .default_target(request.place.room_id.as_str())
+            .await
+        {
+            Ok(Some(text)) => Target::from_text(&text).or_else(|| {
                 tracing::warn!(%text, "stored default target does not parse; ignored");
+                None
+            }),
+            Ok(None) => None,
+            Err(error) => {
+                tracing::error!(%error, "cannot read the space's default target");
+                None
             }
-            Ok(None) => {}
-            Err(error) => tracing::error!(%error, "cannot read the space's default target"),
         }
-        Err(self.pick_workspace(ctx, &command).await)
     }
 
-    /// Runs `f` on every device, at most `max_in_flight` at a time; results in device order.
-    pub(crate) async fn for_each_device<'d, T, F, Fut>(&self, devices: &'d [Device], f: F) -> Vec<T>
-    where
-        F: Fn(&'d Device) -> Fut,
-        Fut: Future<Output = T>,
-    {
-        // Futures are built first (not polled yet): a closure inside the stream would make the
-        // whole future fail the higher-ranked `Send` check the worker needs.
-        let pending: Vec<_> = devices
-            .iter()
-            .enumerate()
-            .map(|(index, device)| {
-                let call = f(device);
-                async move { (index, call.await) }
-            })
-            .collect();
-        let mut results: Vec<(usize, T)> = futures::stream::iter(pending)
-            .buffer_unordered(self.max_in_flight)
-            .collect()
-            .await;
-        results.sort_by_key(|(index, _)| *index);
-        results.into_iter().map(|(_, result)| result).collect()
+    /// The reply to a plan that ran: one renderer per action.
+    fn render(&self, plan: &Plan, outcome: &Outcome, snapshot: &Snapshot) -> Done {
+        match &plan.action {
+            Action::Xapi { path, .. } => self.render_xapi(plan, outcome, path),
+            Action::Status { keys } => self.render_status(plan, outcome, keys),
+            Action::ConfigRead { key } => self.render_config_read(plan, outcome, key),
+            Action::ConfigChange { changes } => self.render_config_change(plan, outcome, changes),
+            Action::Tag { add, tag } => self.render_tag(plan, outcome, *add, tag),
+            Action::DeleteDevice => self.render_device_delete(plan, outcome),
+            Action::Devices { page, next } => self.render_devices(plan, snapshot, *page, next),
+            Action::Workspaces {
+                workspaces,
+                location,
+            } => self.render_workspaces(workspaces, location.as_deref()),
+            Action::ShowWorkspace { workspace } => self.render_workspace(plan, workspace, snapshot),
+            Action::EditWorkspace { workspace } => {
+                self.render_edit(plan, outcome, workspace, snapshot)
+            }
+            Action::DeleteWorkspace { workspace } => {
+                self.render_workspace_delete(plan, outcome, workspace)
+            }
+            Action::Activate { workspace } => self.render_activate(outcome, workspace),
+            Action::CreateWorkspace { name } => self.render_create(outcome, name, snapshot),
+            Action::WorkspaceForm { defaults } => self.render_workspace_form(defaults, snapshot),
+            Action::LocationForm { name } => self.render_location_form(name),
+            Action::CreateLocation { name } => self.render_location_created(outcome, name),
+            Action::Locations { names } => self.render_locations(names),
+            Action::Floors { location } => self.render_floors(outcome, location),
+            Action::CreateFloor { location, number } => {
+                self.render_floor_created(outcome, location, *number)
+            }
+            Action::UseShow { current } => self.render_use_show(current.as_deref()),
+            Action::UseSet { target } => self.render_use_set(outcome, target),
+            Action::UseClear => self.render_use_clear(outcome),
+        }
     }
+}
 
-    /// A picker of every workspace for a command given without a target.
-    async fn pick_workspace(&self, _ctx: &Ctx<'_>, command: &Command) -> Done {
-        let snapshot = match self.directory.snapshot(&self.webex).await {
-            Ok(snapshot) => snapshot,
-            Err(error) => return self.webex_failure("list workspaces", &error),
-        };
-        let candidates = snapshot
-            .workspaces
-            .iter()
-            .filter_map(|w| w.display_name.clone())
-            .map(Target::Room)
-            .collect::<Vec<_>>();
-        let prompt = "Which workspace? (Set a default for this space with `use <workspace>`.)";
-        self.picker(command, prompt, candidates)
+/// Whether planning `command` needs the organisation's locations.
+fn needs_locations(command: &Command) -> bool {
+    match command {
+        Command::Devices { filters } => filters.place.is_some(),
+        Command::Workspaces { .. }
+        | Command::Workspace { .. }
+        | Command::WorkspaceEdit { .. }
+        | Command::WorkspaceCreate { .. }
+        | Command::Locations
+        | Command::Floors { .. }
+        | Command::FloorCreate { .. } => true,
+        Command::Plan { command } => needs_locations(command),
+        other => matches!(other.target(), Some(Target::Location(_))),
     }
 }

@@ -1,22 +1,22 @@
 //! Shared reply shapes: cards with a markdown fallback, error cards with the Webex trackingId,
-//! refusals, "no workspace named …" with the closest names, pickers for ambiguous names, and
-//! the resolution helpers that produce them.
-
-use std::sync::Arc;
+//! refusals (a role too low, a choice between candidates, an unknown name, bad input), and the
+//! result rows of device plans (included devices with their outcome, then the skipped ones).
 
 use crate::access::Role;
 use crate::cards::{Button, Card, DeviceOutcome, ErrorReport, Outcome, RenderError, TargetPicker};
-use crate::command::{Command, Target};
+use crate::plan::{Choice, DeviceRef, Plan, Refusal};
 use crate::request::Reply;
-use crate::resolve::{NameMatch, Org, Resolution, SkipReason};
-use crate::webex::{Device, WebexError, Workspace};
+use crate::webex::WebexError;
 
 use super::audit::Verdict;
-use super::target::{target_text, with_name, with_target};
-use super::{Ctx, Done, Ops};
+use super::execute::{CallResult, Failure};
+use super::{Done, Ops};
 
 /// Most candidate buttons in a picker.
 const MAX_CANDIDATES: usize = 15;
+
+/// Said under a Webex failure.
+pub(crate) const SUPPORT_HINT: &str = "Quote the trackingId if you contact Webex support.";
 
 impl Ops {
     /// The card's reply, or its markdown alone if rendering failed (logged).
@@ -69,22 +69,49 @@ impl Ops {
 
     /// A failed Webex call, shown with its trackingId.
     pub(crate) fn webex_failure(&self, what: &str, error: &WebexError) -> Done {
-        let message = format!("I could not {what}: {}", describe(error));
-        let tracking = error.tracking_id().unwrap_or_default().to_owned();
-        let hint = "Quote the trackingId if you contact Webex support.";
+        self.failure(what, &Failure::of(error, what))
+    }
+
+    /// A failed call (Webex, or the store when there is no trackingId).
+    pub(crate) fn failure(&self, what: &str, failure: &Failure) -> Done {
+        let message = format!("I could not {what}: {}", failure.message);
+        let (hint, tracking) = match failure.tracking_id.as_str() {
+            "" => ("Please try again in a moment.", Vec::new()),
+            id => (SUPPORT_HINT, vec![id.to_owned()]),
+        };
         Done::new(
-            self.error_reply(&message, hint, &tracking, Vec::new()),
+            self.error_reply(&message, hint, &failure.tracking_id, Vec::new()),
             Verdict::Failed,
         )
-        .tracking(vec![tracking])
+        .tracking(tracking)
         .detail(message)
     }
 
+    /// The reply to a plan's single call that did not go through (refused or failed).
+    pub(crate) fn call_failed(&self, what: &str, result: &CallResult) -> Option<Done> {
+        match result {
+            CallResult::Done(_) => None,
+            CallResult::Refused { message, hint } => Some(self.rejected(message, hint)),
+            CallResult::Failed(failure) => Some(self.failure(what, failure)),
+        }
+    }
+
+    /// Why there is no plan: nothing was called.
+    pub(crate) fn refusal(&self, refusal: &Refusal) -> Done {
+        match refusal {
+            Refusal::Role { verb, needed, have } => self.refuse(verb, *needed, *have),
+            Refusal::Choose { prompt, options } => self.picker(prompt, options),
+            Refusal::NotFound {
+                kind,
+                query,
+                closest,
+            } => self.not_found(kind, query, closest),
+            Refusal::Invalid { message, hint } => self.rejected(message, hint),
+        }
+    }
+
     /// The person's role is too low: say which role is needed. No Webex call.
-    pub(crate) fn refuse(&self, ctx: &Ctx<'_>, command: &Command, needed: Role) -> Done {
-        let have = ctx.request.actor.role;
-        let verb = command.canonical();
-        let verb = verb.split_whitespace().next().unwrap_or("this");
+    fn refuse(&self, verb: &str, needed: Role, have: Role) -> Done {
         let message = format!(
             "`{verb}` needs the {} role; you have {}.",
             needed.name(),
@@ -101,40 +128,18 @@ impl Ops {
         .detail(message)
     }
 
-    /// One button per candidate target, each carrying the whole command aimed there.
-    pub(crate) fn picker(&self, command: &Command, prompt: &str, candidates: Vec<Target>) -> Done {
-        let buttons = candidates
+    /// One button per option, each running its whole command.
+    fn picker(&self, prompt: &str, options: &[Choice]) -> Done {
+        let names: Vec<String> = options.iter().map(|o| o.label.clone()).collect();
+        let buttons = options
             .iter()
             .take(MAX_CANDIDATES)
-            .map(|t| {
-                Button::new(
-                    target_label(t),
-                    with_target(command.clone(), t.clone()).canonical(),
-                )
-            })
+            .map(|o| Button::new(o.label.clone(), o.command.clone()))
             .collect();
-        self.picker_reply(
-            prompt,
-            buttons,
-            candidates.iter().map(target_text).collect(),
-        )
-    }
-
-    /// One button per candidate name, each carrying the whole command naming it.
-    pub(crate) fn name_picker(&self, command: &Command, prompt: &str, names: Vec<String>) -> Done {
-        let buttons = names
-            .iter()
-            .take(MAX_CANDIDATES)
-            .map(|n| Button::new(n.clone(), with_name(command.clone(), n.clone()).canonical()))
-            .collect();
-        self.picker_reply(prompt, buttons, names)
-    }
-
-    fn picker_reply(&self, prompt: &str, candidates: Vec<Button>, names: Vec<String>) -> Done {
         let fallback = format!("{prompt}\n\n{}", names.join(", "));
         let picker = TargetPicker {
             prompt: prompt.to_owned(),
-            candidates,
+            candidates: buttons,
         };
         Done::new(
             self.card(self.templates.render_target_picker(&picker), fallback),
@@ -145,7 +150,7 @@ impl Ops {
     }
 
     /// "No workspace named …", with the closest names.
-    pub(crate) fn not_found(&self, kind: &str, query: &str, closest: &[String]) -> Done {
+    fn not_found(&self, kind: &str, query: &str, closest: &[String]) -> Done {
         let message = format!("There is no {kind} named “{query}” that I can see.");
         let hint = match closest {
             [] => format!("Try `{kind}s` to list them, or check that the bot has access."),
@@ -153,124 +158,73 @@ impl Ops {
         };
         self.rejected(&message, &hint)
     }
-
-    /// The devices of `target` for `command`, or the reply explaining why there are none to pick.
-    pub(crate) async fn resolve_target(
-        &self,
-        _ctx: &Ctx<'_>,
-        command: &Command,
-        target: &Target,
-    ) -> Result<(Vec<Device>, Arc<Org>), Done> {
-        let resolved = self.directory.resolve(&self.webex, target).await;
-        match resolved {
-            Err(error) => Err(self.webex_failure("list devices and workspaces", &error)),
-            Ok((Resolution::Devices(devices), snapshot)) => Ok((devices, snapshot)),
-            Ok((Resolution::Ambiguous { query, candidates }, _)) => {
-                let prompt = format!("Which one do you mean by “{query}”?");
-                Err(self.picker(command, &prompt, candidates))
-            }
-            Ok((
-                Resolution::NotFound {
-                    kind,
-                    query,
-                    closest,
-                },
-                _,
-            )) => Err(self.not_found(kind, &query, &closest)),
-        }
-    }
-
-    /// The one workspace named `name` for `command` (else a picker or "no workspace named").
-    pub(crate) async fn one_workspace(
-        &self,
-        _ctx: &Ctx<'_>,
-        command: &Command,
-        name: &str,
-    ) -> Result<(Workspace, Arc<Org>), Done> {
-        match self.directory.find_workspace(&self.webex, name).await {
-            Err(error) => Err(self.webex_failure("list workspaces", &error)),
-            Ok((NameMatch::One(workspace), snapshot)) => Ok((workspace, snapshot)),
-            Ok((NameMatch::Many(many), _)) => {
-                let names = many.into_iter().filter_map(|w| w.display_name).collect();
-                Err(self.name_picker(
-                    command,
-                    &format!("Which workspace do you mean by “{name}”?"),
-                    names,
-                ))
-            }
-            Ok((NameMatch::None { closest }, _)) => {
-                Err(self.not_found("workspace", name, &closest))
-            }
-        }
-    }
-
-    /// The one device named `name` for `command` (else a picker or "no device named").
-    pub(crate) async fn one_device(
-        &self,
-        _ctx: &Ctx<'_>,
-        command: &Command,
-        name: &str,
-    ) -> Result<(Device, Arc<Org>), Done> {
-        match self.directory.find_device(&self.webex, name).await {
-            Err(error) => Err(self.webex_failure("list devices", &error)),
-            Ok((NameMatch::One(device), snapshot)) => Ok((device, snapshot)),
-            Ok((NameMatch::Many(many), _)) => {
-                let names = many.into_iter().filter_map(|d| d.display_name).collect();
-                Err(self.name_picker(
-                    command,
-                    &format!("Which device do you mean by “{name}”?"),
-                    names,
-                ))
-            }
-            Ok((NameMatch::None { closest }, _)) => Err(self.not_found("device", name, &closest)),
-        }
-    }
 }
 
-/// A Webex error in one line: status and Webex's message (the trackingId is shown apart).
+/// A Webex error in one plain sentence (the trackingId is shown apart).
 pub(crate) fn describe(error: &WebexError) -> String {
-    match error.api() {
-        Some(api) => {
+    match error {
+        WebexError::Api(api) => {
             let mut text = format!("Webex answered {}: {}", api.status, api.message);
             if let Some(first) = api.descriptions.first().filter(|d| **d != api.message) {
                 text.push_str(&format!(" ({first})"));
             }
             text
         }
-        None => error.to_string(),
+        WebexError::Timeout { after, .. } => {
+            format!("Webex did not answer within {} s", after.as_secs().max(1))
+        }
+        WebexError::Transport { .. } => {
+            "I could not reach Webex (the connection failed or broke)".to_owned()
+        }
+        WebexError::Decode { .. } => "Webex answered with something I could not read".to_owned(),
+        WebexError::InvalidRequest(reason) => format!("the request was not sent: {reason}"),
     }
 }
 
-/// A device's display name, or its id when it has none.
-/// One "skipped" result row per device left out, with its reason.
-pub(crate) fn skipped_rows(skipped: &[(Device, SkipReason)], snapshot: &Org) -> Vec<DeviceOutcome> {
-    skipped
+/// One result row per call to a device (in plan order), then one per skipped device. `detail`
+/// words what a call that went through did.
+pub(crate) fn device_rows(
+    plan: &Plan,
+    outcome: &super::execute::Outcome,
+    detail: impl Fn(&super::execute::Answer) -> (Outcome, String),
+) -> Vec<DeviceOutcome> {
+    let mut rows: Vec<DeviceOutcome> = plan
+        .calls
         .iter()
-        .map(|(device, reason)| DeviceOutcome {
-            device: device_name(device),
-            workspace: snapshot.workspace_name(device),
-            outcome: Outcome::Skipped,
-            detail: reason.explain().to_owned(),
+        .zip(&outcome.results)
+        .filter_map(|(call, result)| {
+            let device = plan.device_of(call)?;
+            let (outcome, text) = match result {
+                CallResult::Done(answer) => detail(answer),
+                CallResult::Refused { message, .. } => (Outcome::Failed, message.clone()),
+                CallResult::Failed(failure) => (
+                    Outcome::Failed,
+                    format!("{} (trackingId {})", failure.message, failure.tracking_id),
+                ),
+            };
+            Some(row(device, outcome, text))
         })
-        .collect()
+        .collect();
+    rows.extend(
+        plan.skipped()
+            .map(|(device, reason)| row(device, Outcome::Skipped, reason.explain().to_owned())),
+    );
+    rows
 }
 
-pub(crate) fn device_name(device: &Device) -> String {
-    device
-        .display_name
-        .clone()
-        .unwrap_or_else(|| device.id.as_str().to_owned())
-}
-
-/// The button title for a target: its name.
-fn target_label(target: &Target) -> String {
-    match target {
-        Target::Room(n)
-        | Target::Workspace(n)
-        | Target::Device(n)
-        | Target::Tag(n)
-        | Target::Location(n)
-        | Target::Bare(n) => n.clone(),
-        Target::All => "all".to_owned(),
+fn row(device: &DeviceRef, outcome: Outcome, detail: String) -> DeviceOutcome {
+    DeviceOutcome {
+        device: device.name.clone(),
+        workspace: device.workspace.clone(),
+        outcome,
+        detail,
     }
+}
+
+/// Every device name of the plan: included first, then skipped (what the audit names).
+pub(crate) fn device_names(plan: &Plan) -> Vec<String> {
+    plan.included()
+        .chain(plan.skipped().map(|(d, _)| d))
+        .map(|d| d.name.clone())
+        .collect()
 }

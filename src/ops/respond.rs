@@ -5,14 +5,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::Ops;
-use crate::cards::{
-    Button, Card, Confirmation, ConfirmationState, ErrorReport, Help, HelpEntry, HelpSection,
-};
-use crate::command::{self, Command, ParseError};
+use super::{Ctx, Ops};
+use crate::cards::{Button, ErrorReport, Help, HelpEntry, HelpSection};
+use crate::command::{self, Command, ParseError, Target};
+use crate::plan::plan_config_form;
 use crate::request::{Input, Reply, Request, Responder};
-use crate::store::Taken;
-use crate::webex::{MessageEdit, MessageId, NewMessage};
 
 impl Ops {
     async fn respond_to(&self, request: &Request) -> Reply {
@@ -22,9 +19,6 @@ impl Ops {
                 self.run_confirmation(request, token, *confirm).await
             }
             Input::ConfigForm { target, changes } => {
-                if changes.is_empty() {
-                    return Reply::text("Nothing changed in the form, so nothing was applied.");
-                }
                 self.apply_config_form(request, target, changes).await
             }
             Input::Form { kind, fields } => self.submit_form(request, *kind, fields).await,
@@ -34,7 +28,7 @@ impl Ops {
     async fn run_text(&self, request: &Request, text: &str) -> Reply {
         match Command::parse(text) {
             Ok(Command::Help { topic }) => self.help(topic.as_deref()).with_outcome("help", "read"),
-            Ok(command) => self.run(request, command, false).await,
+            Ok(command) => self.run(request, command).await,
             Err(error) => self
                 .parse_error(&error)
                 .with_outcome("unparsed", "rejected"),
@@ -94,6 +88,56 @@ impl Ops {
         self.card(self.templates.render_help(&help), fallback)
     }
 
+    /// The configuration form's Apply: every changed key set on the form's target, as one plan
+    /// with the role `config set` needs, one confirmation if any, and one audit record.
+    #[tracing::instrument(name = "apply config form", skip_all, fields(room = %request.place.room_id))]
+    async fn apply_config_form(
+        &self,
+        request: &Request,
+        target: &str,
+        changes: &[(String, String)],
+    ) -> Reply {
+        let text = format!("config form {target}: {} change(s)", changes.len());
+        let done = match Target::from_text(target) {
+            None => self.rejected(
+                "The form names a target I cannot read.",
+                "Ask for the configuration again.",
+            ),
+            Some(target) => self.config_form_done(request, &target, changes).await,
+        };
+        self.finish(request, &text, false, done)
+    }
+
+    async fn config_form_done(
+        &self,
+        request: &Request,
+        target: &Target,
+        changes: &[(String, String)],
+    ) -> super::Done {
+        let command = Command::ConfigSet {
+            key: String::new(),
+            value: serde_json::Value::Null,
+            target: Some(target.clone()),
+        };
+        if let Err(refusal) = crate::plan::check_role(&command, request.actor.role) {
+            return self.refusal(&refusal);
+        }
+        let snapshot = match self.snapshot(request, &command, false).await {
+            Ok(snapshot) => snapshot,
+            Err(error) => return self.webex_failure("list devices and workspaces", &error),
+        };
+        match plan_config_form(target, changes, &snapshot, &request.actor) {
+            Err(refusal) => self.refusal(&refusal),
+            Ok(plan) => {
+                let ctx = Ctx {
+                    request,
+                    confirmed: false,
+                };
+                self.carry_out(ctx, &plan, &snapshot).await
+            }
+        }
+    }
+
     fn parse_error(&self, error: &ParseError) -> Reply {
         let report = ErrorReport {
             message: error.to_string(),
@@ -102,93 +146,6 @@ impl Ops {
             buttons: vec![Button::new("Help", "help")],
         };
         self.card(self.templates.render_error(&report), error.to_string())
-    }
-
-    async fn run_confirmation(&self, request: &Request, token: &str, confirm: bool) -> Reply {
-        let taken = match self
-            .store
-            .take_confirmation(token, request.actor.person_id.as_str())
-            .await
-        {
-            Ok(taken) => taken,
-            Err(error) => {
-                tracing::error!(%error, "cannot read confirmations");
-                return Reply::text("I could not read that confirmation; please ask again.");
-            }
-        };
-        let confirmation = match taken {
-            Taken::Valid(confirmation) => confirmation,
-            Taken::Stale => {
-                return Reply::text(
-                    "This confirmation has expired or was already used. Type the command again to get a new one.",
-                );
-            }
-            Taken::NotYours { .. } => {
-                return Reply::text("Only the person who asked can confirm or cancel this.");
-            }
-        };
-        let by = request.actor.email.clone();
-        let state = if confirm {
-            ConfirmationState::Confirmed { by }
-        } else {
-            ConfirmationState::Cancelled { by }
-        };
-        let closed = Confirmation {
-            title: if confirm {
-                "Confirmed".into()
-            } else {
-                "Cancelled".into()
-            },
-            summary: confirmation.summary.clone(),
-            targets: Vec::new(),
-            state,
-        };
-        if let (Some(message), Ok(card)) = (
-            &request.card_message,
-            self.templates.render_confirmation(&closed),
-        ) {
-            self.close_card(request, message, card).await;
-        }
-        if !confirm {
-            return Reply::text(format!("Cancelled: {}", confirmation.summary));
-        }
-        match Command::parse(&confirmation.command) {
-            Ok(command) => self.run(request, command, true).await,
-            Err(error) => self.parse_error(&error),
-        }
-    }
-
-    /// Replaces a clicked confirmation card with its closed form so it cannot be clicked again:
-    /// edit the message, and where Webex refuses to edit a card message (400), delete it and post
-    /// anew.
-    async fn close_card(&self, request: &Request, message: &MessageId, card: Card) {
-        let webex = &self.webex;
-        let edit = MessageEdit {
-            room_id: request.place.room_id.clone(),
-            text: None,
-            markdown: Some(card.fallback_markdown.clone()),
-            attachments: vec![crate::webex::Attachment::adaptive_card(
-                card.content.clone(),
-            )],
-        };
-        match webex.update_message(message, &edit).await {
-            Ok(_) => {}
-            Err(error) if error.status() == Some(400) => {
-                if let Err(error) = webex.delete_message(message).await {
-                    tracing::warn!(%error, "could not delete a confirmation card");
-                }
-                let mut repost = NewMessage::to_room(&request.place.room_id)
-                    .markdown(card.fallback_markdown)
-                    .card(card.content);
-                if let Some(thread) = &request.place.thread {
-                    repost = repost.in_thread(thread);
-                }
-                if let Err(error) = webex.create_message(&repost).await {
-                    tracing::warn!(%error, "could not repost a closed confirmation card");
-                }
-            }
-            Err(error) => tracing::warn!(%error, "could not close a confirmation card"),
-        }
     }
 }
 

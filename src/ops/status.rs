@@ -1,119 +1,65 @@
-//! Status: `status <keys> <target>` and `xStatus` read up to ten names with one
-//! `GET xapi/status` per device and show the flattened tree (`Audio.Volume = 70`,
-//! `Call[1].Status = Connected`); `status <target>` alone shows a summary (standby, volume,
-//! microphones, calls, people, uptime, software). An empty answer means the status does not
-//! exist on that device.
+//! The reply to status reads (`status <keys> <target>`, `xStatus`): the flattened tree per
+//! device (`Audio.Volume = 70`, `Call[1].Status = Connected`), or for `status <target>` alone a
+//! summary (standby, volume, microphones, calls, people, uptime, software). An empty answer
+//! means the status does not exist on that device.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use crate::cards::{DeviceStatus, Fact, StatusReport};
-use crate::command::{Command, Target};
-use crate::resolve::{Need, select};
-use crate::webex::{Device, flatten_status};
+use crate::plan::Plan;
 
 use super::audit::Verdict;
-use super::reply::{describe, device_name};
-use super::target::target_text;
+use super::execute::{Answer, CallResult, Outcome};
+use super::reply::SUPPORT_HINT;
 use super::xapi::plain;
-use super::{Ctx, Done, Ops};
-
-/// What the summary reads (one request: at most ten names).
-const SUMMARY: &[&str] = &[
-    "Standby.State",
-    "Audio.Volume",
-    "Audio.Microphones.Mute",
-    "Call[*].Status",
-    "RoomAnalytics.PeopleCount.Current",
-    "SystemUnit.Uptime",
-    "SystemUnit.Software.Version",
-];
-
-type StatusResult = Result<Vec<(String, Value)>, (String, String)>;
+use super::{Done, Ops};
 
 impl Ops {
-    /// Reads `keys` (or the summary when empty) on every readable device of `target`.
-    pub(crate) async fn status(
-        &self,
-        ctx: &Ctx<'_>,
-        keys: Vec<String>,
-        target: Option<Target>,
-    ) -> Done {
-        let Some(target) = target else {
-            return self.rejected("Status of what?", "Add a workspace, e.g. `status 4B`.");
-        };
-        let command = Command::Status {
-            keys: keys.clone(),
-            target: Some(target.clone()),
-        };
-        let (devices, snapshot) = match self.resolve_target(ctx, &command, &target).await {
-            Ok(found) => found,
-            Err(done) => return done,
-        };
-        let (usable, skipped) = select(devices, Need::STATUS);
-        let names: Vec<&str> = match keys.is_empty() {
-            true => SUMMARY.to_vec(),
-            false => keys.iter().map(String::as_str).collect(),
-        };
-        let results = self.read_status(ctx, &usable, &names).await;
-        let mut devices = Vec::new();
-        let mut tracking = Vec::new();
-        for (device, result) in usable.iter().zip(results) {
-            let (facts, note) = match result {
-                Ok(pairs) if keys.is_empty() => (summary_facts(&pairs), String::new()),
-                Ok(pairs) if pairs.is_empty() => (
-                    Vec::new(),
-                    format!("{} does not exist on this device.", keys.join(", ")),
-                ),
-                Ok(pairs) => (
-                    pairs.iter().map(|(k, v)| Fact::new(k, plain(v))).collect(),
-                    String::new(),
-                ),
-                Err((message, id)) => {
-                    tracking.push(id.clone());
-                    (Vec::new(), format!("{message} (trackingId {id})"))
-                }
-            };
-            devices.push(DeviceStatus {
-                device: device_name(device),
-                workspace: snapshot.workspace_name(device),
-                facts,
-                note,
-            });
-        }
-        if usable.len() == 1 && tracking.len() == 1 {
+    /// One entry per device read (facts, or why there are none), then the skipped devices.
+    pub(crate) fn render_status(&self, plan: &Plan, outcome: &Outcome, keys: &[String]) -> Done {
+        let mut devices: Vec<DeviceStatus> = plan
+            .calls
+            .iter()
+            .zip(&outcome.results)
+            .filter_map(|(call, result)| {
+                let device = plan.device_of(call)?;
+                let (facts, note) = status_facts(result, keys);
+                Some(DeviceStatus {
+                    device: device.name.clone(),
+                    workspace: device.workspace.clone(),
+                    facts,
+                    note,
+                })
+            })
+            .collect();
+        let tracking = outcome.tracking_ids();
+        if let [CallResult::Failed(failure)] = outcome.results.as_slice() {
             let message = format!(
                 "Reading status of {} failed: {}",
-                device_name(&usable[0]),
-                devices[0].note
+                devices[0].device, devices[0].note
             );
-            let reply = self.error_reply(
-                &message,
-                "Quote the trackingId if you contact Webex support.",
-                &tracking[0],
-                Vec::new(),
-            );
+            let reply = self.error_reply(&message, SUPPORT_HINT, &failure.tracking_id, Vec::new());
             return Done::new(reply, Verdict::Failed)
                 .tracking(tracking)
                 .detail(message);
         }
-        devices.extend(skipped.iter().map(|(device, reason)| DeviceStatus {
-            device: device_name(device),
-            workspace: snapshot.workspace_name(device),
+        devices.extend(plan.skipped().map(|(device, reason)| DeviceStatus {
+            device: device.name.clone(),
+            workspace: device.workspace.clone(),
             facts: Vec::new(),
             note: reason.explain().to_owned(),
         }));
-        let label = target_text(&target);
+        let label = &plan.label;
         let title = match devices.is_empty() {
             true => format!("No devices in {label}"),
             false => format!("Status of {label}"),
         };
-        let refresh_command = command.canonical();
         let report = StatusReport {
             title,
             devices,
-            refresh_command,
+            refresh_command: plan.text.clone(),
         };
         let names = report.devices.iter().map(|d| d.device.clone()).collect();
         Done::new(
@@ -123,22 +69,28 @@ impl Ops {
         .targets(names)
         .tracking(tracking)
     }
+}
 
-    async fn read_status(
-        &self,
-        _ctx: &Ctx<'_>,
-        devices: &[Device],
-        names: &[&str],
-    ) -> Vec<StatusResult> {
-        let webex = &self.webex;
-        self.for_each_device(devices, |device| async move {
-            webex
-                .xapi_status(&device.id, names)
-                .await
-                .map(|status| flatten_status(&status.result))
-                .map_err(|e| (describe(&e), e.tracking_id().unwrap_or_default().to_owned()))
-        })
-        .await
+/// The facts one read gave (or the note saying why there are none).
+fn status_facts(result: &CallResult, keys: &[String]) -> (Vec<Fact>, String) {
+    match result {
+        CallResult::Done(Answer::Status(pairs)) if keys.is_empty() => {
+            (summary_facts(pairs), String::new())
+        }
+        CallResult::Done(Answer::Status(pairs)) if pairs.is_empty() => (
+            Vec::new(),
+            format!("{} does not exist on this device.", keys.join(", ")),
+        ),
+        CallResult::Done(Answer::Status(pairs)) => (
+            pairs.iter().map(|(k, v)| Fact::new(k, plain(v))).collect(),
+            String::new(),
+        ),
+        CallResult::Done(_) => (Vec::new(), String::new()),
+        CallResult::Refused { message, .. } => (Vec::new(), message.clone()),
+        CallResult::Failed(failure) => (
+            Vec::new(),
+            format!("{} (trackingId {})", failure.message, failure.tracking_id),
+        ),
     }
 }
 
@@ -218,6 +170,7 @@ fn uptime(seconds: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::webex::flatten_status;
     use serde_json::json;
 
     #[test]

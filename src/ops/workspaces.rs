@@ -1,45 +1,31 @@
-//! Workspaces: the list, one workspace with its devices, create, edit (GET → merge → PUT so
-//! nothing is lost, DESIGN rule 6), delete (confirmed first; its devices go too) and device
-//! activation codes (sent to the requester directly, never into a group room).
+//! The replies about workspaces: the list (a button per workspace), one workspace with its
+//! devices, an edit, a create, a delete, and an activation code (sent to the requester directly
+//! in group spaces, never into the group).
 
+use crate::cards::markdown::escape;
 use crate::cards::{Button, Fact, TargetPicker, WorkspaceDevice, WorkspaceInfo};
-use crate::command::{Command, Target, WorkspaceDetails};
+use crate::command::{Command, Target};
+use crate::plan::{Plan, Snapshot, WorkspaceRef};
 use crate::request::Reply;
-use crate::resolve::Org;
-use crate::webex::{Location, NewMessage, NewWorkspace, Workspace, WorkspaceType};
+use crate::webex::Workspace;
 
 use super::audit::Verdict;
 use super::devices::connection;
-use super::reply::device_name;
-use super::target::target_text;
+use super::execute::{Answer, CallResult, Outcome};
 use super::xapi::plain;
-use super::{Ctx, Done, Ops};
+use super::{Done, Ops};
 
 /// Most workspace buttons in the list card.
 const MAX_LISTED: usize = 30;
 
 impl Ops {
     /// `workspaces [in <location>]`: one button per workspace opening it.
-    pub(crate) async fn workspaces(&self, ctx: &Ctx<'_>, location: Option<&str>) -> Done {
-        let snapshot = match self.directory.snapshot(&self.webex).await {
-            Ok(snapshot) => snapshot,
-            Err(error) => return self.webex_failure("list workspaces", &error),
-        };
-        let mut workspaces: Vec<&Workspace> = snapshot.workspaces.iter().collect();
-        if let Some(place) = location {
-            let location = match self.one_location(ctx, place).await {
-                Ok(location) => location,
-                Err(done) => return done,
-            };
-            workspaces.retain(|w| {
-                w.location_id.as_ref() == Some(&location.id)
-                    || w.workspace_location_id.as_ref() == Some(&location.id)
-            });
-        }
-        let names: Vec<String> = workspaces
-            .iter()
-            .filter_map(|w| w.display_name.clone())
-            .collect();
+    pub(crate) fn render_workspaces(
+        &self,
+        workspaces: &[WorkspaceRef],
+        location: Option<&str>,
+    ) -> Done {
+        let names: Vec<String> = workspaces.iter().map(|w| w.name.clone()).collect();
         let buttons = names
             .iter()
             .take(MAX_LISTED)
@@ -54,11 +40,11 @@ impl Ops {
             Some(place) => format!("{} workspace(s) in {place}", names.len()),
             None => format!("{} workspace(s)", names.len()),
         };
+        let fallback = format!("{prompt}: {}", names.join(", "));
         let picker = TargetPicker {
-            prompt: prompt.clone(),
+            prompt,
             candidates: buttons,
         };
-        let fallback = format!("{prompt}: {}", names.join(", "));
         Done::new(
             self.card(self.templates.render_target_picker(&picker), fallback),
             Verdict::Read,
@@ -66,59 +52,112 @@ impl Ops {
         .targets(names)
     }
 
-    /// Commands on one named workspace: info, edit, delete, activation code.
-    pub(crate) async fn workspace_named(&self, ctx: &Ctx<'_>, command: Command) -> Done {
-        let name = match &command {
-            Command::Workspace { name }
-            | Command::WorkspaceEdit { name, .. }
-            | Command::WorkspaceDelete { name }
-            | Command::Activate { workspace: name } => name.clone(),
-            _ => return self.rejected("Which workspace?", ""),
+    /// `workspace <name>`: the workspace and its devices.
+    pub(crate) fn render_workspace(
+        &self,
+        plan: &Plan,
+        workspace: &WorkspaceRef,
+        snapshot: &Snapshot,
+    ) -> Done {
+        let Some(found) = snapshot.org.workspace(&workspace.id) else {
+            return self.rejected(&format!("{} is no longer there.", workspace.name), "");
         };
-        let (workspace, snapshot) = match self.one_workspace(ctx, &command, &name).await {
-            Ok(found) => found,
-            Err(done) => return done,
-        };
-        let label = workspace.display_name.clone().unwrap_or(name);
-        match command {
-            Command::WorkspaceEdit { changes, .. } => {
-                self.workspace_edit(ctx, &workspace, &changes).await
+        let reply = self.workspace_card(found, snapshot, &plan.label);
+        Done::new(reply, Verdict::Read).targets(vec![plan.label.clone()])
+    }
+
+    /// A workspace edit: the workspace as Webex has it now.
+    pub(crate) fn render_edit(
+        &self,
+        plan: &Plan,
+        outcome: &Outcome,
+        workspace: &WorkspaceRef,
+        snapshot: &Snapshot,
+    ) -> Done {
+        let label = &workspace.name;
+        match outcome.first() {
+            Some(CallResult::Done(Answer::Workspace(updated))) => {
+                let reply = self.workspace_card(updated, snapshot, &format!("Updated {label}"));
+                Done::new(reply, Verdict::Done).targets(vec![plan.label.clone()])
             }
-            Command::WorkspaceDelete { .. } => {
-                self.workspace_delete(ctx, &workspace, &snapshot, &label)
-                    .await
-            }
-            Command::Activate { .. } => self.activate(ctx, &workspace, &label).await,
-            _ => {
-                let reply = self
-                    .workspace_card(ctx, &workspace, &snapshot, &label)
-                    .await;
-                Done::new(reply, Verdict::Read).targets(vec![label])
-            }
+            Some(other) => self
+                .call_failed(&format!("update workspace {label}"), other)
+                .unwrap_or_else(|| self.rejected("Nothing was updated.", "")),
+            None => self.rejected("Nothing was updated.", ""),
         }
     }
 
-    async fn workspace_card(
+    /// `workspace create …`: the new workspace's card.
+    pub(crate) fn render_create(&self, outcome: &Outcome, name: &str, snapshot: &Snapshot) -> Done {
+        match outcome.first() {
+            Some(CallResult::Done(Answer::Workspace(created))) => {
+                let reply = self.workspace_card(created, snapshot, &format!("Created {name}"));
+                Done::new(reply, Verdict::Done).targets(vec![name.to_owned()])
+            }
+            Some(other) => self
+                .call_failed(&format!("create workspace {name}"), other)
+                .unwrap_or_else(|| self.rejected("Nothing was created.", "")),
+            None => self.rejected("Nothing was created.", ""),
+        }
+    }
+
+    /// `workspace delete <name>` after its confirmation.
+    pub(crate) fn render_workspace_delete(
         &self,
-        _ctx: &Ctx<'_>,
-        workspace: &Workspace,
-        snapshot: &Org,
-        title: &str,
-    ) -> Reply {
-        let name = workspace.display_name.clone().unwrap_or_default();
-        let location = match &workspace.location_id {
-            Some(id) => self
-                .directory
-                .locations(&self.webex, false)
-                .await
-                .ok()
-                .and_then(|all| {
-                    all.iter()
-                        .find(|l| &l.id == id)
-                        .and_then(|l| l.fields.name.clone())
-                }),
-            None => None,
+        plan: &Plan,
+        outcome: &Outcome,
+        workspace: &WorkspaceRef,
+    ) -> Done {
+        let label = &workspace.name;
+        if let Some(done) = outcome
+            .first()
+            .and_then(|r| self.call_failed(&format!("delete workspace {label}"), r))
+        {
+            return done;
+        }
+        let text = format!(
+            "Deleted workspace **{}** and its {} device(s).",
+            escape(label),
+            plan.devices.len()
+        );
+        Done::new(Reply::text(text), Verdict::Done).targets(vec![label.clone()])
+    }
+
+    /// `activate <workspace>`: the code here in a 1:1 space; in a group, a note that it went
+    /// by direct message.
+    pub(crate) fn render_activate(&self, outcome: &Outcome, workspace: &WorkspaceRef) -> Done {
+        let label = &workspace.name;
+        let text = match outcome.first() {
+            Some(CallResult::Done(Answer::Code { direct: true, .. })) => format!(
+                "I sent you the activation code for **{}** in a direct message.",
+                escape(label)
+            ),
+            Some(CallResult::Done(Answer::Code { code, expiry, .. })) => format!(
+                "Activation code for **{}**: `{code}` (expires {}).",
+                escape(label),
+                expiry.as_deref().unwrap_or("soon")
+            ),
+            Some(other) => {
+                let what = format!("create and send the activation code for {label}");
+                return self
+                    .call_failed(&what, other)
+                    .unwrap_or_else(|| self.rejected("No code was created.", ""));
+            }
+            None => return self.rejected("No code was created.", ""),
         };
+        Done::new(Reply::text(text), Verdict::Done).targets(vec![label.clone()])
+    }
+
+    /// The workspace card: its facts, its devices, and Status / Use here buttons.
+    fn workspace_card(&self, workspace: &Workspace, snapshot: &Snapshot, title: &str) -> Reply {
+        let name = workspace.display_name.clone().unwrap_or_default();
+        let location = workspace.location_id.as_ref().and_then(|id| {
+            snapshot
+                .locations
+                .iter()
+                .find(|l| &l.id == id)
+                .and_then(|l| l.fields.name.clone())
+        });
         let mut facts = Vec::new();
         let mut fact = |title: &str, value: Option<String>| {
             if let Some(value) = value.filter(|v| !v.is_empty()) {
@@ -138,15 +177,19 @@ impl Ops {
         fact("Calling", kind_of(&workspace.calling));
         fact("Notes", workspace.notes.clone());
         let devices = snapshot
+            .org
             .devices_in(&workspace.id)
             .iter()
             .map(|d| WorkspaceDevice {
-                name: device_name(d),
+                name: d
+                    .display_name
+                    .clone()
+                    .unwrap_or_else(|| d.id.as_str().to_owned()),
                 product: d.product.clone().unwrap_or_default(),
                 connection: connection(d),
             })
             .collect();
-        let target = target_text(&Target::Room(name.clone()));
+        let target = Target::Room(name).text();
         let info = WorkspaceInfo {
             name: title.to_owned(),
             facts,
@@ -158,187 +201,8 @@ impl Ops {
         };
         self.card(
             self.templates.render_workspace(&info),
-            format!("**{title}**"),
+            format!("**{}**", escape(title)),
         )
-    }
-
-    /// GET the workspace (fresh), change only the named fields, PUT it back whole.
-    async fn workspace_edit(
-        &self,
-        ctx: &Ctx<'_>,
-        workspace: &Workspace,
-        changes: &WorkspaceDetails,
-    ) -> Done {
-        let webex = &self.webex;
-        let label = workspace.display_name.clone().unwrap_or_default();
-        let mut current = match webex.get_workspace(&workspace.id).await {
-            Ok(current) => current,
-            Err(error) => return self.webex_failure(&format!("read workspace {label}"), &error),
-        };
-        if let Some(kind) = changes.kind {
-            current.workspace_type = Some(WorkspaceType::from(kind.as_str()));
-        }
-        if let Some(capacity) = changes.capacity {
-            current.capacity = Some(i64::from(capacity));
-        }
-        if let Some(notes) = &changes.notes {
-            current.notes = Some(notes.clone());
-        }
-        let updated = match webex.update_workspace(&current).await {
-            Ok(updated) => updated,
-            Err(error) => return self.webex_failure(&format!("update workspace {label}"), &error),
-        };
-        self.directory.invalidate();
-        let snapshot = self.directory.snapshot(webex).await.ok();
-        let reply = match &snapshot {
-            Some(snapshot) => {
-                self.workspace_card(ctx, &updated, snapshot, &format!("Updated {label}"))
-                    .await
-            }
-            None => Reply::text(format!("Updated workspace **{label}**.")),
-        };
-        Done::new(reply, Verdict::Done).targets(vec![label])
-    }
-
-    async fn workspace_delete(
-        &self,
-        ctx: &Ctx<'_>,
-        workspace: &Workspace,
-        snapshot: &Org,
-        label: &str,
-    ) -> Done {
-        let devices: Vec<String> = snapshot
-            .devices_in(&workspace.id)
-            .iter()
-            .map(device_name)
-            .collect();
-        if !ctx.confirmed {
-            let summary = match devices.len() {
-                0 => format!("Delete workspace {label}? It has no devices."),
-                n => format!(
-                    "Delete workspace {label}? Its {n} device(s) are deleted too: {}.",
-                    devices.join(", ")
-                ),
-            };
-            let command = Command::WorkspaceDelete {
-                name: label.to_owned(),
-            };
-            let targets = std::iter::once(label.to_owned()).chain(devices).collect();
-            return self
-                .ask_confirmation(
-                    ctx,
-                    &command,
-                    &format!("Delete {label}?"),
-                    &summary,
-                    targets,
-                )
-                .await;
-        }
-        if let Err(error) = self.webex.delete_workspace(&workspace.id).await {
-            return self.webex_failure(&format!("delete workspace {label}"), &error);
-        }
-        self.directory.invalidate();
-        Done::new(
-            Reply::text(format!(
-                "Deleted workspace **{label}** and its {} device(s).",
-                devices.len()
-            )),
-            Verdict::Done,
-        )
-        .targets(vec![label.to_owned()])
-    }
-
-    /// An activation code, sent only to the requester: in a group space it goes by direct message.
-    async fn activate(&self, ctx: &Ctx<'_>, workspace: &Workspace, label: &str) -> Done {
-        let webex = &self.webex;
-        let code = match webex.create_activation_code(&workspace.id, None).await {
-            Ok(code) => code,
-            Err(error) => {
-                return self
-                    .webex_failure(&format!("create an activation code for {label}"), &error);
-            }
-        };
-        self.directory.invalidate();
-        let expiry = code
-            .expiry_time
-            .clone()
-            .unwrap_or_else(|| "soon".to_owned());
-        let secret = format!(
-            "Activation code for **{label}**: `{}` (expires {expiry}).",
-            code.code
-        );
-        if !ctx.request.place.is_group {
-            return Done::new(Reply::text(secret), Verdict::Done).targets(vec![label.to_owned()]);
-        }
-        let direct = NewMessage::to_person(&ctx.request.actor.person_id).markdown(secret);
-        if let Err(error) = webex.create_message(&direct).await {
-            return self.webex_failure("send you the activation code directly", &error);
-        }
-        let note = format!("I sent you the activation code for **{label}** in a direct message.");
-        Done::new(Reply::text(note), Verdict::Done).targets(vec![label.to_owned()])
-    }
-
-    /// `workspace create <name> [type …] [capacity n] [notes "…"] [in <location> [floor n]]`;
-    /// without a name, the "new workspace" form (filled with any details given).
-    pub(crate) async fn workspace_create(
-        &self,
-        ctx: &Ctx<'_>,
-        name: Option<String>,
-        details: &WorkspaceDetails,
-    ) -> Done {
-        let Some(name) = name else {
-            return self.workspace_form(ctx, details).await;
-        };
-        let location = match &details.location {
-            Some(place) => match self.one_location(ctx, place).await {
-                Ok(location) => Some(location),
-                Err(done) => return done,
-            },
-            None => None,
-        };
-        self.create_workspace(ctx, name, details, location).await
-    }
-
-    /// The one create path (typed command and form): the floor is looked up in `location`,
-    /// then `POST /workspaces`, then the new workspace's card.
-    pub(crate) async fn create_workspace(
-        &self,
-        ctx: &Ctx<'_>,
-        name: String,
-        details: &WorkspaceDetails,
-        location: Option<Location>,
-    ) -> Done {
-        let mut new = NewWorkspace {
-            display_name: name.clone(),
-            workspace_type: details.kind.map(|k| WorkspaceType::from(k.as_str())),
-            capacity: details.capacity.map(i64::from),
-            notes: details.notes.clone(),
-            ..NewWorkspace::default()
-        };
-        if let Some(location) = location {
-            if let Some(number) = details.floor {
-                match self.floor_id(ctx, &location, number).await {
-                    Ok(floor) => new.floor_id = Some(floor),
-                    Err(done) => return done,
-                }
-            }
-            new.location_id = Some(location.id);
-        }
-        let webex = &self.webex;
-        let created = match webex.create_workspace(&new).await {
-            Ok(created) => created,
-            Err(error) => return self.webex_failure(&format!("create workspace {name}"), &error),
-        };
-        self.directory.invalidate();
-        let snapshot = self.directory.snapshot(webex).await.ok();
-        let reply = match &snapshot {
-            Some(snapshot) => {
-                self.workspace_card(ctx, &created, snapshot, &format!("Created {name}"))
-                    .await
-            }
-            None => Reply::text(format!("Created workspace **{name}**.")),
-        };
-        Done::new(reply, Verdict::Done).targets(vec![name])
     }
 }
 

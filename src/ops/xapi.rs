@@ -1,278 +1,152 @@
-//! xAPI commands: every device command of the language (and raw `xCommand`) becomes one
-//! `POST xapi/command/<Path>` per usable device, fanned out with bounded concurrency. Offline,
-//! read-only and unauthorised devices are skipped and listed; reboots and anything reaching
-//! more than one device are confirmed first.
+//! The reply to xAPI commands (every device command of the language and raw `xCommand`): one
+//! row per device called, with what it did or why it failed, then the skipped devices; the
+//! follow-up buttons fit the command (Unmute after Mute, Volume +/- …).
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::cards::{CommandResult, DeviceOutcome, FollowUp, Outcome};
-use crate::command::{Command, StandbyMode, StepDirection};
-use crate::resolve::{Need, select};
-use crate::webex::Device;
+use crate::cards::{CommandResult, FollowUp, Outcome as RowOutcome};
+use crate::plan::Plan;
 
 use super::audit::Verdict;
-use super::reply::{describe, device_name, skipped_rows};
-use super::target::target_text;
-use super::{Ctx, Done, Ops};
+use super::execute::{Answer, CallResult, Outcome};
+use super::reply::{SUPPORT_HINT, device_names, device_rows};
+use super::{Done, Ops};
 
-/// One xAPI command as sent: path, arguments, and how to describe and follow it up.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct XapiCall {
-    pub path: String,
-    pub arguments: Option<Value>,
-    /// Past tense for the result row, e.g. "Microphones muted".
+/// How a command's result reads: the row text, the headline verb and the follow-up buttons.
+pub(crate) struct Wording {
+    /// Past tense for a result row, e.g. "Microphones muted".
     pub done: String,
     /// Headline verb, e.g. "Muted".
     pub verb: &'static str,
     pub follow_up: FollowUp,
 }
 
-/// The xAPI call a device command stands for (`None` for commands that are not xAPI commands).
-pub(crate) fn xapi_call(command: &Command) -> Option<XapiCall> {
-    let call = |path: &str, arguments: Option<Value>, done: &str, verb, follow_up| XapiCall {
-        path: path.to_owned(),
-        arguments,
-        done: done.to_owned(),
+/// The wording of xAPI command `path` with `arguments`.
+pub(crate) fn wording(path: &str, arguments: Option<&Value>) -> Wording {
+    let argument = |name: &str| {
+        arguments
+            .and_then(|a| a.get(name))
+            .map(plain)
+            .unwrap_or_default()
+    };
+    let word = |done: String, verb, follow_up| Wording {
+        done,
         verb,
         follow_up,
     };
-    Some(match command {
-        Command::Mute { .. } => call(
-            "Audio.Microphones.Mute",
-            None,
-            "Microphones muted",
-            "Muted",
-            FollowUp::Mute,
-        ),
-        Command::Unmute { .. } => call(
-            "Audio.Microphones.Unmute",
-            None,
-            "Microphones unmuted",
-            "Unmuted",
-            FollowUp::Unmute,
-        ),
-        Command::Volume { level, .. } => call(
-            "Audio.Volume.Set",
-            Some(json!({ "Level": level })),
-            &format!("Volume set to {level}"),
+    match path.to_ascii_lowercase().as_str() {
+        "audio.microphones.mute" => word("Microphones muted".into(), "Muted", FollowUp::Mute),
+        "audio.microphones.unmute" => {
+            word("Microphones unmuted".into(), "Unmuted", FollowUp::Unmute)
+        }
+        "audio.volume.set" => word(
+            format!("Volume set to {}", argument("Level")),
             "Set volume of",
             FollowUp::Volume,
         ),
-        Command::VolumeStep {
-            direction, steps, ..
-        } => {
-            let (path, word) = match direction {
-                StepDirection::Up => ("Audio.Volume.Increase", "up"),
-                StepDirection::Down => ("Audio.Volume.Decrease", "down"),
-            };
-            let done = format!("Volume {word} {steps} step(s)");
-            call(
-                path,
-                Some(json!({ "Steps": steps })),
-                &done,
-                "Changed volume of",
-                FollowUp::Volume,
-            )
+        "audio.volume.increase" | "audio.volume.decrease" => {
+            let up = path.eq_ignore_ascii_case("Audio.Volume.Increase");
+            let done = format!(
+                "Volume {} {} step(s)",
+                if up { "up" } else { "down" },
+                argument("Steps")
+            );
+            word(done, "Changed volume of", FollowUp::Volume)
         }
-        Command::Standby { mode, .. } => match mode {
-            StandbyMode::Activate => call(
-                "Standby.Activate",
-                None,
-                "Standby",
-                "Put in standby",
-                FollowUp::Standby,
-            ),
-            StandbyMode::Deactivate => {
-                call("Standby.Deactivate", None, "Awake", "Woke", FollowUp::Wake)
-            }
-            StandbyMode::Halfwake => call(
-                "Standby.Halfwake",
-                None,
-                "Half awake",
-                "Half-woke",
-                FollowUp::Wake,
-            ),
-        },
-        Command::Reboot { .. } => call(
-            "SystemUnit.Boot",
-            Some(json!({ "Action": "Restart" })),
-            "Restarting",
-            "Rebooted",
-            FollowUp::Other,
-        ),
-        Command::Dial { number, .. } => call(
-            "Dial",
-            Some(json!({ "Number": number })),
-            &format!("Dialling {number}"),
+        "standby.activate" => word("Standby".into(), "Put in standby", FollowUp::Standby),
+        "standby.deactivate" => word("Awake".into(), "Woke", FollowUp::Wake),
+        "standby.halfwake" => word("Half awake".into(), "Half-woke", FollowUp::Wake),
+        "systemunit.boot" => word("Restarting".into(), "Rebooted", FollowUp::Other),
+        "dial" => word(
+            format!("Dialling {}", argument("Number")),
             "Dialled from",
             FollowUp::Call,
         ),
-        Command::Hangup { .. } => call(
-            "Call.Disconnect",
-            None,
-            "Call ended",
-            "Hung up",
-            FollowUp::Other,
-        ),
-        Command::Alert { text, duration, .. } => {
-            let mut arguments = json!({ "Text": text });
-            if let Some(seconds) = duration {
-                arguments["Duration"] = json!(seconds);
-            }
-            call(
-                "UserInterface.Message.Alert.Display",
-                Some(arguments),
-                "Alert shown",
-                "Alerted",
-                FollowUp::Other,
-            )
+        "call.disconnect" => word("Call ended".into(), "Hung up", FollowUp::Other),
+        "userinterface.message.alert.display" => {
+            word("Alert shown".into(), "Alerted", FollowUp::Other)
         }
-        Command::Selfview { on, .. } => call(
-            "Video.Selfview.Set",
-            Some(json!({ "Mode": if *on { "On" } else { "Off" } })),
-            if *on { "Selfview on" } else { "Selfview off" },
-            "Set selfview on",
-            FollowUp::Selfview { on: *on },
-        ),
-        Command::XCommand {
-            path, arguments, ..
-        } => call(
-            path,
-            (!arguments.is_empty()).then(|| Value::Object(arguments.clone())),
-            &format!("xCommand {path} ran"),
+        "video.selfview.set" => {
+            let on = argument("Mode").eq_ignore_ascii_case("On");
+            let done = if on { "Selfview on" } else { "Selfview off" };
+            word(done.into(), "Set selfview on", FollowUp::Selfview { on })
+        }
+        _ => word(
+            format!("xCommand {path} ran"),
             "Ran xCommand on",
             FollowUp::Other,
         ),
-        _ => return None,
-    })
+    }
 }
 
 impl Ops {
-    /// Runs a device command on its target's usable devices.
-    pub(crate) async fn device_command(&self, ctx: &Ctx<'_>, mut command: Command) -> Done {
-        let Some(call) = xapi_call(&command) else {
-            return self.rejected("That command is not available here.", "Type `help`.");
+    /// The result card of an xAPI command plan; a single device that failed gets an error card.
+    pub(crate) fn render_xapi(&self, plan: &Plan, outcome: &Outcome, path: &str) -> Done {
+        let arguments = match &plan.action {
+            crate::plan::Action::Xapi { arguments, .. } => arguments.as_ref(),
+            _ => None,
         };
-        let Some(target) = super::target::target_slot(&mut command).and_then(|t| t.clone()) else {
-            return self.rejected(
-                "That command needs a target.",
-                "Add a workspace, e.g. `in 4B`.",
+        let wording = wording(path, arguments);
+        let rows = device_rows(plan, outcome, |answer| match answer {
+            Answer::Command(result) => (RowOutcome::Done, done_detail(&wording, result)),
+            _ => (RowOutcome::Done, wording.done.clone()),
+        });
+        let tracking = outcome.tracking_ids();
+        let usable = plan.included().count();
+        if let ([CallResult::Failed(_)], true) =
+            (outcome.results.as_slice(), plan.skipped().next().is_none())
+        {
+            let name = plan.included().next().map(|d| d.name.clone());
+            let message = format!(
+                "{path} failed on {}: {}",
+                name.unwrap_or_default(),
+                rows[0].detail
             );
-        };
-        let (devices, snapshot) = match self.resolve_target(ctx, &command, &target).await {
-            Ok(found) => found,
-            Err(done) => return done,
-        };
-        let (usable, skipped) = select(devices, Need::COMMAND);
-        let label = target_text(&target);
-        let mut names: Vec<String> = usable.iter().map(device_name).collect();
-        if !ctx.confirmed && !usable.is_empty() && (is_reboot(&command) || usable.len() > 1) {
-            let title = format!("{} {} device(s)?", confirm_verb(&call), usable.len());
-            let summary = format!("`{}` on {label}: {}", call.path, names.join(", "));
-            return self
-                .ask_confirmation(ctx, &command, &title, &summary, names)
-                .await;
-        }
-        let results = self.fan_out(ctx, &usable, &call).await;
-        let mut rows = Vec::new();
-        let mut tracking = Vec::new();
-        for (device, result) in usable.iter().zip(results) {
-            let workspace = snapshot.workspace_name(device);
-            let (outcome, detail) = match result {
-                Ok(answer) => (Outcome::Done, done_detail(&call, &answer)),
-                Err((message, id)) => {
-                    tracking.push(id.clone());
-                    (Outcome::Failed, format!("{message} (trackingId {id})"))
-                }
-            };
-            rows.push(DeviceOutcome {
-                device: device_name(device),
-                workspace,
-                outcome,
-                detail,
-            });
-        }
-        if usable.len() == 1 && tracking.len() == 1 && skipped.is_empty() {
-            let message = format!("{} failed on {}: {}", call.path, names[0], rows[0].detail);
-            let reply = self.error_reply(
-                &message,
-                "Quote the trackingId if you contact Webex support.",
-                &tracking[0],
-                Vec::new(),
-            );
+            let reply = self.error_reply(&message, SUPPORT_HINT, &tracking[0], Vec::new());
             return Done::new(reply, Verdict::Failed)
-                .targets(names)
+                .targets(device_names(plan))
                 .tracking(tracking)
                 .detail(message);
         }
-        names.extend(skipped.iter().map(|(device, _)| device_name(device)));
-        rows.extend(skipped_rows(&skipped, &snapshot));
-        let title = match usable.is_empty() {
-            true => format!("Nothing to run on {label}: no device there accepts commands from me"),
-            false => format!("{} {label}", call.verb),
+        let label = &plan.label;
+        let title = match usable {
+            0 => format!("Nothing to run on {label}: no device there accepts commands from me"),
+            _ => format!("{} {label}", wording.verb),
         };
         let result = CommandResult {
             title,
-            target: label,
+            target: label.clone(),
             rows,
-            follow_up: call.follow_up,
+            follow_up: wording.follow_up,
         };
-        let fallback = result.title.clone();
-        let verdict = if usable.is_empty() {
+        let verdict = if usable == 0 {
             Verdict::Rejected
         } else {
             Verdict::Done
         };
         Done::new(
-            self.card(self.templates.render_command_result(&result), fallback),
+            self.card(
+                self.templates.render_command_result(&result),
+                result.title.clone(),
+            ),
             verdict,
         )
-        .targets(names)
+        .targets(device_names(plan))
         .tracking(tracking)
-    }
-
-    /// Sends `call` to every device (bounded fan-out); results in device order.
-    async fn fan_out(
-        &self,
-        _ctx: &Ctx<'_>,
-        devices: &[Device],
-        call: &XapiCall,
-    ) -> Vec<Result<Value, (String, String)>> {
-        let webex = &self.webex;
-        self.for_each_device(devices, |device| async move {
-            webex
-                .xapi_command(&device.id, &call.path, call.arguments.clone(), None)
-                .await
-                .map(|r| r.result.unwrap_or(Value::Null))
-                .map_err(|e| (describe(&e), e.tracking_id().unwrap_or_default().to_owned()))
-        })
-        .await
-    }
-}
-
-fn is_reboot(command: &Command) -> bool {
-    matches!(command, Command::Reboot { .. })
-        || matches!(command, Command::XCommand { path, .. } if path.eq_ignore_ascii_case("SystemUnit.Boot"))
-}
-
-fn confirm_verb(call: &XapiCall) -> String {
-    match call.path.as_str() {
-        "SystemUnit.Boot" => "Reboot".to_owned(),
-        path => format!("Run {path} on"),
     }
 }
 
 /// The row text: the command's past tense, plus what the device answered when it said more.
-fn done_detail(call: &XapiCall, answer: &Value) -> String {
+fn done_detail(wording: &Wording, answer: &Value) -> String {
     match answer {
         Value::Object(map) if !map.is_empty() => {
             let fields: Vec<String> = crate::webex::flatten_status(answer)
                 .into_iter()
                 .map(|(k, v)| format!("{k} = {}", plain(&v)))
                 .collect();
-            format!("{}: {}", call.done, fields.join(", "))
+            format!("{}: {}", wording.done, fields.join(", "))
         }
-        _ => call.done.clone(),
+        _ => wording.done.clone(),
     }
 }
 
@@ -286,28 +160,23 @@ pub(crate) fn plain(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
-    fn device_commands_map_to_the_documented_xapi_calls() {
-        let call =
-            |text: &str| xapi_call(&Command::parse(text).expect(text)).expect("an xAPI call");
-        assert_eq!(call("mute 4B").path, "Audio.Microphones.Mute");
-        let volume = call("volume 60 4B");
+    fn commands_read_as_what_they_did() {
+        let volume = wording("Audio.Volume.Set", Some(&json!({"Level": 60})));
         assert_eq!(
-            (volume.path.as_str(), volume.arguments),
-            ("Audio.Volume.Set", Some(json!({"Level": 60})))
+            (volume.done.as_str(), volume.verb),
+            ("Volume set to 60", "Set volume of")
         );
-        assert_eq!(
-            call("reboot 4B").arguments,
-            Some(json!({"Action": "Restart"}))
-        );
-        let x =
-            call("xCommand Presentation Start Layout: Equal ConnectorId: 2 ConnectorId: 3 on 4B");
-        assert_eq!(x.path, "Presentation.Start");
-        assert_eq!(
-            x.arguments,
-            Some(json!({"Layout": "Equal", "ConnectorId": [2, 3]}))
-        );
+        let down = wording("Audio.Volume.Decrease", Some(&json!({"Steps": 3})));
+        assert_eq!(down.done, "Volume down 3 step(s)");
+        let off = wording("Video.Selfview.Set", Some(&json!({"Mode": "Off"})));
+        assert_eq!(off.follow_up, FollowUp::Selfview { on: false });
+        let raw = wording("Presentation.Start", None);
+        assert_eq!(raw.done, "xCommand Presentation.Start ran");
+        assert_eq!(wording("audio.microphones.mute", None).verb, "Muted");
     }
 }

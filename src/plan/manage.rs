@@ -165,7 +165,7 @@ pub fn plan_workspace_submit(
             ..details.clone()
         },
     };
-    role::check(&command, actor.role)?;
+    role::check_role(&command, actor.role)?;
     Ok(create_workspace(&command, name, details, location))
 }
 
@@ -212,7 +212,7 @@ pub fn plan_location_submit(
     let command = Command::LocationCreate {
         name: Some(name.clone()),
     };
-    role::check(&command, actor.role)?;
+    role::check_role(&command, actor.role)?;
     let mut plan = Plan::new(
         &command,
         Action::CreateLocation { name: name.clone() },

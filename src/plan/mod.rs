@@ -38,7 +38,7 @@ use crate::webex::{
 pub use devices::{STATUS_SUMMARY, xapi_call};
 pub use manage::{plan_location_form, plan_location_submit, plan_workspace_submit};
 pub use recheck::recheck;
-pub use role::required_role;
+pub use role::{check_role, required_role};
 
 /// What is known when planning: the organisation as listed, its locations (loaded only for
 /// commands that name one, else empty) and the space the command came from.
@@ -392,7 +392,7 @@ impl Refusal {
 
 /// Plans `command` for `actor` against `snapshot`. Pure: the same inputs give the same plan.
 pub fn plan(command: &Command, snapshot: &Snapshot, actor: &Actor) -> Result<Plan, Refusal> {
-    role::check(command, actor.role)?;
+    role::check_role(command, actor.role)?;
     let command = with_default_target(command, snapshot)?;
     let command = &command;
     match command {
@@ -476,7 +476,7 @@ pub fn plan_config_form(
         value: first.value.clone().unwrap_or(Value::Null),
         target: Some(target.clone()),
     };
-    role::check(&command, actor.role)?;
+    role::check_role(&command, actor.role)?;
     devices::config_changes(&command, target, changes, snapshot)
 }
 

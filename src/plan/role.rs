@@ -48,8 +48,8 @@ pub fn required_role(command: &Command) -> Role {
     }
 }
 
-/// Refuses `command` when `role` is below what it needs.
-pub(super) fn check(command: &Command, role: Role) -> Result<(), Refusal> {
+/// Refuses `command` when `role` is below what it needs (before anything is looked up).
+pub fn check_role(command: &Command, role: Role) -> Result<(), Refusal> {
     let needed = required_role(command);
     if role >= needed {
         return Ok(());

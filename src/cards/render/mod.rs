@@ -6,6 +6,7 @@ mod config;
 mod devices;
 mod dialogs;
 mod forms;
+mod plan;
 mod results;
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,7 @@ pub use dialogs::{
     Confirmation, ConfirmationState, ErrorReport, Help, HelpEntry, HelpSection, TargetPicker,
 };
 pub use forms::{Choice, FORM_LIMITS, FormLimits, LocationForm, WorkspaceForm};
+pub use plan::{PlanCall, PlanPreview, PlanSkip};
 pub use results::{
     CommandResult, DeviceOutcome, DeviceStatus, FollowUp, Outcome, StatusReport, follow_up_buttons,
 };
@@ -136,6 +138,7 @@ pub fn check_view_model(name: &str, data: &Value) -> Result<(), String> {
         "error" => serde_json::from_value::<dialogs::ErrorView>(data).map(drop),
         "workspace_form" => serde_json::from_value::<forms::WorkspaceFormView>(data).map(drop),
         "location_form" => serde_json::from_value::<forms::LocationFormView>(data).map(drop),
+        "plan" => serde_json::from_value::<plan::PlanView>(data).map(drop),
         other => return Err(format!("no card template named {other}")),
     };
     result.map_err(|e| e.to_string())
