@@ -177,7 +177,12 @@ impl Application {
         // The router (and with it the intake's queue sender and dedupe) is dropped now: the
         // workers finish the queued events, the drainer and the ledger writer flush and end.
         for task in self.background {
-            let _ = task.await;
+            if let Err(error) = task.await {
+                match error.is_panic() {
+                    true => tracing::error!(%error, "a background task panicked"),
+                    false => tracing::error!(%error, "a background task was cancelled"),
+                }
+            }
         }
         tracing::info!("roombot stopped");
         Ok(())

@@ -48,6 +48,10 @@ pub enum CliCommand {
         /// Also print the reply's Adaptive Card JSON.
         #[arg(long)]
         json: bool,
+        /// Show the command's plan (targets, skipped devices, calls, confirmation) instead of
+        /// running it: the same as typing `plan <command>`.
+        #[arg(long)]
+        plan: bool,
         #[command(flatten)]
         demo: DemoArgs,
     },
@@ -136,9 +140,16 @@ pub async fn run(cli: Cli) -> ExitCode {
             command,
             role,
             json,
+            plan,
             demo,
             ..
-        } => exec(demo, &command, &role, json).await,
+        } => {
+            let command = match plan {
+                true => format!("plan {command}"),
+                false => command,
+            };
+            exec(demo, &command, &role, json).await
+        }
         CliCommand::Healthcheck { url, timeout } => {
             let url = url.unwrap_or_else(|| healthcheck_url(&settings));
             healthcheck(&url, Duration::from_secs(timeout)).await

@@ -7,8 +7,11 @@ pub mod people;
 pub mod webhooks;
 pub mod worker;
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use futures::FutureExt;
 
 use crate::access::AccessPolicy;
 use crate::metrics::Metrics;
@@ -77,7 +80,10 @@ impl Bot {
         let result = match event.kind() {
             Some(EventKind::MessageCreated) => self.on_message(&event, started).await,
             Some(EventKind::AttachmentActionCreated) => self.on_action(&event, started).await,
-            None => Ok(()),
+            None => {
+                tracing::debug!(event = %event.event, "event of a kind the bot does not handle");
+                Ok(())
+            }
         };
         if let Err(error) = result {
             tracing::error!(%error, tracking_id = ?error.tracking_id(), "event failed");
@@ -89,12 +95,15 @@ impl Bot {
             .fetch_message(&MessageId::new(event.data.id.clone()))
             .await?;
         let Some(person_id) = message.person_id.clone() else {
+            tracing::warn!(message = %message.id, "message without a personId; ignored");
             return Ok(());
         };
         if person_id == self.me.id {
+            tracing::debug!(message = %message.id, "our own message; ignored");
             return Ok(());
         }
         let Some(room_id) = message.room_id.clone() else {
+            tracing::warn!(message = %message.id, "message without a roomId; ignored");
             return Ok(());
         };
         let email = message.person_email.clone().unwrap_or_default();
@@ -130,6 +139,7 @@ impl Bot {
             .get_attachment_action(&AttachmentActionId::new(event.data.id.clone()))
             .await?;
         let Some(message_id) = action.message_id.clone() else {
+            tracing::warn!(action = %action.id, "card action without a messageId; ignored");
             return Ok(());
         };
         let Some(posted) = self.our_message(&message_id).await? else {
@@ -137,6 +147,7 @@ impl Bot {
             return Ok(());
         };
         let Some(person_id) = action.person_id.clone() else {
+            tracing::warn!(action = %action.id, "card action without a personId; ignored");
             return Ok(());
         };
         let Some(input) = card_input(&action) else {
@@ -165,7 +176,7 @@ impl Bot {
     }
 
     async fn answer(&self, request: &Request, started: Instant) -> Result<(), WebexError> {
-        let reply = self.responder.respond(request).await;
+        let reply = self.respond(request).await;
         let posted = self.post(&request.place, &reply).await;
         let (kind, result) = reply
             .outcome
@@ -178,6 +189,28 @@ impl Bot {
         };
         self.metrics.command(&kind, result, started.elapsed());
         posted.map(|_| ())
+    }
+
+    /// The responder's reply; if it panics, the person is told so with a reference that the
+    /// error log line carries too (nothing more runs for this request).
+    async fn respond(&self, request: &Request) -> Reply {
+        let answer = AssertUnwindSafe(self.responder.respond(request)).catch_unwind();
+        match answer.await {
+            Ok(reply) => reply,
+            Err(panic) => {
+                let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+                tracing::error!(
+                    %reference, panic = panic_message(panic.as_ref()),
+                    person = %request.actor.person_id, room = %request.place.room_id,
+                    "handling a request panicked"
+                );
+                Reply::text(format!(
+                    "Something went wrong on my side (reference {reference}), so I stopped there. \
+                     Please try again; if it happens again, give the reference to whoever runs me."
+                ))
+                .with_outcome("other", "panicked")
+            }
+        }
     }
 
     /// Posts `reply` into `place` (in its thread in group spaces) and remembers it as ours.
@@ -283,6 +316,15 @@ fn card_input(action: &AttachmentAction) -> Option<Input> {
         return Some(Input::Form { kind, fields });
     }
     None
+}
+
+/// The text a panic was raised with (`panic!("…")` gives a `&str` or a `String`).
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
 }
 
 fn value_text(value: &serde_json::Value) -> String {

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use tokio::sync::{Semaphore, mpsc};
-use tokio::task::JoinSet;
+use tokio::task::{JoinError, JoinSet};
 
 use crate::metrics::Metrics;
 use crate::webhook::envelope::Envelope;
@@ -29,14 +29,31 @@ pub async fn run(
             break;
         };
         let handler = handler.clone();
+        let id = event.data.id.clone();
         running.spawn(async move {
             handler(event).await;
             drop(permit);
+            id
         });
         // Reap finished handlers so the set does not grow with the event count.
-        while running.try_join_next().is_some() {}
+        while let Some(done) = running.try_join_next() {
+            report(done);
+        }
     }
-    while running.join_next().await.is_some() {}
+    while let Some(done) = running.join_next().await {
+        report(done);
+    }
+}
+
+/// Logs a handler task that did not finish normally (a panic the handler did not catch, or a
+/// cancellation); its event is not retried from here.
+fn report(done: Result<String, JoinError>) {
+    if let Err(error) = done {
+        match error.is_panic() {
+            true => tracing::error!(%error, "an event handler panicked"),
+            false => tracing::error!(%error, "an event handler was cancelled"),
+        }
+    }
 }
 
 #[cfg(test)]

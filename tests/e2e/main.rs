@@ -26,6 +26,7 @@ mod ops_forms;
 mod ops_lists;
 mod ops_manage;
 mod pagination_quirks;
+mod panics;
 mod plans;
 mod reply_cards;
 mod sandbox_messaging;

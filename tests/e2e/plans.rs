@@ -29,7 +29,9 @@ async fn plan_mute_all_shows_the_plan_and_makes_no_webex_call_for_it() {
     // The only calls: fetch the message, post the reply.
     let made = summary(&bot);
     assert_eq!(made.len(), 2, "{made:?}");
-    assert!(calls(&bot, "GET", "messages/").len() == 1 && calls(&bot, "POST", "messages").len() == 1);
+    assert!(
+        calls(&bot, "GET", "messages/").len() == 1 && calls(&bot, "POST", "messages").len() == 1
+    );
     bot.stop().await;
 }
 
@@ -42,7 +44,11 @@ async fn a_viewer_sees_which_role_a_plan_needs_without_any_call_beyond_the_messa
         "{}",
         text(&reply)
     );
-    assert!(calls(&bot, "GET", "devices").is_empty(), "{:?}", summary(&bot));
+    assert!(
+        calls(&bot, "GET", "devices").is_empty(),
+        "{:?}",
+        summary(&bot)
+    );
     bot.stop().await;
 }
 
@@ -78,9 +84,10 @@ async fn confirm_after_a_device_was_deleted_reports_it_instead_of_acting() {
     let unmuted = calls(&bot, "POST", "xapi/command/Audio.Microphones.Unmute");
     assert_eq!(unmuted.len(), 3, "{:?}", summary(&bot));
     assert!(
-        !unmuted
-            .iter()
-            .any(|r| r.body.as_ref().is_some_and(|b| b["deviceId"] == gone.as_str())),
+        !unmuted.iter().any(|r| r
+            .body
+            .as_ref()
+            .is_some_and(|b| b["deviceId"] == gone.as_str())),
         "no call to the deleted device"
     );
     bot.stop().await;

@@ -65,6 +65,29 @@ async fn exec_prints_the_reply_and_the_card_json() {
 }
 
 #[tokio::test]
+async fn exec_plan_prints_the_plan_without_running_it() {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_roombot"))
+        .args(["exec", "--sandbox", "--plan", "reboot tag earlyAdopters"])
+        .env_clear()
+        .env("ROOMBOT__LOG__LEVEL", "warn")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        stdout.contains("Plan: reboot tag earlyAdopters"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("xCommand SystemUnit\\.Boot Action: Restart"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("4 called"), "{stdout}");
+}
+
+#[tokio::test]
 async fn exec_refuses_to_run_without_the_sandbox_flag() {
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_roombot"))
         .args(["exec", "help"])

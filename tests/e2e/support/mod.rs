@@ -92,6 +92,16 @@ pub async fn start_app(
     let app = Application::build(settings.clone())
         .await
         .expect("roombot builds");
+    run_app(sandbox, settings, store_dir, app).await
+}
+
+/// Runs a built `app` against `sandbox` and syncs its webhooks to it.
+pub async fn run_app(
+    sandbox: SandboxHandle,
+    settings: Settings,
+    store_dir: Arc<tempfile::TempDir>,
+    app: Application,
+) -> TestBot {
     let addr = app.local_addr();
     let webex = roombot::bot::identity::client(&settings, Arc::new(Metrics::default())).unwrap();
     let target = format!("http://{addr}/webhooks/webex");
