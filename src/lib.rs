@@ -2,23 +2,44 @@
 //!
 //! Module map (see `DESIGN.md` in the shared design notes for the data flow):
 //!
-//! - [`access`]: roles (admin, operator, viewer) and who gets which.
-//! - [`settings`]: typed settings from `config/` files and `ROOMBOT__*` variables.
-//! - [`telemetry`]: tracing subscriber set-up (human or JSON lines).
 //! - [`cli`]: the `roombot` command line.
-//! - [`app`]: the HTTP application: router, workers, graceful shutdown.
-//! - [`metrics`]: Prometheus counters and histograms for `/metrics`.
-//! - [`store`]: the SQLite store (dedupe ledger, spilled events, confirmations).
-//! - [`webex`]: the typed Webex REST client; the only place that knows Webex URLs.
-//! - [`command`]: the chat language: one grammar for parsing and help.
-//! - [`resolve`]: target → devices: name matching, permissions, the listing cache.
-//! - [`ops`]: device operations: commands → Webex calls → replies, with audit events.
-//! - [`cards`]: Adaptive Card templates and their expander.
-//! - [`webhook`]: webhook intake: signature check, envelope, dedupe, queue.
+//! - [`demo`]: the sandbox and the bot wired together (`roombot sandbox`, `exec --sandbox`).
+//! - [`app`]: the HTTP application: router, workers, graceful shutdown; wires bot and ops.
 //! - [`bot`]: the worker side: fetch the message or card action, who and where, reply; webhook
 //!   sync and watchdog; start-up identity.
-//! - [`demo`]: the sandbox and the bot wired together (`roombot sandbox`, `exec --sandbox`).
+//! - [`ops`]: the command layer: plan → confirmation → the executor (the only code that runs a
+//!   plan's calls) → reply, with one audit event per action.
+//! - [`webhook`]: webhook intake: signature check, envelope, dedupe, queue.
+//! - [`plan`]: the pure plan stage: command + snapshot + actor → a serializable plan or a refusal.
+//! - [`request`]: who asked, where, what (`Request`, `Actor`, `Place`, `Input`) and the `Reply`.
+//! - [`access`]: roles (admin, operator, viewer) and who gets which.
+//! - [`resolve`]: target → devices: name matching, permissions, the listing cache.
+//! - [`store`]: the SQLite store (dedupe ledger, events, confirmations, space defaults).
+//! - [`telemetry`]: tracing subscriber set-up (human or JSON lines).
+//! - [`command`]: the chat language: one grammar for parsing and help.
+//! - [`cards`]: Adaptive Card templates and their expander.
+//! - [`webex`]: the typed Webex REST client; the only place that knows Webex URLs.
+//! - [`settings`]: typed settings from `config/` files and `ROOMBOT__*` variables.
+//! - [`metrics`]: Prometheus counters and histograms for `/metrics`.
 //! - [`sandbox`]: the embedded Webex emulator with a demo organisation.
+//!
+//! Layers: a module may import (`crate::…`) only modules on lower lines of this table, never
+//! one on its own line or above; the `layers` test in `tests/e2e` reads this table and fails on
+//! an import that points up it.
+//!
+//! ```text
+//! cli
+//! demo
+//! app
+//! bot ops
+//! webhook plan
+//! request
+//! access telemetry store resolve
+//! settings metrics webex command cards
+//! ```
+//!
+//! `sandbox` stands beside the product, behind the `sandbox` feature: it imports nothing of
+//! the bot but `webex` (ids and models), and only `demo` and `cli` import it.
 
 pub mod access;
 pub mod app;

@@ -20,6 +20,7 @@ mod command_readme;
 mod confirmations;
 mod forms;
 mod intake;
+mod layers;
 mod ops_commands;
 mod ops_configs;
 mod ops_forms;
