@@ -2,7 +2,7 @@
 //! `[in|on|at|for] (room|workspace|device|tag|location <name> | all | <bare name>)`.
 
 use super::lexer::Token;
-use super::table::{self, Spec};
+use super::spec::{self, Spec};
 use super::{ParseError, Target};
 
 /// Words that introduce a target (`in room 4B`, `on 4B`, `for tag x`).
@@ -102,7 +102,7 @@ impl<'a> Args<'a> {
 
     /// The usage line for the verb typed.
     pub(crate) fn usage(&self) -> &'static str {
-        table::usage_for(self.spec, self.verb)
+        spec::usage_for(self.spec, self.verb)
     }
 
     /// A `MissingArgument` error for this command.
@@ -120,7 +120,7 @@ impl<'a> Args<'a> {
             command: self.verb,
             argument,
             reason: reason.into(),
-            usage: table::usage_mentioning(self.spec, argument).unwrap_or(self.usage()),
+            usage: spec::usage_mentioning(self.spec, argument).unwrap_or(self.usage()),
         }
     }
 

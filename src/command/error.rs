@@ -1,7 +1,7 @@
 //! [`ParseError`]: why a chat text is not a command. Its `Display` text is the user-facing
 //! reply, so every message says what to type instead (a usage line and an example).
 
-use super::table;
+use super::{spec, table};
 
 /// Why [`super::Command::parse`] rejected a text. `command` fields hold the help entry name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -62,7 +62,7 @@ fn did_you_mean(suggestions: &[String]) -> String {
 }
 
 fn usage_hint(command: &str, usage: &str) -> String {
-    match table::spec_named(command).and_then(|spec| table::example_for(spec, command)) {
+    match table::spec_named(command).and_then(|spec| spec::example_for(spec, command)) {
         Some(example) => format!(" Usage: `{usage}`, for example `{example}`."),
         None => format!(" Usage: `{usage}`."),
     }

@@ -1,12 +1,11 @@
 //! Help generated from the grammar table: structured data for the cards layer
-//! ([`help_overview`], [`help_for`]), markdown fallbacks, the README command reference
-//! ([`reference_markdown`]) and the `help [<command>]` parser.
+//! ([`help_overview`], [`help_for`]), markdown fallbacks and the README command reference
+//! ([`reference_markdown`]).
 
 use serde::Serialize;
 
-use super::args::Args;
-use super::table::{self, Group, SPECS, Spec};
-use super::{Command, ParseError, suggest};
+use super::spec::{Group, Spec};
+use super::table::{self, SPECS};
 
 /// How targets are written; shown by help and the README.
 pub const TARGETS_HELP: &str = "`<target>` is `room <name>`, `workspace <name>`, \
@@ -169,23 +168,5 @@ fn entry_of(spec: &Spec) -> HelpEntry {
         variants: owned(spec.variants),
         examples: owned(spec.examples),
         api: spec.api.to_owned(),
-    }
-}
-
-/// `help`, `help <command>` (also `commands`, `?`).
-pub(crate) fn parse_help(args: &mut Args<'_>) -> Result<Command, ParseError> {
-    let words: Vec<&str> = args.take_rest().iter().map(|t| t.text()).collect();
-    if words.is_empty() {
-        return Ok(Command::Help { topic: None });
-    }
-    let topic = words.join(" ");
-    match table::spec_named(&topic) {
-        Some(spec) => Ok(Command::Help {
-            topic: Some(spec.name.to_owned()),
-        }),
-        None => Err(ParseError::UnknownHelpTopic {
-            suggestions: suggest::suggest(&topic),
-            topic,
-        }),
     }
 }

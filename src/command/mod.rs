@@ -17,6 +17,7 @@ mod lexer;
 mod model;
 mod render;
 mod slots;
+mod spec;
 mod suggest;
 mod table;
 mod terminal;

@@ -4,60 +4,8 @@
 
 use super::args::Args;
 use super::lexer::Token;
-use super::{Command, ParseError, device, fleet, help, keys, terminal};
-
-/// A row's parser: gets the tokens after the verb.
-pub(crate) type Parser = fn(&mut Args<'_>) -> Result<Command, ParseError>;
-
-/// One command of the chat language.
-pub(crate) struct Spec {
-    /// Help topic and entry name, e.g. `volume up`.
-    pub name: &'static str,
-    /// What it does, as the issue table names it (`Volume step`).
-    pub title: &'static str,
-    pub group: Group,
-    /// Lowercase verbs, possibly several words (`hang up`); the longest match wins.
-    pub verbs: &'static [&'static str],
-    pub summary: &'static str,
-    pub forms: &'static [&'static str],
-    pub variants: &'static [&'static str],
-    pub examples: &'static [&'static str],
-    /// The xAPI or REST call it leads to.
-    pub api: &'static str,
-    pub parse: Parser,
-}
-
-/// Help groups, in the order `help` lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Group {
-    General,
-    AudioVideo,
-    PowerCalls,
-    StatusConfig,
-    Fleet,
-}
-
-impl Group {
-    /// Every group, in help order.
-    pub const ALL: [Self; 5] = [
-        Self::AudioVideo,
-        Self::PowerCalls,
-        Self::StatusConfig,
-        Self::Fleet,
-        Self::General,
-    ];
-
-    /// The group's heading.
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::General => "General",
-            Self::AudioVideo => "Audio and video",
-            Self::PowerCalls => "Power, calls and messages",
-            Self::StatusConfig => "Status and configuration",
-            Self::Fleet => "Workspaces and devices",
-        }
-    }
-}
+use super::spec::{Group, Spec};
+use super::{Command, ParseError, device, fleet, keys, suggest, terminal};
 
 macro_rules! spec {
     ($name:literal, $title:literal, $group:ident, $verbs:expr, $summary:literal,
@@ -215,7 +163,7 @@ pub(crate) static SPECS: &[Spec] = &[
         "Show what I can do, or how to use one command",
         forms: ["help", "help <command>"], variants: ["?", "commands"],
         examples: ["help", "help volume"],
-        api: "—", help::parse_help),
+        api: "—", parse_help),
     spec!("use", "Default target", General, ["use"],
         "Set, show or clear this space's default target",
         forms: ["use <target>", "use", "use none"], variants: [],
@@ -274,38 +222,21 @@ pub(crate) fn all_verbs() -> impl Iterator<Item = &'static str> {
     SPECS.iter().flat_map(|spec| spec.verbs.iter().copied())
 }
 
-/// The form (or else variant) of `spec` that starts with `verb`, for usage lines.
-pub(crate) fn usage_for(spec: &Spec, verb: &str) -> &'static str {
-    let starts = |line: &&&'static str| {
-        line.get(..verb.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(verb))
-    };
-    spec.forms
-        .iter()
-        .find(starts)
-        .or_else(|| spec.variants.iter().find(starts))
-        .or(spec.forms.first())
-        .copied()
-        .unwrap_or(spec.name)
-}
-
-/// The form of `spec` that mentions `word` as a keyword (`… capacity <n>`), if any.
-pub(crate) fn usage_mentioning(spec: &Spec, word: &str) -> Option<&'static str> {
-    spec.forms
-        .iter()
-        .find(|form| form.split(' ').skip(1).any(|part| part == word))
-        .copied()
-}
-
-/// The example of `spec` that starts with `verb`, else its first example.
-pub(crate) fn example_for(spec: &Spec, verb: &str) -> Option<&'static str> {
-    let starts = |line: &&&'static str| {
-        line.get(..verb.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(verb))
-    };
-    spec.examples
-        .iter()
-        .find(starts)
-        .or(spec.examples.first())
-        .copied()
+/// `help`, `help <command>` (also `commands`, `?`).
+/// Its row validates the topic against the table, so it lives with the table.
+fn parse_help(args: &mut Args<'_>) -> Result<Command, ParseError> {
+    let words: Vec<&str> = args.take_rest().iter().map(|t| t.text()).collect();
+    if words.is_empty() {
+        return Ok(Command::Help { topic: None });
+    }
+    let topic = words.join(" ");
+    match spec_named(&topic) {
+        Some(spec) => Ok(Command::Help {
+            topic: Some(spec.name.to_owned()),
+        }),
+        None => Err(ParseError::UnknownHelpTopic {
+            suggestions: suggest(&topic),
+            topic,
+        }),
+    }
 }
