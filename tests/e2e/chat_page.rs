@@ -4,7 +4,7 @@
 //! sandbox). The full mute → Unmute flow needs the bot and runs where `roombot sandbox` is wired.
 //! Needs `scripts/setup` (Debian's chromium and `npm ci` in web/).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use roombot::sandbox::console::OrgPanel;
@@ -159,14 +159,7 @@ async fn the_page_and_its_assets_are_served() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_chromium_the_page_lists_people_and_spaces_and_posts_what_is_typed() {
-    assert!(
-        Path::new("/usr/bin/chromium").exists(),
-        "/usr/bin/chromium is missing: run `scripts/setup` as root"
-    );
-    assert!(
-        root().join("web/node_modules/playwright-core").is_dir(),
-        "web/node_modules is missing: run `npm ci` in web/"
-    );
+    crate::cards_support::require_web_tools(true);
     let sandbox = start().await;
     let screenshot = root().join("artifacts/chat/smoke.png");
     let output = tokio::process::Command::new("node")

@@ -2,7 +2,7 @@
 //! `roombot exec --sandbox`, and the full chat-page flow in headless Chromium: send
 //! `mute room 4B`, see the card, click Unmute, see the microphones change in the side panel.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use roombot::demo::{Demo, DemoOptions};
@@ -101,14 +101,7 @@ async fn exec_refuses_to_run_without_the_sandbox_flag() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_chromium_mute_then_unmute_changes_the_side_panel() {
-    assert!(
-        Path::new("/usr/bin/chromium").exists(),
-        "/usr/bin/chromium is missing: run `scripts/setup` as root"
-    );
-    assert!(
-        root().join("web/node_modules/playwright-core").is_dir(),
-        "web/node_modules is missing: run `scripts/setup`"
-    );
+    crate::cards_support::require_web_tools(true);
     let demo = Demo::start(&options()).await.unwrap();
     let screenshot = root().join("artifacts/chat/mute-unmute.png");
     let output = tokio::process::Command::new("node")

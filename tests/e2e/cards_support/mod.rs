@@ -1,5 +1,6 @@
-//! Shared helpers for the card tests: the samples in `cards/samples/` and running the node
-//! scripts in `web/` (which need `web/node_modules`: `bash web/ci-setup.sh` or `npm ci` in web/).
+//! Shared helpers for the card and browser tests: the samples in `cards/samples/`, running the
+//! node scripts in `web/`, and [`require_web_tools`], which says exactly what to run when a plain
+//! `cargo test` finds Node.js, the npm packages or Chromium missing (`scripts/test` installs them).
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -69,13 +70,36 @@ pub fn template_json(name: &str) -> Value {
     serde_json::from_str(source).expect("template is JSON")
 }
 
+/// What to run when a tool these tests need is missing.
+const SETUP: &str = "run `scripts/setup` once (as root on a fresh Debian machine: it installs \
+Chromium with apt and the npm packages of web/ with npm ci), then `cargo test` again; or run the \
+whole suite with `scripts/test`, which does both";
+
+/// Fails with the exact set-up command unless Node.js and web/'s npm packages are there, and
+/// (with `chromium`) Debian's Chromium.
+pub fn require_web_tools(chromium: bool) {
+    let node = Command::new("node").arg("--version").output();
+    assert!(
+        node.is_ok_and(|o| o.status.success()),
+        "Node.js (`node`) is not on PATH: install Node.js 20+, then {SETUP}"
+    );
+    assert!(
+        root()
+            .join("web/node_modules/adaptivecards-templating")
+            .is_dir()
+            && root().join("web/node_modules/playwright-core").is_dir(),
+        "web/node_modules is missing or incomplete: {SETUP}"
+    );
+    assert!(
+        !chromium || Path::new("/usr/bin/chromium").exists(),
+        "/usr/bin/chromium is missing: {SETUP}"
+    );
+}
+
 /// Runs `node web/<script> <args…>` and returns its stdout; fails clearly when node is not set up.
 pub fn run_node(script: &str, args: &[&Path]) -> String {
+    require_web_tools(false);
     let web = root().join("web");
-    assert!(
-        web.join("node_modules/adaptivecards-templating").exists(),
-        "web/node_modules is missing: run `bash web/ci-setup.sh` as root on a fresh machine, or `npm ci` in web/"
-    );
     let output = Command::new("node")
         .arg(web.join(script))
         .args(args)
