@@ -28,36 +28,7 @@ impl Ops {
             .calls
             .iter()
             .zip(&outcome.results)
-            .filter_map(|(call, result)| {
-                let device = plan.device_of(call)?;
-                let (facts, note) = match result {
-                    CallResult::Done(Answer::Configurations(answer)) if answer.items.is_empty() => {
-                        (
-                            Vec::new(),
-                            format!("No configuration {key} on this device."),
-                        )
-                    }
-                    CallResult::Done(Answer::Configurations(answer)) => (
-                        answer
-                            .items
-                            .iter()
-                            .map(|(k, item)| Fact::new(k, summary(item, device.online)))
-                            .collect(),
-                        String::new(),
-                    ),
-                    CallResult::Failed(failure) => (
-                        Vec::new(),
-                        format!("{} (trackingId {})", failure.message, failure.tracking_id),
-                    ),
-                    _ => (Vec::new(), String::new()),
-                };
-                Some(DeviceStatus {
-                    device: device.name.clone(),
-                    workspace: device.workspace.clone(),
-                    facts,
-                    note,
-                })
-            })
+            .filter_map(|(call, result)| Some(config_entry(plan.device_of(call)?, result, key)))
             .collect();
         rows.extend(plan.skipped().map(|(d, reason)| DeviceStatus {
             device: d.name.clone(),
@@ -121,6 +92,35 @@ impl Ops {
             Verdict::Read,
         )
         .targets(vec![name.clone()])
+    }
+}
+
+/// One device's entry: each key read with its summary, or why there is none.
+fn config_entry(device: &DeviceRef, result: &CallResult, key: &str) -> DeviceStatus {
+    let (facts, note) = match result {
+        CallResult::Done(Answer::Configurations(answer)) if answer.items.is_empty() => (
+            Vec::new(),
+            format!("No configuration {key} on this device."),
+        ),
+        CallResult::Done(Answer::Configurations(answer)) => (
+            answer
+                .items
+                .iter()
+                .map(|(k, item)| Fact::new(k, summary(item, device.online)))
+                .collect(),
+            String::new(),
+        ),
+        CallResult::Failed(failure) => (
+            Vec::new(),
+            format!("{} (trackingId {})", failure.message, failure.tracking_id),
+        ),
+        _ => (Vec::new(), String::new()),
+    };
+    DeviceStatus {
+        device: device.name.clone(),
+        workspace: device.workspace.clone(),
+        facts,
+        note,
     }
 }
 

@@ -26,43 +26,23 @@ impl Ops {
     /// Stores `plan` and asks `ctx`'s person to confirm it.
     pub(crate) async fn ask_confirmation(&self, ctx: Ctx<'_>, plan: &Plan) -> Done {
         let asking = asking(plan);
-        let ttl = self.confirmation_ttl.as_secs();
-        let stored = match serde_json::to_string(plan) {
-            Ok(json) => json,
-            Err(error) => {
-                tracing::error!(%error, "cannot serialize a plan for its confirmation");
+        let token = match self.store_plan(ctx, plan, &asking.summary).await {
+            Some(token) => token,
+            None => {
                 return self.rejected(
                     "I could not prepare the confirmation, so nothing was done.",
                     "Please try again in a moment.",
                 );
             }
         };
-        let place = &ctx.request.place;
-        let new = NewConfirmation {
-            command: stored,
-            person_id: ctx.request.actor.person_id.as_str().to_owned(),
-            room_id: place.room_id.as_str().to_owned(),
-            thread_id: place.thread.as_ref().map(|t| t.as_str().to_owned()),
-            summary: asking.summary.clone(),
-            ttl_secs: i64::try_from(ttl).unwrap_or(i64::MAX),
-        };
-        let token = match self.store.create_confirmation(new).await {
-            Ok(token) => token,
-            Err(error) => {
-                tracing::error!(%error, "cannot store a confirmation");
-                return self.rejected(
-                    "I could not prepare the confirmation, so nothing was done.",
-                    "Please try again in a moment.",
-                );
-            }
-        };
+        let minutes = self.confirmation_ttl.as_secs().div_ceil(60);
         let card = Confirmation {
             title: asking.title.clone(),
             summary: asking.summary.clone(),
             targets: asking.targets.clone(),
             state: ConfirmationState::Pending {
                 token,
-                expires_in_minutes: u32::try_from(ttl.div_ceil(60)).unwrap_or(u32::MAX),
+                expires_in_minutes: u32::try_from(minutes).unwrap_or(u32::MAX),
             },
         };
         let fallback = format!(
@@ -76,6 +56,27 @@ impl Ops {
             Verdict::AwaitingConfirmation,
         )
         .targets(asking.targets)
+    }
+
+    /// Stores `plan` for a confirmation; its token, or `None` (logged) when it cannot be kept.
+    async fn store_plan(&self, ctx: Ctx<'_>, plan: &Plan, summary: &str) -> Option<String> {
+        let stored = serde_json::to_string(plan)
+            .inspect_err(|error| tracing::error!(%error, "cannot serialize a plan"))
+            .ok()?;
+        let place = &ctx.request.place;
+        let new = NewConfirmation {
+            command: stored,
+            person_id: ctx.request.actor.person_id.as_str().to_owned(),
+            room_id: place.room_id.as_str().to_owned(),
+            thread_id: place.thread.as_ref().map(|t| t.as_str().to_owned()),
+            summary: summary.to_owned(),
+            ttl_secs: i64::try_from(self.confirmation_ttl.as_secs()).unwrap_or(i64::MAX),
+        };
+        self.store
+            .create_confirmation(new)
+            .await
+            .inspect_err(|error| tracing::error!(%error, "cannot store a confirmation"))
+            .ok()
     }
 
     /// A click on Confirm or Cancel: the token is used up (by the person who asked only), the
@@ -235,41 +236,44 @@ fn asking(plan: &Plan) -> Asking {
             let verb = if *add { "Tag" } else { "Untag" };
             (format!("{verb} {n} devices “{tag}”?"), on_names)
         }
-        Action::DeleteDevice => {
-            let workspace = plan
-                .devices
-                .first()
-                .map(|d| d.device.workspace.clone())
-                .unwrap_or_default();
-            let summary = format!(
-                "Delete device {label} ({workspace}) from the organisation? It must be activated again to come back."
-            );
-            return Asking {
-                title: format!("Delete {label}?"),
-                summary,
-                targets: vec![label.clone()],
-            };
-        }
-        Action::DeleteWorkspace { .. } => {
-            let devices: Vec<String> = plan.devices.iter().map(|d| d.device.name.clone()).collect();
-            let summary = match devices.len() {
-                0 => format!("Delete workspace {label}? It has no devices."),
-                n => format!(
-                    "Delete workspace {label}? Its {n} device(s) are deleted too: {}.",
-                    devices.join(", ")
-                ),
-            };
-            return Asking {
-                title: format!("Delete {label}?"),
-                summary,
-                targets: std::iter::once(label.clone()).chain(devices).collect(),
-            };
-        }
+        Action::DeleteDevice | Action::DeleteWorkspace { .. } => return asking_delete(plan),
         _ => (format!("Run `{}`?", plan.text), on_names),
     };
     Asking {
         title,
         summary,
         targets: names,
+    }
+}
+
+/// What the confirmation of a delete says: what goes, with it, and that it cannot be undone.
+fn asking_delete(plan: &Plan) -> Asking {
+    let label = &plan.label;
+    let devices: Vec<String> = plan.devices.iter().map(|d| d.device.name.clone()).collect();
+    let summary = match (&plan.action, devices.len()) {
+        (Action::DeleteDevice, _) => {
+            let workspace = plan
+                .devices
+                .first()
+                .map(|d| d.device.workspace.clone())
+                .unwrap_or_default();
+            return Asking {
+                title: format!("Delete {label}?"),
+                summary: format!(
+                    "Delete device {label} ({workspace}) from the organisation? It must be activated again to come back."
+                ),
+                targets: vec![label.clone()],
+            };
+        }
+        (_, 0) => format!("Delete workspace {label}? It has no devices."),
+        (_, n) => format!(
+            "Delete workspace {label}? Its {n} device(s) are deleted too: {}.",
+            devices.join(", ")
+        ),
+    };
+    Asking {
+        title: format!("Delete {label}?"),
+        summary,
+        targets: std::iter::once(label.clone()).chain(devices).collect(),
     }
 }

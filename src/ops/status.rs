@@ -19,21 +19,7 @@ use super::{Done, Ops};
 impl Ops {
     /// One entry per device read (facts, or why there are none), then the skipped devices.
     pub(crate) fn render_status(&self, plan: &Plan, outcome: &Outcome, keys: &[String]) -> Done {
-        let mut devices: Vec<DeviceStatus> = plan
-            .calls
-            .iter()
-            .zip(&outcome.results)
-            .filter_map(|(call, result)| {
-                let device = plan.device_of(call)?;
-                let (facts, note) = status_facts(result, keys);
-                Some(DeviceStatus {
-                    device: device.name.clone(),
-                    workspace: device.workspace.clone(),
-                    facts,
-                    note,
-                })
-            })
-            .collect();
+        let mut devices = status_entries(plan, outcome, keys);
         let tracking = outcome.tracking_ids();
         if let [CallResult::Failed(failure)] = outcome.results.as_slice() {
             let message = format!(
@@ -51,10 +37,9 @@ impl Ops {
             facts: Vec::new(),
             note: reason.explain().to_owned(),
         }));
-        let label = &plan.label;
         let title = match devices.is_empty() {
-            true => format!("No devices in {label}"),
-            false => format!("Status of {label}"),
+            true => format!("No devices in {}", plan.label),
+            false => format!("Status of {}", plan.label),
         };
         let report = StatusReport {
             title,
@@ -62,13 +47,29 @@ impl Ops {
             refresh_command: plan.text.clone(),
         };
         let names = report.devices.iter().map(|d| d.device.clone()).collect();
-        Done::new(
-            self.card(self.templates.render_status(&report), report.title.clone()),
-            Verdict::Read,
-        )
-        .targets(names)
-        .tracking(tracking)
+        let card = self.templates.render_status(&report);
+        Done::new(self.card(card, report.title.clone()), Verdict::Read)
+            .targets(names)
+            .tracking(tracking)
     }
+}
+
+/// One entry per device read, in plan order.
+fn status_entries(plan: &Plan, outcome: &Outcome, keys: &[String]) -> Vec<DeviceStatus> {
+    plan.calls
+        .iter()
+        .zip(&outcome.results)
+        .filter_map(|(call, result)| {
+            let device = plan.device_of(call)?;
+            let (facts, note) = status_facts(result, keys);
+            Some(DeviceStatus {
+                device: device.name.clone(),
+                workspace: device.workspace.clone(),
+                facts,
+                note,
+            })
+        })
+        .collect()
 }
 
 /// The facts one read gave (or the note saying why there are none).

@@ -91,24 +91,11 @@ impl Ops {
             Answer::Command(result) => (RowOutcome::Done, done_detail(&wording, result)),
             _ => (RowOutcome::Done, wording.done.clone()),
         });
-        let tracking = outcome.tracking_ids();
-        let usable = plan.included().count();
-        if let ([CallResult::Failed(_)], true) =
-            (outcome.results.as_slice(), plan.skipped().next().is_none())
-        {
-            let name = plan.included().next().map(|d| d.name.clone());
-            let message = format!(
-                "{path} failed on {}: {}",
-                name.unwrap_or_default(),
-                rows[0].detail
-            );
-            let reply = self.error_reply(&message, SUPPORT_HINT, &tracking[0], Vec::new());
-            return Done::new(reply, Verdict::Failed)
-                .targets(device_names(plan))
-                .tracking(tracking)
-                .detail(message);
+        if let Some(done) = self.lone_failure(plan, outcome, path, &rows[0].detail) {
+            return done;
         }
         let label = &plan.label;
+        let usable = plan.included().count();
         let title = match usable {
             0 => format!("Nothing to run on {label}: no device there accepts commands from me"),
             _ => format!("{} {label}", wording.verb),
@@ -124,15 +111,35 @@ impl Ops {
         } else {
             Verdict::Done
         };
-        Done::new(
-            self.card(
-                self.templates.render_command_result(&result),
-                result.title.clone(),
-            ),
-            verdict,
+        let card = self.templates.render_command_result(&result);
+        Done::new(self.card(card, result.title.clone()), verdict)
+            .targets(device_names(plan))
+            .tracking(outcome.tracking_ids())
+    }
+
+    /// The error card when the plan's only call failed and nothing was skipped.
+    fn lone_failure(
+        &self,
+        plan: &Plan,
+        outcome: &Outcome,
+        path: &str,
+        detail: &str,
+    ) -> Option<Done> {
+        let [CallResult::Failed(failure)] = outcome.results.as_slice() else {
+            return None;
+        };
+        if plan.skipped().next().is_some() {
+            return None;
+        }
+        let name = plan.included().next().map(|d| d.name.clone());
+        let message = format!("{path} failed on {}: {detail}", name.unwrap_or_default());
+        let reply = self.error_reply(&message, SUPPORT_HINT, &failure.tracking_id, Vec::new());
+        Some(
+            Done::new(reply, Verdict::Failed)
+                .targets(device_names(plan))
+                .tracking(outcome.tracking_ids())
+                .detail(message),
         )
-        .targets(device_names(plan))
-        .tracking(tracking)
     }
 }
 

@@ -51,36 +51,7 @@ pub(super) fn workspace_named(
     let found = one_workspace(command, name, &snapshot.org)?;
     let workspace = workspace_ref(found);
     let subject = Subject::Workspace(workspace.clone());
-    let (action, op) = match command {
-        Command::WorkspaceEdit { changes, .. } => (
-            Action::EditWorkspace {
-                workspace: workspace.clone(),
-            },
-            Some(Op::UpdateWorkspace {
-                changes: changes_of(changes),
-            }),
-        ),
-        Command::WorkspaceDelete { .. } => (
-            Action::DeleteWorkspace {
-                workspace: workspace.clone(),
-            },
-            Some(Op::DeleteWorkspace),
-        ),
-        Command::Activate { .. } => (
-            Action::Activate {
-                workspace: workspace.clone(),
-            },
-            Some(Op::CreateActivationCode {
-                deliver_to: snapshot.space.is_group.then(|| actor.person_id.clone()),
-            }),
-        ),
-        _ => (
-            Action::ShowWorkspace {
-                workspace: workspace.clone(),
-            },
-            None,
-        ),
-    };
+    let (action, op) = workspace_step(command, workspace.clone(), snapshot, actor);
     let exact = command.clone().with_name(workspace.name.clone());
     let mut plan = Plan::new(&exact, action, workspace.name.clone());
     plan.devices = snapshot
@@ -99,6 +70,34 @@ pub(super) fn workspace_named(
         plan.confirm = Some(Confirm::Disruptive);
     }
     Ok(plan)
+}
+
+/// What a command on one workspace does to it: the action and the call (none to show it).
+fn workspace_step(
+    command: &Command,
+    workspace: super::WorkspaceRef,
+    snapshot: &Snapshot,
+    actor: &Actor,
+) -> (Action, Option<Op>) {
+    match command {
+        Command::WorkspaceEdit { changes, .. } => (
+            Action::EditWorkspace { workspace },
+            Some(Op::UpdateWorkspace {
+                changes: changes_of(changes),
+            }),
+        ),
+        Command::WorkspaceDelete { .. } => (
+            Action::DeleteWorkspace { workspace },
+            Some(Op::DeleteWorkspace),
+        ),
+        Command::Activate { .. } => (
+            Action::Activate { workspace },
+            Some(Op::CreateActivationCode {
+                deliver_to: snapshot.space.is_group.then(|| actor.person_id.clone()),
+            }),
+        ),
+        _ => (Action::ShowWorkspace { workspace }, None),
+    }
 }
 
 /// `workspace create <name> [details]`; without a name, the "new workspace" form.

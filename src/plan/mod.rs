@@ -8,7 +8,8 @@
 //! Confirm runs that plan after [`recheck`] against the organisation as it is then. The audit
 //! record is the plan plus its outcome. Plans are serializable (serde) for exactly that.
 //!
-//! Layout: this file (the values, the entry point and its exhaustive match), `devices` (device
+//! Layout: this file (the snapshot, the entry point and its exhaustive match), `model` (the
+//! values), `devices` (device
 //! commands, status, configuration, tags), `manage` (workspaces, locations, floors, device
 //! deletes, `use`), `lists` (`devices`, `workspaces`, `locations`), `find` (targets and names to
 //! devices or refusals), `recheck`, `role`.
@@ -17,6 +18,7 @@ mod devices;
 mod find;
 mod lists;
 mod manage;
+mod model;
 mod recheck;
 mod role;
 #[cfg(test)]
@@ -24,19 +26,16 @@ mod tests;
 
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::access::Role;
 use crate::command::{Command, Target, WorkspaceDetails};
 use crate::request::Actor;
 use crate::resolve::{Org, SkipReason};
-use crate::webex::{
-    DeviceId, Location, LocationId, PersonId, WorkspaceId, WorkspaceLocationFields,
-};
+use crate::webex::Location;
 
 pub use devices::{STATUS_SUMMARY, xapi_call};
 pub use manage::{plan_location_form, plan_location_submit, plan_workspace_submit};
+pub use model::*;
 pub use recheck::recheck;
 pub use role::{check_role, required_role};
 
@@ -56,338 +55,6 @@ pub struct Space {
     pub is_group: bool,
     /// The space's default target (`use`), for commands given without one.
     pub default_target: Option<Target>,
-}
-
-/// A plan: what a command will do, as data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Plan {
-    /// The canonical text of what was asked (`mute room 4B`), as the audit log records it.
-    pub text: String,
-    /// What kind of thing it does, with what its reply needs.
-    pub action: Action,
-    /// The least role that may run it.
-    pub role: Role,
-    /// The target as written (`room 4B`); empty when the command has none.
-    pub label: String,
-    /// Every device the target stands for, in order: included, or skipped and why.
-    pub devices: Vec<Targeted>,
-    /// The calls to make, in order. Device calls name their device by index in `devices`.
-    pub calls: Vec<Call>,
-    /// Why it must be confirmed before it runs, if it must.
-    pub confirm: Option<Confirm>,
-}
-
-/// One device of the target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Targeted {
-    pub device: DeviceRef,
-    /// `None`: a call goes to it; else why not.
-    pub skip: Option<SkipReason>,
-}
-
-/// A device as a plan names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeviceRef {
-    pub id: DeviceId,
-    /// Display name (its id when it has none).
-    pub name: String,
-    /// Its workspace's name ("" when none).
-    pub workspace: String,
-    /// Connected when planned (configuration changes to offline devices apply on reconnect).
-    pub online: bool,
-}
-
-/// A workspace as a plan names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WorkspaceRef {
-    pub id: WorkspaceId,
-    pub name: String,
-}
-
-/// A location as a plan names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LocationRef {
-    pub id: LocationId,
-    pub name: String,
-}
-
-/// One call: what it addresses and what it does.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Call {
-    pub subject: Subject,
-    pub op: Op,
-}
-
-/// What a call addresses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Subject {
-    /// A device, by index in [`Plan::devices`].
-    Device(usize),
-    Workspace(WorkspaceRef),
-    Location(LocationRef),
-    /// The organisation (creating a workspace or a location).
-    Organisation,
-    /// The space the command came from (its stored default target).
-    Space,
-}
-
-/// What a call does. Each is one Webex request unless its doc says otherwise.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum Op {
-    /// `POST xapi/command/<path>` with the arguments.
-    XapiCommand {
-        path: String,
-        arguments: Option<Value>,
-    },
-    /// `GET xapi/status` for up to ten names.
-    XapiStatus { names: Vec<String> },
-    /// `GET deviceConfigurations` for a key (wildcards allowed).
-    ConfigRead { key: String },
-    /// `GET deviceConfigurations` for the key's value space, then (if the value is allowed and
-    /// the key editable) `PATCH` replace.
-    ConfigSet { key: String, value: Value },
-    /// `GET deviceConfigurations` (is it editable?), then `PATCH` remove.
-    ConfigReset { key: String },
-    /// `PATCH devices/{id}` with the complete new tag list.
-    SetTags { tags: Vec<String> },
-    /// `DELETE devices/{id}`.
-    DeleteDevice,
-    /// `GET workspaces/{id}`, merge the changes, `PUT` it whole (a PUT clears what it omits).
-    UpdateWorkspace { changes: WorkspaceChanges },
-    /// `DELETE workspaces/{id}` (its devices go too).
-    DeleteWorkspace,
-    /// `POST devices/activationCode`; with `deliver_to`, the code then goes to that person by
-    /// direct message (`POST messages`), never into a group space.
-    CreateActivationCode { deliver_to: Option<PersonId> },
-    /// (`GET` the location's floors to find the floor's id, then) `POST workspaces`.
-    CreateWorkspace { new: NewWorkspacePlan },
-    /// `POST workspaceLocations`.
-    CreateLocation { fields: WorkspaceLocationFields },
-    /// `POST locations/{id}/floors`.
-    CreateFloor { number: i32, name: Option<String> },
-    /// `GET locations/{id}/floors`.
-    ListFloors,
-    /// Stores the space's default target (no Webex call).
-    SetDefaultTarget { target: String },
-    /// Forgets the space's default target (no Webex call).
-    ClearDefaultTarget,
-}
-
-impl Op {
-    /// Whether the op changes something (the listing cache is stale after it).
-    pub fn changes_org(&self) -> bool {
-        matches!(
-            self,
-            Self::SetTags { .. }
-                | Self::DeleteDevice
-                | Self::UpdateWorkspace { .. }
-                | Self::DeleteWorkspace
-                | Self::CreateActivationCode { .. }
-                | Self::CreateWorkspace { .. }
-                | Self::CreateLocation { .. }
-                | Self::CreateFloor { .. }
-        )
-    }
-
-    /// Whether running it twice could do something twice (it is not blindly retried or re-run).
-    pub fn is_idempotent(&self) -> bool {
-        matches!(
-            self,
-            Self::XapiStatus { .. }
-                | Self::ConfigRead { .. }
-                | Self::ConfigSet { .. }
-                | Self::ConfigReset { .. }
-                | Self::SetTags { .. }
-                | Self::UpdateWorkspace { .. }
-                | Self::ListFloors
-                | Self::SetDefaultTarget { .. }
-                | Self::ClearDefaultTarget
-        )
-    }
-}
-
-/// Workspace fields an edit sets (`None` keeps the current value).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WorkspaceChanges {
-    pub kind: Option<String>,
-    pub capacity: Option<u32>,
-    pub notes: Option<String>,
-}
-
-/// A workspace to create.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewWorkspacePlan {
-    pub name: String,
-    pub kind: Option<String>,
-    pub capacity: Option<u32>,
-    pub notes: Option<String>,
-    pub location: Option<LocationRef>,
-    /// Floor number in `location` (its id is looked up when creating).
-    pub floor: Option<i32>,
-}
-
-/// One configuration change: a value to set, or `None` to reset to the default.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConfigChange {
-    pub key: String,
-    pub value: Option<Value>,
-}
-
-/// What a plan does, with what its reply needs beyond the devices and calls.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum Action {
-    /// One xAPI command on every usable device.
-    Xapi {
-        path: String,
-        arguments: Option<Value>,
-    },
-    /// Status names (empty: the summary) on every readable device.
-    Status {
-        keys: Vec<String>,
-    },
-    /// A configuration key (wildcards allowed) on every readable device.
-    ConfigRead {
-        key: String,
-    },
-    /// Configuration changes on every device that takes them.
-    ConfigChange {
-        changes: Vec<ConfigChange>,
-    },
-    /// A tag added to or removed from the target's devices.
-    Tag {
-        add: bool,
-        tag: String,
-    },
-    /// One device deleted.
-    DeleteDevice,
-    /// A list of devices (the plan's devices), one page shown.
-    Devices {
-        /// The page asked for, from 1.
-        page: u32,
-        /// The command that shows the page after it (used when there is one).
-        next: String,
-    },
-    /// A list of workspaces.
-    Workspaces {
-        workspaces: Vec<WorkspaceRef>,
-        location: Option<String>,
-    },
-    /// One workspace and its devices (the plan's devices).
-    ShowWorkspace {
-        workspace: WorkspaceRef,
-    },
-    EditWorkspace {
-        workspace: WorkspaceRef,
-    },
-    /// A workspace deleted with its devices (the plan's devices).
-    DeleteWorkspace {
-        workspace: WorkspaceRef,
-    },
-    Activate {
-        workspace: WorkspaceRef,
-    },
-    CreateWorkspace {
-        name: String,
-    },
-    /// The "new workspace" form, filled with what was typed.
-    WorkspaceForm {
-        defaults: WorkspaceFormDefaults,
-    },
-    /// The "new location" form.
-    LocationForm {
-        name: String,
-    },
-    CreateLocation {
-        name: String,
-    },
-    /// Every location, by name.
-    Locations {
-        names: Vec<String>,
-    },
-    Floors {
-        location: LocationRef,
-    },
-    CreateFloor {
-        location: LocationRef,
-        number: i32,
-    },
-    /// The space's default target, if any.
-    UseShow {
-        current: Option<String>,
-    },
-    UseSet {
-        target: String,
-    },
-    UseClear,
-}
-
-/// What the "new workspace" form starts with.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WorkspaceFormDefaults {
-    pub kind: Option<String>,
-    pub capacity: Option<u32>,
-    pub location: Option<LocationId>,
-    pub floor: Option<i32>,
-    pub notes: Option<String>,
-}
-
-/// Why a plan must be confirmed before it runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Confirm {
-    /// It restarts or deletes something.
-    Disruptive,
-    /// It reaches more than one device.
-    Bulk,
-}
-
-/// Why a command has no plan: nothing is called, and the reply says why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// The person's role is below what the command needs.
-    Role {
-        /// The command's first word, e.g. `reboot`.
-        verb: String,
-        needed: Role,
-        have: Role,
-    },
-    /// Several things match (or no target was given): one option per candidate.
-    Choose {
-        prompt: String,
-        options: Vec<Choice>,
-    },
-    /// Nothing of that name; the closest names.
-    NotFound {
-        kind: &'static str,
-        query: String,
-        closest: Vec<String>,
-    },
-    /// The input cannot work as given.
-    Invalid { message: String, hint: String },
-}
-
-/// One option of a [`Refusal::Choose`]: a button title and the command it runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice {
-    pub label: String,
-    pub command: String,
-}
-
-impl Refusal {
-    fn invalid(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self::Invalid {
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-
-    /// True when a fresher listing might find what this one did not.
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::NotFound { .. })
-    }
 }
 
 /// Plans `command` for `actor` against `snapshot`. Pure: the same inputs give the same plan.

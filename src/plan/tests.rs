@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::*;
 use crate::access::Role;
 use crate::resolve::SkipReason;
-use crate::webex::{Device, Location, Workspace};
+use crate::webex::{Device, Location, LocationId, Workspace, WorkspaceLocationFields};
 
 /// One device of the literal organisation: name, permission, online, tags.
 struct Dev(&'static str, &'static str, bool, &'static [&'static str]);
