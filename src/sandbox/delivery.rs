@@ -12,7 +12,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha1::Sha1;
 
-use super::messages::visible_to;
+use super::model::visible_to;
 use super::model::{Delivery, Message, Room, Webhook};
 use super::state::{Shared, Store};
 

@@ -7,7 +7,7 @@
 //! and the client sees a transport error instead of an answer.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -19,7 +19,6 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::error::ApiError;
-use super::state::Shared;
 
 /// The API families faults are configured for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -171,13 +170,13 @@ impl Faults {
 
 /// Middleware: delays the request and maybe answers with a fault instead of the route.
 pub async fn inject_faults(
-    State(shared): State<Arc<Shared>>,
+    State(faults): State<Arc<Mutex<Faults>>>,
     request: Request,
     next: Next,
 ) -> Response {
     let family = Family::of_path(request.uri().path());
     let (delay, fault, break_links) = {
-        let mut faults = shared.faults.lock().unwrap_or_else(|e| e.into_inner());
+        let mut faults = faults.lock().unwrap_or_else(|e| e.into_inner());
         let (delay, fault) = faults.decide(family);
         (delay, fault, faults.options.broken_next_links)
     };

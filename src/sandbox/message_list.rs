@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::caller::Caller;
 use super::error::ApiError;
 use super::http::{items_response, query_max, query_pairs, query_value, request_url};
-use super::messages::visible_to;
+use super::model::visible_to;
 use super::model::{RoomType, StoredMessage};
 use super::rooms::member_room;
 use super::state::Shared;

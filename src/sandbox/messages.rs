@@ -1,6 +1,6 @@
 //! `/messages`: create (validated as Webex validates), get, edit (at most 10 times), delete.
 //! Listing lives in [`super::message_list`]. Who may see a message is decided here once
-//! ([`visible_to`]): a bot in a group room sees only messages that mention it and its own.
+//! ([`visible_to`](super::model::visible_to)): a bot in a group room sees only messages that mention it and its own.
 
 use std::sync::Arc;
 
@@ -22,7 +22,7 @@ use super::message_list;
 use super::message_rules::{
     MAX_EDITS, NewMessage, validate_attachments, validate_lengths, validate_new,
 };
-use super::model::{Message, Room, RoomType, StoredMessage, timestamp};
+use super::model::{Message, Room, StoredMessage, timestamp, visible_to};
 use super::rooms::{direct_room_between, member_room};
 use super::state::{Shared, Store};
 
@@ -37,15 +37,6 @@ pub fn routes() -> Router<Arc<Shared>> {
             "/v1/messages/{id}",
             get(get_message).put(edit_message).delete(delete_message),
         )
-}
-
-/// True when `viewer` may see `message` in `room`.
-pub fn visible_to(room: &Room, message: &Message, viewer: &str, viewer_is_bot: bool) -> bool {
-    room.has_member(viewer)
-        && (!viewer_is_bot
-            || room.room_type == RoomType::Direct
-            || message.person_id == viewer
-            || message.mentioned_people.iter().any(|p| p == viewer))
 }
 
 async fn create_message(

@@ -159,3 +159,12 @@ impl Delivery {
 pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
+
+/// True when `viewer` may see `message` in `room`.
+pub fn visible_to(room: &Room, message: &Message, viewer: &str, viewer_is_bot: bool) -> bool {
+    room.has_member(viewer)
+        && (!viewer_is_bot
+            || room.room_type == RoomType::Direct
+            || message.person_id == viewer
+            || message.mentioned_people.iter().any(|p| p == viewer))
+}

@@ -130,10 +130,13 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(Arc::clone(&shared), auth::authenticate))
         .layer(from_fn_with_state(
-            Arc::clone(&shared),
+            Arc::clone(&shared.faults),
             faults::inject_faults,
         ))
-        .layer(from_fn_with_state(shared, request_log::log_requests))
+        .layer(from_fn_with_state(
+            shared as Arc<dyn request_log::LogSink>,
+            request_log::log_requests,
+        ))
         .merge(console)
 }
 

@@ -14,7 +14,7 @@ use super::demo_people::{self, DEMO_CREATED, DemoPerson, OPS_ROOM_TITLE};
 use super::faults::{FaultOptions, Faults};
 use super::model::{AttachmentAction, Delivery, Room, RoomType, StoredMessage, Webhook};
 use super::org::OrgState;
-use super::request_log::LoggedRequest;
+use super::request_log::{LogSink, LoggedRequest};
 
 /// Behaviour switches that are not faults.
 #[derive(Debug, Clone)]
@@ -66,7 +66,7 @@ pub struct Shared {
     pub settings: Settings,
     pub store: Mutex<Store>,
     pub log: Mutex<Vec<LoggedRequest>>,
-    pub faults: Mutex<Faults>,
+    pub faults: Arc<Mutex<Faults>>,
     pub org: Arc<OrgState>,
     /// HTTP client for webhook deliveries.
     pub client: reqwest::Client,
@@ -99,7 +99,7 @@ impl Shared {
             settings,
             store: Mutex::new(store),
             log: Mutex::new(Vec::new()),
-            faults: Mutex::new(Faults::new(faults)),
+            faults: Arc::new(Mutex::new(Faults::new(faults))),
             org,
             client,
             pending_deliveries: AtomicUsize::new(0),
@@ -196,4 +196,20 @@ fn demo_rooms(people: &[DemoPerson]) -> Vec<Room> {
         last_activity: DEMO_CREATED.to_owned(),
     });
     rooms
+}
+
+impl LogSink for Shared {
+    fn caller_email(&self, headers: &axum::http::HeaderMap) -> Option<String> {
+        super::auth::bearer_token(headers)
+            .and_then(|token| self.caller_for_token(token))
+            .map(|caller| caller.email)
+    }
+
+    fn record(&self, entry: LoggedRequest) {
+        self.log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(entry);
+        self.changed();
+    }
 }
