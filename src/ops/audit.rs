@@ -45,6 +45,22 @@ pub struct AuditRecord {
     pub tracking_ids: Vec<String>,
     /// One line of detail (the refusal reason, the error).
     pub detail: String,
+    /// The plan behind it, when there was one: what it did, in numbers.
+    pub plan: Option<PlanSummary>,
+}
+
+/// A plan and its outcome as the audit event records them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanSummary {
+    /// The plan's action (`xapi`, `config_change`, `delete_workspace`, …).
+    pub action: String,
+    /// The role it needed.
+    pub role: &'static str,
+    /// Calls planned, and (once run) how many failed or were refused.
+    pub calls: usize,
+    pub failed: usize,
+    /// Devices left out.
+    pub skipped: usize,
 }
 
 /// Emits the audit event for `command` run by `request`.
@@ -61,6 +77,11 @@ pub fn record(request: &Request, command: &str, confirmed: bool, audit: &AuditRe
         outcome = audit.verdict.as_str(),
         tracking_ids = ?audit.tracking_ids,
         detail = %audit.detail,
+        action = audit.plan.as_ref().map(|p| p.action.as_str()),
+        role_needed = audit.plan.as_ref().map(|p| p.role),
+        calls = audit.plan.as_ref().map(|p| p.calls),
+        failed_calls = audit.plan.as_ref().map(|p| p.failed),
+        skipped_devices = audit.plan.as_ref().map(|p| p.skipped),
         "audit"
     );
 }
@@ -115,21 +136,46 @@ mod tests {
             input: Input::Text("reboot 4B".into()),
             card_message: None,
         };
-        let audit = AuditRecord {
+        let refused = AuditRecord {
             verdict: Verdict::Refused,
             targets: vec![],
             tracking_ids: vec![],
             detail: "needs operator".into(),
+            plan: None,
+        };
+        let ran = AuditRecord {
+            verdict: Verdict::Failed,
+            targets: vec!["4B Room Kit Pro".into(), "4B Navigator".into()],
+            tracking_ids: vec!["ROUTER_1".into()],
+            detail: String::new(),
+            plan: Some(PlanSummary {
+                action: "xapi".into(),
+                role: "operator",
+                calls: 1,
+                failed: 1,
+                skipped: 1,
+            }),
         };
         tracing::subscriber::with_default(subscriber, || {
-            record(&request, "reboot 4B", false, &audit)
+            record(&request, "reboot 4B", false, &refused);
+            record(&request, "mute 4B", false, &ran);
         });
         let lines = capture.0.lock().expect("lock").concat();
-        let event: serde_json::Value = serde_json::from_str(lines.trim()).expect("one JSON event");
+        let events: Vec<serde_json::Value> = lines
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON event"))
+            .collect();
+        let event = &events[0];
         assert_eq!(event["target"], "roombot::audit");
         assert_eq!(event["fields"]["who"], "vera@example.com");
         assert_eq!(event["fields"]["room"], "R1");
         assert_eq!(event["fields"]["command"], "reboot 4B");
         assert_eq!(event["fields"]["outcome"], "refused");
+        let fields = &events[1]["fields"];
+        assert_eq!(
+            (&fields["action"], &fields["calls"], &fields["failed_calls"]),
+            (&"xapi".into(), &1.into(), &1.into())
+        );
+        assert_eq!(fields["skipped_devices"], 1);
     }
 }

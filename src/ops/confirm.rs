@@ -136,6 +136,7 @@ impl Ops {
                     Ok(plan) => {
                         let outcome = self.execute(request, &plan).await;
                         self.render(&plan, &outcome, &snapshot)
+                            .plan(&plan, Some(&outcome))
                     }
                 }
             }

@@ -139,6 +139,7 @@ impl Ops {
                 let outcome = self.execute(request, &plan).await;
                 let name = body.display_name.clone().unwrap_or_default();
                 self.render_location_created(&outcome, &name)
+                    .plan(&plan, Some(&outcome))
             }
             Err(refusal) => self.refusal(&refusal),
         }
@@ -147,6 +148,7 @@ impl Ops {
     async fn run_form_plan(&self, request: &Request, plan: &Plan, snapshot: &Snapshot) -> Done {
         let outcome = self.execute(request, plan).await;
         self.render(plan, &outcome, snapshot)
+            .plan(plan, Some(&outcome))
     }
 
     /// The "new workspace" form, filled with what was typed so far.

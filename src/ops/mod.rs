@@ -78,8 +78,31 @@ impl Done {
                 targets: Vec::new(),
                 tracking_ids: Vec::new(),
                 detail: String::new(),
+                plan: None,
             },
         }
+    }
+
+    /// Records the plan behind the reply and, once it ran, how its calls went.
+    pub fn plan(mut self, plan: &Plan, outcome: Option<&Outcome>) -> Self {
+        let action = serde_json::to_value(&plan.action)
+            .ok()
+            .and_then(|v| v.get("action").and_then(|a| a.as_str()).map(str::to_owned))
+            .unwrap_or_default();
+        let failed = outcome.map_or(0, |o| {
+            o.results
+                .iter()
+                .filter(|r| !matches!(r, execute::CallResult::Done(_)))
+                .count()
+        });
+        self.audit.plan = Some(audit::PlanSummary {
+            action,
+            role: plan.role.name(),
+            calls: plan.calls.len(),
+            failed,
+            skipped: plan.skipped().count(),
+        });
+        self
     }
 
     /// Records the names acted on.
@@ -133,7 +156,7 @@ impl Ops {
         };
         let done = match self.plan_for(request, &command).await {
             Err(done) => done,
-            Ok((plan, _)) if preview => self.show_plan(&plan),
+            Ok((plan, _)) if preview => self.show_plan(&plan).plan(&plan, None),
             Ok((plan, snapshot)) => self.carry_out(ctx, &plan, &snapshot).await,
         };
         let text = match preview {
@@ -180,10 +203,11 @@ impl Ops {
     /// Asks for a confirmation when the plan needs one and has none yet; else runs it.
     async fn carry_out(&self, ctx: Ctx<'_>, plan: &Plan, snapshot: &Snapshot) -> Done {
         if plan.confirm.is_some() && !ctx.confirmed {
-            return self.ask_confirmation(ctx, plan).await;
+            return self.ask_confirmation(ctx, plan).await.plan(plan, None);
         }
         let outcome = self.execute(ctx.request, plan).await;
         self.render(plan, &outcome, snapshot)
+            .plan(plan, Some(&outcome))
     }
 
     /// What is known for planning `command`: the listing (fetched anew with `fresh`), the
