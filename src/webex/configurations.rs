@@ -122,11 +122,11 @@ impl ConfigurationItem {
 }
 
 /// One operation of a configuration PATCH.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConfigPatch {
     op: &'static str,
     path: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<serde_json::Value>,
 }
 

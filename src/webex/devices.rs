@@ -40,58 +40,36 @@ open_enum!(
 );
 
 /// A device. Every field but `id` may be missing; unknown fields are kept in `extra`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Device {
     pub id: DeviceId,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<WorkspaceId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub person_id: Option<PersonId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub org_id: Option<OrgId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Permission>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_status: Option<ConnectionStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub device_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub software: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upgrade_channel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_sip_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<LocationId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_location_id: Option<LocationId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_codes: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_platform: Option<String>,
     /// A string in real answers (`off`, `on`, `upcoming`), an object in the spec.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub planned_maintenance: Option<serde_json::Value>,
     /// Everything else Webex sent (`webexDeviceId`, `sipUrls`, `lifecycle`, …).
     #[serde(flatten)]

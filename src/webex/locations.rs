@@ -24,76 +24,57 @@ pub enum LocationKind {
 }
 
 /// A workspace location (`/workspaceLocations`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceLocation {
     pub id: LocationId,
     /// The matching `/locations` id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<LocationId>,
     #[serde(flatten)]
     pub fields: WorkspaceLocationFields,
 }
 
 /// The editable fields of a workspace location (the body of create and update).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceLocationFields {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city_name: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient_f64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "lenient_f64")]
     pub latitude: Option<f64>,
-    #[serde(
-        default,
-        deserialize_with = "lenient_f64",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "lenient_f64")]
     pub longitude: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
 /// A location (`/locations`). Coordinates are strings there.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Location {
     pub id: LocationId,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub org_id: Option<OrgId>,
     #[serde(flatten)]
     pub fields: LocationFields,
 }
 
 /// The editable fields of a location (the body of create and update).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LocationFields {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_language: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub announcement_language: Option<String>,
     /// `{address1, address2, city, state, postalCode, country}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -110,11 +91,11 @@ pub struct Floor {
 }
 
 /// The body of a floor create or update.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FloorFields {
     pub floor_number: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
 

@@ -67,20 +67,15 @@ impl Attachment {
 }
 
 /// The body of `POST /messages`: one destination, text and/or markdown, optional card.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewMessage {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub room_id: Option<RoomId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_person_id: Option<PersonId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_person_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<MessageId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
@@ -137,13 +132,12 @@ impl NewMessage {
 }
 
 /// The body of `PUT /messages/{id}`: the space and the new content.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageEdit {
     pub room_id: RoomId,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown: Option<String>,
     /// Not documented for edits; Cisco's samples send it (a 400 means: delete and repost).
     #[serde(skip_serializing_if = "Vec::is_empty")]

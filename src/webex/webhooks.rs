@@ -43,6 +43,7 @@ pub struct Webhook {
 }
 
 /// The body of `POST /webhooks`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewWebhook {
@@ -50,21 +51,20 @@ pub struct NewWebhook {
     pub target_url: String,
     pub resource: String,
     pub event: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose")]
+    #[serde(serialize_with = "expose")]
     pub secret: Option<SecretString>,
 }
 
 /// The body of `PUT /webhooks/{id}`: name and target are required by Webex.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookUpdate {
     pub name: String,
     pub target_url: String,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose")]
+    #[serde(serialize_with = "expose")]
     pub secret: Option<SecretString>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<WebhookStatus>,
 }
 

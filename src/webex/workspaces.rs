@@ -29,40 +29,27 @@ open_enum!(
 
 /// A workspace. Every field but `id` may be missing; unknown fields are kept in `extra`, so
 /// GET → change → PUT sends back everything Webex sent.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Workspace {
     pub id: WorkspaceId,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub org_id: Option<OrgId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<LocationId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_location_id: Option<LocationId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub floor_id: Option<FloorId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub workspace_type: Option<WorkspaceType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sip_address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calling: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calendar: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_devices: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_platform: Option<String>,
     /// Present when listed with `includeDevices=true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<Device>>,
     /// Everything else Webex sent (`hotdeskingStatus`, `health`, `indoorNavigation`, …).
     #[serde(flatten)]
@@ -70,28 +57,21 @@ pub struct Workspace {
 }
 
 /// The body of `POST /workspaces`; fields not modelled go in `extra`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewWorkspace {
     pub display_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_location_id: Option<LocationId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<LocationId>,
     /// Needs `workspace_location_id` (or `location_id`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub floor_id: Option<FloorId>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub workspace_type: Option<WorkspaceType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calling: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calendar: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_devices: Option<String>,
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

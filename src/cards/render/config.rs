@@ -120,6 +120,7 @@ struct ApplyView {
     original: BTreeMap<String, String>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct FieldView {
@@ -127,19 +128,19 @@ struct FieldView {
     key: String,
     value: String,
     note: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     choices: Option<Vec<ChoiceView>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     min: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     max: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     number: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     max_length: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     key_text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     value_text: Option<String>,
 }
 
