@@ -1,6 +1,7 @@
 //! Device configurations: the per-product schema (defaults, `valueSpace`, editability,
 //! organisation rules), each device's configured values, the real response shape
-//! (`isEditable`, `level`, `enforced`, `organizationRule`, `appliedConfigurationValue`) and
+//! (`isEditable`, `level`, `enforced`, `organizationRule` inside `sources`,
+//! `appliedConfigurationValue`; `source` only `default` or `configured`, as the spec says) and
 //! `GET`/`PATCH /v1/deviceConfigurations`.
 //!
 //! Key matching ignores case: the docs say nothing about case for configuration keys and the
@@ -111,12 +112,15 @@ impl DeviceConfig {
         Some(self.resolve(index).0)
     }
 
+    /// The effective value and its `source`. The spec allows only `default` and `configured`:
+    /// a value from an organisation rule is not the device's configured value, so it counts as
+    /// `default`; `sources.organizationRule` says where it really comes from.
     fn resolve(&self, index: usize) -> (Value, &'static str) {
         let def = &self.schema.defs[index].0;
         match (&def.organization_rule, self.configured.get(&index)) {
-            (Some(rule), _) if rule.enforced => (rule.value.clone(), "organizationRule"),
+            (Some(rule), _) if rule.enforced => (rule.value.clone(), "default"),
             (_, Some(value)) => (value.clone(), "configured"),
-            (Some(rule), None) => (rule.value.clone(), "organizationRule"),
+            (Some(rule), None) => (rule.value.clone(), "default"),
             (None, None) => (def.default.clone(), "default"),
         }
     }

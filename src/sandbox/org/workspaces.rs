@@ -279,6 +279,13 @@ fn placement(
         Some(id) => Some(id),
         None => string_field(body, "workspaceLocationId")?,
     };
+    let floor_given = string_field(body, "floorId")?;
+    if floor_given.is_some() && given.is_none() {
+        // The docs, for POST and PUT alike: "A locationId must be provided when the floorId is set."
+        return Err(ApiError::bad_request(
+            "A locationId must be provided when floorId is set",
+        ));
+    }
     let location = match given {
         Some(id) => Some(
             org.locations
@@ -288,7 +295,7 @@ fn placement(
         ),
         None => current_location.and_then(|id| org.locations.iter().find(|l| l.id == id)),
     };
-    let floor = match string_field(body, "floorId")? {
+    let floor = match floor_given {
         Some(floor) => {
             let location = location.ok_or_else(|| {
                 ApiError::bad_request("A locationId must be provided when floorId is set")

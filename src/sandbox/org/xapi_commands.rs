@@ -112,7 +112,10 @@ pub(crate) const CATALOGUE: &[CommandSpec] = &[
     command("Standby.Halfwake", &[]),
     command(
         "SystemUnit.Boot",
-        &[arg("Action", ValueSpace::Literal(&["Restart", "Shutdown"]))],
+        &[
+            arg("Action", ValueSpace::Literal(&["Restart", "Shutdown"])),
+            arg("Force", ValueSpace::Literal(&["False", "True"])),
+        ],
     ),
     command(
         "Dial",
