@@ -23,6 +23,7 @@
 //! - [`paging`]: `max`/`start` pagination with `Link` headers.
 //! - [`org`]: devices, configurations, xAPI, workspaces, locations (the organisation's state).
 
+pub mod access;
 pub mod attachment_actions;
 pub mod auth;
 pub mod caller;
@@ -39,6 +40,7 @@ pub mod message_list;
 pub mod message_rules;
 pub mod messages;
 pub mod model;
+pub mod oauth;
 pub mod org;
 pub mod paging;
 pub mod people;
@@ -48,9 +50,13 @@ pub mod server;
 pub mod state;
 pub mod webhooks;
 
+pub use access::Access;
+pub use caller::TokenKind;
 pub use demo_people::{DemoPerson, Role};
 pub use faults::{Family, Fault, FaultOptions, FaultRates};
 pub use handle::{SandboxError, SandboxHandle};
 pub use model::{AttachmentAction, Delivery, Message, Webhook};
-pub use request_log::LoggedRequest;
+pub use oauth::{Integration, OAuthOptions, ServiceApp, TokenPair};
+pub use org::Grant;
+pub use request_log::{LoggedRequest, TokenInfo};
 pub use server::{OrgChoice, Sandbox, SandboxOptions};

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::OrgState;
-use super::http::{Query, json_response, not_found, parse_json, require_content_type};
+use super::http::{Query, json_response, parse_json, require_content_type};
 use super::keypath::{PathSegment, Pattern, parse_path};
 use crate::sandbox::caller::Caller;
 use crate::sandbox::error::ApiError;
@@ -78,6 +78,14 @@ impl ConfigSchema {
     }
 }
 
+/// How a configuration is rendered: for a device online or not, to a caller who may change
+/// it or not (then every configured source shows `NOT_AUTHORIZED`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct View {
+    pub online: bool,
+    pub authorized: bool,
+}
+
 /// A device's configuration: shared schema plus its own configured values.
 #[derive(Debug, Clone)]
 pub(crate) struct DeviceConfig {
@@ -126,22 +134,27 @@ impl DeviceConfig {
     }
 
     /// `{deviceId, items}` for every key matching one of `patterns` (all keys when empty).
-    pub(crate) fn render(&self, device_id: &str, patterns: &[Pattern], online: bool) -> Value {
+    pub(crate) fn render(&self, device_id: &str, patterns: &[Pattern], view: View) -> Value {
         let mut items = Map::new();
         for (index, (def, path)) in self.schema.defs.iter().enumerate() {
             if patterns.is_empty() || patterns.iter().any(|p| p.matches(path, false)) {
-                items.insert(def.key.clone(), self.render_item(index, online));
+                items.insert(def.key.clone(), self.render_item(index, view));
             }
         }
         json!({ "deviceId": device_id, "items": items })
     }
 
-    fn render_item(&self, index: usize, online: bool) -> Value {
+    fn render_item(&self, index: usize, view: View) -> Value {
         let def = &self.schema.defs[index].0;
         let (value, source) = self.resolve(index);
         let applied = match self.pending.get(&index) {
-            Some(old) if !online => old.clone(),
+            Some(old) if !view.online => old.clone(),
             _ => value.clone(),
+        };
+        let editability = if view.authorized {
+            editability(def)
+        } else {
+            json!({"isEditable": false, "reason": "NOT_AUTHORIZED"})
         };
         let mut sources = Map::new();
         sources.insert(
@@ -152,7 +165,7 @@ impl DeviceConfig {
             "configured".into(),
             json!({
                 "value": self.configured.get(&index).cloned().unwrap_or(Value::Null),
-                "editability": editability(def),
+                "editability": editability,
                 "level": "DEVICE",
             }),
         );
@@ -329,15 +342,16 @@ pub(crate) async fn get_configurations(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let org = state.read();
-    let device = org
-        .devices
-        .iter()
-        .find(|d| d.id == device_id && state.visible(&caller))
-        .ok_or_else(|| not_found("Device", device_id))?;
+    let (index, _) = state.device_for(&org, &caller, device_id)?;
+    let device = &org.devices[index];
     let online = device.is_online(Instant::now());
+    let view = View {
+        online,
+        authorized: caller.may_configure(),
+    };
     Ok(json_response(
         StatusCode::OK,
-        device.config.render(&device.id, &patterns, online),
+        device.config.render(&device.id, &patterns, view),
     ))
 }
 
@@ -359,17 +373,21 @@ pub(crate) async fn patch_configurations(
         ));
     }
     let mut org = state.write();
-    let device = org
-        .devices
-        .iter_mut()
-        .find(|d| d.id == device_id && state.visible(&caller))
-        .ok_or_else(|| not_found("Device", device_id))?;
+    let (index, _) = state.device_for(&org, &caller, device_id)?;
+    let device = &mut org.devices[index];
     let online = device.is_online(Instant::now());
+    if !caller.may_configure() {
+        return Err(ApiError::forbidden(crate::sandbox::access::FORBIDDEN));
+    }
     device.config.apply(&ops, online)?;
+    let view = View {
+        online,
+        authorized: true,
+    };
     // Real cloud: 200 (not the documented 201) with the whole configuration (README defect 5).
     Ok(json_response(
         StatusCode::OK,
-        device.config.render(&device.id, &[], online),
+        device.config.render(&device.id, &[], view),
     ))
 }
 
@@ -387,6 +405,13 @@ mod tests {
         ]))
         .unwrap();
         Arc::new(ConfigSchema::new(defs))
+    }
+
+    fn online() -> View {
+        View {
+            online: true,
+            authorized: true,
+        }
     }
 
     fn op(op: &str, key: &str, value: Option<Value>) -> PatchOp {
@@ -409,7 +434,7 @@ mod tests {
             config.effective("NetworkServices.HTTP.Mode"),
             Some(json!("Off"))
         );
-        let rendered = config.render("d", &[], true);
+        let rendered = config.render("d", &[], online());
         assert_eq!(rendered["items"]["Standby.Delay"]["source"], "configured");
         assert_eq!(
             rendered["items"]["NetworkServices.HTTP.Mode"]["sources"]["configured"]["editability"],
@@ -442,13 +467,20 @@ mod tests {
                 false,
             )
             .unwrap();
-        let offline = config.render("d", &[], false);
+        let offline = config.render(
+            "d",
+            &[],
+            View {
+                online: false,
+                authorized: true,
+            },
+        );
         assert_eq!(offline["items"]["Audio.DefaultVolume"]["value"], 80);
         assert_eq!(
             offline["items"]["Audio.DefaultVolume"]["appliedConfigurationValue"]["value"],
             50
         );
-        let online = config.render("d", &[], true);
+        let online = config.render("d", &[], online());
         assert_eq!(
             online["items"]["Audio.DefaultVolume"]["appliedConfigurationValue"]["value"],
             80

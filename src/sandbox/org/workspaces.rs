@@ -80,7 +80,7 @@ async fn list_workspaces(
         matching,
         &url,
         state.default_page_size,
-        |w| render(&org, w, include_devices),
+        |w| render(&org, &caller, w, include_devices),
     ))
 }
 
@@ -116,7 +116,7 @@ fn matches_filters(org: &Org, workspace: &Workspace, query: &Query) -> bool {
         && check("devicePlatform", &|v| v == "cisco")
 }
 
-fn render(org: &Org, workspace: &Workspace, include_devices: bool) -> Value {
+fn render(org: &Org, caller: &Caller, workspace: &Workspace, include_devices: bool) -> Value {
     let location = workspace
         .location_id
         .as_deref()
@@ -128,7 +128,7 @@ fn render(org: &Org, workspace: &Workspace, include_devices: bool) -> Value {
             .devices
             .iter()
             .filter(|d| d.workspace_id.as_deref() == Some(workspace.id.as_str()))
-            .map(|d| org.device_json(d, now))
+            .filter_map(|d| Some(org.device_json(d, &org.permissions_for(caller, d)?, now)))
             .collect();
         json["devices"] = Value::Array(devices);
     }
@@ -150,7 +150,7 @@ async fn get_workspace(
         .ok_or_else(|| not_found("Workspace", &id))?;
     Ok(json_response(
         StatusCode::OK,
-        render(&org, workspace, include_devices),
+        render(&org, &caller, workspace, include_devices),
     ))
 }
 
@@ -188,7 +188,7 @@ async fn create_workspace(
         hotdesking_status: enum_field(&body, "hotdeskingStatus", &["on", "off"])?,
         created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     };
-    let json = render(&org, &workspace, false);
+    let json = render(&org, &caller, &workspace, false);
     org.workspaces.push(workspace);
     Ok(json_response(StatusCode::CREATED, json))
 }
@@ -244,7 +244,7 @@ async fn update_workspace(
             .or(current.hotdesking_status.clone()),
         ..current
     };
-    let json = render(&org, &updated, false);
+    let json = render(&org, &caller, &updated, false);
     org.workspaces[index] = updated;
     Ok(json_response(StatusCode::OK, json))
 }
@@ -262,9 +262,10 @@ async fn delete_workspace(
     if org.workspaces.len() == before {
         return Err(not_found("Workspace", &id));
     }
-    // Deleting a workspace deletes its devices (they must be activated again).
+    // Deleting a workspace deletes its devices (they must be activated again) and its grants.
     org.devices
         .retain(|d| d.workspace_id.as_deref() != Some(id.as_str()));
+    org.grants.forget_workspace(&id);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
