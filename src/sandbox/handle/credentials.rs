@@ -7,6 +7,7 @@ use tokio::time::Instant;
 
 use super::{SandboxError, SandboxHandle};
 use crate::sandbox::access::{Access, scopes};
+use crate::sandbox::caller::Caller;
 use crate::sandbox::oauth::store::Subject;
 use crate::sandbox::oauth::{Integration, ServiceApp, TokenPair};
 use crate::sandbox::org::Grant;
@@ -15,6 +16,11 @@ impl SandboxHandle {
     /// Whether the sandbox enforces Webex's authorization.
     pub fn access(&self) -> Access {
         self.shared.settings.access
+    }
+
+    /// Who `token` speaks for and what it may do, if it may be used now.
+    pub fn caller(&self, token: &str) -> Option<Caller> {
+        self.shared.caller_for_token(token)
     }
 
     /// Registers an OAuth integration (random client id and secret) that may send people back

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
@@ -142,14 +142,19 @@ impl OAuthError {
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
+        let tracking_id = new_tracking_id();
         let body = json!({
             "message": self.description,
             "errors": [{"description": self.description}],
-            "trackingId": new_tracking_id(),
+            "trackingId": tracking_id,
             "error": self.error,
             "error_description": self.description,
         });
-        (self.status, axum::Json(body)).into_response()
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Ok(value) = HeaderValue::from_str(&tracking_id) {
+            response.headers_mut().insert("trackingId", value);
+        }
+        response
     }
 }
 
