@@ -30,6 +30,8 @@ mod pagination_quirks;
 mod panics;
 mod plans;
 mod reply_cards;
+mod sandbox_access;
+mod sandbox_access_oauth;
 mod sandbox_access_walk;
 mod sandbox_messaging;
 mod sandbox_messaging_faults;
