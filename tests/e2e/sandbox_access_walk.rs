@@ -140,6 +140,31 @@ impl Walk {
         answer
     }
 
+    async fn get(&mut self, path: impl AsRef<str>, ok: u16) -> Value {
+        self.call(Method::GET, path.as_ref(), Body::Empty, ok).await
+    }
+
+    async fn delete(&mut self, path: impl AsRef<str>, ok: u16) -> Value {
+        self.call(Method::DELETE, path.as_ref(), Body::Empty, ok)
+            .await
+    }
+
+    async fn post(&mut self, path: impl AsRef<str>, body: Value, ok: u16) -> Value {
+        self.call(Method::POST, path.as_ref(), Body::Json(body), ok)
+            .await
+    }
+
+    async fn put(&mut self, path: impl AsRef<str>, body: Value, ok: u16) -> Value {
+        self.call(Method::PUT, path.as_ref(), Body::Json(body), ok)
+            .await
+    }
+
+    /// PATCH with `application/json-patch+json`.
+    async fn patch(&mut self, path: impl AsRef<str>, body: Value, ok: u16) -> Value {
+        self.call(Method::PATCH, path.as_ref(), Body::Patch(body), ok)
+            .await
+    }
+
     fn status_of(&self, route: &str) -> u16 {
         self.seen
             .iter()
@@ -206,301 +231,127 @@ fn id_or(answer: &Value, fallback: &str) -> String {
     answer["id"].as_str().unwrap_or(fallback).to_owned()
 }
 
-async fn walk_messaging(w: &mut Walk, f: &Fixture) {
-    w.call(Method::GET, "/people/me", Body::Empty, 200).await;
-    w.call(
-        Method::GET,
-        &format!("/people/{}", f.ada_id),
-        Body::Empty,
-        200,
-    )
-    .await;
-    w.call(
-        Method::GET,
-        "/people?email=ada.admin@example.com",
-        Body::Empty,
-        200,
-    )
-    .await;
+async fn walk_messages(w: &mut Walk, f: &Fixture) -> String {
+    w.get("/people/me", 200).await;
+    w.get(format!("/people/{}", f.ada_id), 200).await;
+    w.get("/people?email=ada.admin@example.com", 200).await;
     let text = json!({"toPersonEmail": f.otto, "text": "walk"});
-    let posted = w
-        .call(Method::POST, "/messages", Body::Json(text), 200)
-        .await;
+    let posted = w.post("/messages", text, 200).await;
     let message = id_or(&posted, "none");
     let room = posted["roomId"].as_str().unwrap_or("none").to_owned();
+    w.get(format!("/messages/direct?personEmail={}", f.otto), 200)
+        .await;
+    w.get(format!("/messages?roomId={room}"), 200).await;
+    w.get(format!("/messages/{message}"), 200).await;
+    let edit = json!({"roomId": room, "text": "edited"});
+    w.put(format!("/messages/{message}"), edit, 200).await;
+    w.delete(format!("/messages/{message}"), 204).await;
+    room
+}
+
+async fn walk_cards_and_rooms(w: &mut Walk, f: &Fixture, room: &str) {
     let card = json!({"contentType": "application/vnd.microsoft.card.adaptive",
                       "content": {"type": "AdaptiveCard", "version": "1.3", "body": []}});
     let with_card = json!({"toPersonEmail": f.otto, "markdown": "card", "attachments": [card]});
-    let card_message = id_or(
-        &w.call(Method::POST, "/messages", Body::Json(with_card), 200)
-            .await,
-        "none",
-    );
-    w.call(
-        Method::GET,
-        &format!("/messages/direct?personEmail={}", f.otto),
-        Body::Empty,
-        200,
-    )
-    .await;
-    w.call(
-        Method::GET,
-        &format!("/messages?roomId={room}"),
-        Body::Empty,
-        200,
-    )
-    .await;
-    w.call(
-        Method::GET,
-        &format!("/messages/{message}"),
-        Body::Empty,
-        200,
-    )
-    .await;
-    let edit = json!({"roomId": room, "text": "edited"});
-    w.call(
-        Method::PUT,
-        &format!("/messages/{message}"),
-        Body::Json(edit),
-        200,
-    )
-    .await;
+    let card_message = id_or(&w.post("/messages", with_card, 200).await, "none");
     let click = json!({"type": "submit", "messageId": card_message, "inputs": {}});
-    let action = w
-        .call(Method::POST, "/attachment/actions", Body::Json(click), 202)
-        .await;
-    let action = id_or(&action, "none");
-    w.call(
-        Method::GET,
-        &format!("/attachment/actions/{action}"),
-        Body::Empty,
-        200,
-    )
-    .await;
-    w.call(
-        Method::DELETE,
-        &format!("/messages/{message}"),
-        Body::Empty,
-        204,
-    )
-    .await;
-    w.call(Method::GET, "/rooms", Body::Empty, 200).await;
-    w.call(Method::GET, &format!("/rooms/{room}"), Body::Empty, 200)
-        .await;
-    w.call(
-        Method::GET,
-        &format!("/memberships?roomId={room}"),
-        Body::Empty,
-        200,
-    )
-    .await;
+    let action = id_or(&w.post("/attachment/actions", click, 202).await, "none");
+    w.get(format!("/attachment/actions/{action}"), 200).await;
+    w.get("/rooms", 200).await;
+    w.get(format!("/rooms/{room}"), 200).await;
+    w.get(format!("/memberships?roomId={room}"), 200).await;
 }
 
 async fn walk_webhooks(w: &mut Walk) {
-    let hook = json!({"name": "walk", "targetUrl": "http://127.0.0.1:9/hook",
-                      "resource": "messages", "event": "created"});
-    let created = w
-        .call(Method::POST, "/webhooks", Body::Json(hook), 200)
-        .await;
-    let id = id_or(&created, "none");
-    w.call(Method::GET, "/webhooks", Body::Empty, 200).await;
-    w.call(Method::GET, &format!("/webhooks/{id}"), Body::Empty, 200)
-        .await;
-    let update =
-        json!({"name": "walk 2", "targetUrl": "http://127.0.0.1:9/hook", "status": "active"});
-    w.call(
-        Method::PUT,
-        &format!("/webhooks/{id}"),
-        Body::Json(update),
-        200,
-    )
-    .await;
-    w.call(Method::DELETE, &format!("/webhooks/{id}"), Body::Empty, 204)
-        .await;
+    let target = "http://127.0.0.1:9/hook";
+    let hook =
+        json!({"name": "walk", "targetUrl": target, "resource": "messages", "event": "created"});
+    let id = id_or(&w.post("/webhooks", hook, 200).await, "none");
+    w.get("/webhooks", 200).await;
+    w.get(format!("/webhooks/{id}"), 200).await;
+    let update = json!({"name": "walk 2", "targetUrl": target, "status": "active"});
+    w.put(format!("/webhooks/{id}"), update, 200).await;
+    w.delete(format!("/webhooks/{id}"), 204).await;
 }
 
 async fn walk_devices(w: &mut Walk, f: &Fixture) {
     let device = &f.device;
-    w.call(Method::GET, "/devices", Body::Empty, 200).await;
-    w.call(Method::GET, &format!("/devices/{device}"), Body::Empty, 200)
-        .await;
+    w.get("/devices", 200).await;
+    w.get(format!("/devices/{device}"), 200).await;
     let tags = json!([{"op": "replace", "path": "tags", "value": ["walk"]}]);
-    w.call(
-        Method::PATCH,
-        &format!("/devices/{device}"),
-        Body::Patch(tags),
-        200,
-    )
-    .await;
+    w.patch(format!("/devices/{device}"), tags, 200).await;
     let code = json!({"workspaceId": f.workspace});
-    w.call(
-        Method::POST,
-        "/devices/activationCode",
-        Body::Json(code),
-        200,
-    )
-    .await;
+    w.post("/devices/activationCode", code, 200).await;
     let config = format!("/deviceConfigurations?deviceId={device}");
-    w.call(Method::GET, &config, Body::Empty, 200).await;
-    let change = json!([{"op": "replace", "path": "Audio.DefaultVolume/sources/configured/value", "value": 55}]);
-    w.call(Method::PATCH, &config, Body::Patch(change), 200)
-        .await;
-    let status = format!("/xapi/status?deviceId={device}&name=Audio.Volume");
-    w.call(Method::GET, &status, Body::Empty, 200).await;
-    let command = json!({"deviceId": device, "arguments": {"Level": 40}});
-    w.call(
-        Method::POST,
-        "/xapi/command/Audio.Volume.Set",
-        Body::Json(command),
+    w.get(&config, 200).await;
+    let path = "Audio.DefaultVolume/sources/configured/value";
+    w.patch(
+        &config,
+        json!([{"op": "replace", "path": path, "value": 55}]),
         200,
     )
     .await;
-    w.call(
-        Method::DELETE,
-        &format!("/devices/{}", f.victim),
-        Body::Empty,
-        204,
+    w.get(
+        format!("/xapi/status?deviceId={device}&name=Audio.Volume"),
+        200,
     )
     .await;
+    let command = json!({"deviceId": device, "arguments": {"Level": 40}});
+    w.post("/xapi/command/Audio.Volume.Set", command, 200).await;
+    w.delete(format!("/devices/{}", f.victim), 204).await;
 }
 
 async fn walk_workspaces(w: &mut Walk, f: &Fixture) {
-    w.call(Method::GET, "/workspaces", Body::Empty, 200).await;
-    w.call(
-        Method::GET,
-        &format!("/workspaces/{}", f.workspace),
-        Body::Empty,
-        200,
-    )
-    .await;
+    w.get("/workspaces", 200).await;
+    w.get(format!("/workspaces/{}", f.workspace), 200).await;
     let created = w
-        .call(
-            Method::POST,
-            "/workspaces",
-            Body::Json(json!({"displayName": "Walk"})),
-            201,
-        )
+        .post("/workspaces", json!({"displayName": "Walk"}), 201)
         .await;
     let id = id_or(&created, &f.spare_workspace);
-    let rename = json!({"displayName": "Walk 2"});
-    w.call(
-        Method::PUT,
-        &format!("/workspaces/{id}"),
-        Body::Json(rename),
+    w.put(
+        format!("/workspaces/{id}"),
+        json!({"displayName": "Walk 2"}),
         200,
     )
     .await;
-    w.call(
-        Method::DELETE,
-        &format!("/workspaces/{id}"),
-        Body::Empty,
-        204,
-    )
-    .await;
+    w.delete(format!("/workspaces/{id}"), 204).await;
 }
 
 async fn walk_locations(w: &mut Walk, f: &Fixture) {
-    w.call(Method::GET, "/locations", Body::Empty, 200).await;
-    w.call(
-        Method::GET,
-        &format!("/locations/{}", f.location),
-        Body::Empty,
-        200,
-    )
-    .await;
+    w.get("/locations", 200).await;
+    w.get(format!("/locations/{}", f.location), 200).await;
     let new = json!({"name": "Walk", "timeZone": "Europe/Madrid", "preferredLanguage": "es_ES",
                      "announcementLanguage": "es_es",
                      "address": {"address1": "Carrer 1", "city": "Girona", "country": "ES"}});
-    let created = w
-        .call(Method::POST, "/locations", Body::Json(new), 201)
+    let id = id_or(&w.post("/locations", new, 201).await, &f.location);
+    w.put(format!("/locations/{id}"), json!({"name": "Walk 2"}), 204)
         .await;
-    let id = id_or(&created, &f.location);
-    w.call(
-        Method::PUT,
-        &format!("/locations/{id}"),
-        Body::Json(json!({"name": "Walk 2"})),
-        204,
-    )
-    .await;
-    let floors = format!("/locations/{id}/floors");
-    w.call(Method::GET, &floors, Body::Empty, 200).await;
-    let floor = w
-        .call(
-            Method::POST,
-            &floors,
-            Body::Json(json!({"floorNumber": 1})),
-            201,
-        )
-        .await;
-    let floor = format!("{floors}/{}", id_or(&floor, &f.floor));
-    w.call(Method::GET, &floor, Body::Empty, 200).await;
-    w.call(
-        Method::PUT,
-        &floor,
-        Body::Json(json!({"floorNumber": 2})),
-        200,
-    )
-    .await;
-    w.call(Method::DELETE, &floor, Body::Empty, 204).await;
-    w.call(
-        Method::DELETE,
-        &format!("/locations/{id}"),
-        Body::Empty,
-        204,
-    )
-    .await;
+    walk_floors(w, &format!("/locations/{id}/floors"), &f.floor).await;
+    w.delete(format!("/locations/{id}"), 204).await;
 }
 
 async fn walk_workspace_locations(w: &mut Walk, f: &Fixture) {
-    w.call(Method::GET, "/workspaceLocations", Body::Empty, 200)
+    w.get("/workspaceLocations", 200).await;
+    w.get(format!("/workspaceLocations/{}", f.legacy_location), 200)
         .await;
-    let legacy = format!("/workspaceLocations/{}", f.legacy_location);
-    w.call(Method::GET, &legacy, Body::Empty, 200).await;
     let fields = json!({"displayName": "Walk", "address": "Carrer 1, Girona", "countryCode": "ES",
                         "latitude": 41.98, "longitude": 2.82});
-    let created = w
-        .call(
-            Method::POST,
-            "/workspaceLocations",
-            Body::Json(fields.clone()),
-            201,
-        )
-        .await;
+    let created = w.post("/workspaceLocations", fields.clone(), 201).await;
     let id = id_or(&created, &f.legacy_location);
-    w.call(
-        Method::PUT,
-        &format!("/workspaceLocations/{id}"),
-        Body::Json(fields),
-        200,
-    )
-    .await;
-    let floors = format!("/workspaceLocations/{id}/floors");
-    w.call(Method::GET, &floors, Body::Empty, 200).await;
-    let floor = w
-        .call(
-            Method::POST,
-            &floors,
-            Body::Json(json!({"floorNumber": 3})),
-            201,
-        )
+    w.put(format!("/workspaceLocations/{id}"), fields, 200)
         .await;
-    let floor = format!("{floors}/{}", id_or(&floor, &f.floor));
-    w.call(Method::GET, &floor, Body::Empty, 200).await;
-    w.call(
-        Method::PUT,
-        &floor,
-        Body::Json(json!({"floorNumber": 4})),
-        200,
-    )
-    .await;
-    w.call(Method::DELETE, &floor, Body::Empty, 204).await;
-    w.call(
-        Method::DELETE,
-        &format!("/workspaceLocations/{id}"),
-        Body::Empty,
-        204,
-    )
-    .await;
+    walk_floors(w, &format!("/workspaceLocations/{id}/floors"), &f.floor).await;
+    w.delete(format!("/workspaceLocations/{id}"), 204).await;
+}
+
+/// List, create, read, change and delete a floor under `floors`.
+async fn walk_floors(w: &mut Walk, floors: &str, fallback: &str) {
+    w.get(floors, 200).await;
+    let created = w.post(floors, json!({"floorNumber": 1}), 201).await;
+    let floor = format!("{floors}/{}", id_or(&created, fallback));
+    w.get(&floor, 200).await;
+    w.put(&floor, json!({"floorNumber": 2}), 200).await;
+    w.delete(&floor, 204).await;
 }
 
 async fn walk_service_app(w: &mut Walk) {
@@ -509,13 +360,8 @@ async fn walk_service_app(w: &mut Walk) {
         .register_service_app("Walk app", &[scopes::ADMIN_DEVICES_READ]);
     let body = json!({"clientId": app.client_id, "clientSecret": app.client_secret,
                       "targetOrgId": app.org_id});
-    w.call(
-        Method::POST,
-        &format!("/applications/{}/token", app.id),
-        Body::Json(body),
-        200,
-    )
-    .await;
+    w.post(format!("/applications/{}/token", app.id), body, 200)
+        .await;
 }
 
 async fn walk(kind: Kind) -> Walk {
@@ -530,7 +376,8 @@ async fn walk(kind: Kind) -> Walk {
         kind,
         seen: Vec::new(),
     };
-    walk_messaging(&mut w, &f).await;
+    let room = walk_messages(&mut w, &f).await;
+    walk_cards_and_rooms(&mut w, &f, &room).await;
     walk_webhooks(&mut w).await;
     walk_devices(&mut w, &f).await;
     walk_workspaces(&mut w, &f).await;

@@ -154,7 +154,23 @@ fn render(ask: &Ask, people: &[DemoPerson]) -> String {
         .iter()
         .map(|s| format!("<li><code>{}</code></li>", escape(s)))
         .collect();
-    let hidden: String = [
+    let (hidden, options) = (hidden_fields(ask), person_options(people));
+    let app = escape(&ask.app_name);
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Authorize {app} \
+         (Webex sandbox)</title></head><body><h1>{app} asks for access to your Webex account</h1>\
+         <p>It asks for these scopes:</p><ul>{scopes}</ul>\
+         <form method=\"post\" action=\"/v1/authorize\">{hidden}\
+         <label>Sign in as <select name=\"person\">{options}</select></label> \
+         <button type=\"submit\" name=\"decision\" value=\"accept\">Accept</button> \
+         <button type=\"submit\" name=\"decision\" value=\"decline\">Decline</button>\
+         </form></body></html>"
+    )
+}
+
+/// The request, carried through the form.
+fn hidden_fields(ask: &Ask) -> String {
+    [
         ("client_id", ask.client_id.as_str()),
         ("redirect_uri", &ask.redirect_uri),
         ("scope", &ask.scopes.join(" ")),
@@ -168,8 +184,12 @@ fn render(ask: &Ask, people: &[DemoPerson]) -> String {
             escape(value)
         )
     })
-    .collect();
-    let options: String = people
+    .collect()
+}
+
+/// Who may sign in: every demo person (not the bot), the admin marked.
+fn person_options(people: &[DemoPerson]) -> String {
+    people
         .iter()
         .filter(|p| !p.is_bot())
         .map(|p| {
@@ -184,18 +204,7 @@ fn render(ask: &Ask, people: &[DemoPerson]) -> String {
                 escape(&p.email)
             )
         })
-        .collect();
-    let app = escape(&ask.app_name);
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Authorize {app} \
-         (Webex sandbox)</title></head><body><h1>{app} asks for access to your Webex account</h1>\
-         <p>It asks for these scopes:</p><ul>{scopes}</ul>\
-         <form method=\"post\" action=\"/v1/authorize\">{hidden}\
-         <label>Sign in as <select name=\"person\">{options}</select></label> \
-         <button type=\"submit\" name=\"decision\" value=\"accept\">Accept</button> \
-         <button type=\"submit\" name=\"decision\" value=\"decline\">Decline</button>\
-         </form></body></html>"
-    )
+        .collect()
 }
 
 /// Escapes text for html content and double-quoted attributes.

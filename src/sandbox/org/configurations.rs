@@ -151,11 +151,7 @@ impl DeviceConfig {
             Some(old) if !view.online => old.clone(),
             _ => value.clone(),
         };
-        let editability = if view.authorized {
-            editability(def)
-        } else {
-            json!({"isEditable": false, "reason": "NOT_AUTHORIZED"})
-        };
+        let editability = editability(def, view.authorized);
         let mut sources = Map::new();
         sources.insert(
             "default".into(),
@@ -222,7 +218,7 @@ impl DeviceConfig {
             .position(key)
             .ok_or_else(|| ApiError::bad_request(format!("Unknown configuration key: {key}")))?;
         let def = &self.schema.defs[index].0;
-        let editability = editability(def);
+        let editability = editability(def, true);
         if editability["isEditable"] == json!(false) {
             return Err(ApiError::bad_request(format!(
                 "Configuration {} is not editable: {}",
@@ -246,8 +242,11 @@ impl DeviceConfig {
     }
 }
 
-fn editability(def: &ConfigDef) -> Value {
-    if !def.editable {
+/// The configured source's editability; `NOT_AUTHORIZED` for a caller who may not change it.
+fn editability(def: &ConfigDef, authorized: bool) -> Value {
+    if !authorized {
+        json!({"isEditable": false, "reason": "NOT_AUTHORIZED"})
+    } else if !def.editable {
         let reason = def.reason.as_deref().unwrap_or("NOT_AUTHORIZED");
         json!({"isEditable": false, "reason": reason})
     } else if def.organization_rule.as_ref().is_some_and(|r| r.enforced) {

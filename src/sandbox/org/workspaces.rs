@@ -296,19 +296,15 @@ fn placement(
         ),
         None => current_location.and_then(|id| org.locations.iter().find(|l| l.id == id)),
     };
-    let floor = match floor_given {
-        Some(floor) => {
-            let location = location.ok_or_else(|| {
-                ApiError::bad_request("A locationId must be provided when floorId is set")
-            })?;
-            if !location.floors.iter().any(|f| f.id == floor) {
-                return Err(ApiError::bad_request(format!(
-                    "Floor {floor} is not in location {}",
-                    location.id
-                )));
-            }
-            Some(floor)
+    // A floor is only ever given with a location (checked above).
+    let floor = match floor_given.zip(location) {
+        Some((floor, location)) if !location.floors.iter().any(|f| f.id == floor) => {
+            return Err(ApiError::bad_request(format!(
+                "Floor {floor} is not in location {}",
+                location.id
+            )));
         }
+        Some((floor, _)) => Some(floor),
         None => current_floor.map(str::to_owned),
     };
     Ok((location.map(|l| l.id.clone()), floor))
