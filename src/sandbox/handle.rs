@@ -2,7 +2,7 @@
 //! the demo identities and rooms, reads the request log and webhook deliveries, waits for
 //! messages and deliveries without sleeping (a version counter wakes waiters on every change),
 //! and acts as a person through the real HTTP API (`post_as`, `click`). Credentials (OAuth
-//! integrations, service apps, token expiry and revocation) and grants: [`credentials`].
+//! integrations, service apps, token expiry and revocation) and grants: `handle/credentials.rs`.
 
 mod credentials;
 
