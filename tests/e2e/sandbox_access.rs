@@ -1,7 +1,7 @@
 //! Per-workspace grants and what callers see under enforced access: the bot and people see only
 //! the devices of workspaces granted to them, with the grant as `permissions` (one grant per
 //! workspace, so 4B's two devices agree); admins see every device; people who may not change
-//! configurations see `NOT_AUTHORIZED`; the permissive default keeps the stored permissions;
+//! configurations see `NOT_AUTHORIZED`; permissive access keeps the stored permissions;
 //! the request log tells which token made which call.
 
 use crate::sandbox_messaging_support::{Answer, assert_webex_error, call, get, loopback, post};
@@ -229,10 +229,12 @@ async fn people_who_may_not_change_configurations_see_not_authorized() {
 }
 
 #[tokio::test]
-async fn the_permissive_default_keeps_stored_permissions_and_lets_any_token_call() {
-    let sandbox = Sandbox::start(SandboxOptions::default(), loopback())
-        .await
-        .unwrap();
+async fn permissive_access_keeps_stored_permissions_and_lets_any_token_call() {
+    let options = SandboxOptions {
+        access: Access::Permissive,
+        ..SandboxOptions::default()
+    };
+    let sandbox = Sandbox::start(options, loopback()).await.unwrap();
     assert_eq!(sandbox.access(), Access::Permissive);
     let bot = sandbox.bot_token().to_owned();
     let devices = listed(&sandbox, &bot).await;
