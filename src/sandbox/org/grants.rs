@@ -103,3 +103,26 @@ impl Org {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grants_read_the_data_files_words_and_stored_permissions() {
+        assert_eq!(Grant::parse("full"), Some(Some(Grant::Full)));
+        assert_eq!(Grant::parse("none"), Some(None));
+        assert_eq!(Grant::parse("all"), None);
+        let held = |p: &[&str]| {
+            Grant::from_permissions(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(held(&["xapi"]), Some(Grant::Full));
+        assert_eq!(held(&["xapi:readonly"]), Some(Grant::ReadOnly));
+        assert_eq!(held(&[]), None);
+        let mut grants = Grants::default();
+        grants.set("p", "w", Some(Grant::ReadOnly));
+        assert_eq!(grants.get("p", "w"), Some(Grant::ReadOnly));
+        grants.forget_workspace("w");
+        assert_eq!(grants.get("p", "w"), None);
+    }
+}
