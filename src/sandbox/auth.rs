@@ -1,6 +1,7 @@
-//! Bearer-token authentication: maps `Authorization: Bearer <token>` to a demo identity and puts
-//! a [`Caller`](super::caller::Caller) in the request's extensions. A missing or unknown token is
-//! answered 401 in Webex's error shape before any route runs.
+//! Bearer-token authentication: maps `Authorization: Bearer <token>` to an identity (a demo
+//! person's or the bot's own token, or an OAuth token the sandbox issued) and puts a
+//! [`Caller`](super::caller::Caller) in the request's extensions. A missing, unknown, expired or
+//! revoked token is answered 401 in Webex's error shape before any route runs.
 
 use std::sync::Arc;
 

@@ -11,7 +11,8 @@
 //! | Otto Outsider (other org) | `otto.outsider@example.org` | `sandbox-otto-token` |
 //!
 //! Each person has a 1:1 room with the bot; all of them and the bot are members of the group
-//! room "Ops Barcelona".
+//! room "Ops Barcelona". In Webex, Ada is a full administrator of the demo organisation;
+//! Oscar and Vera are regular users (what they may touch is granted per workspace).
 
 use serde_json::{Value, json};
 
@@ -66,6 +67,12 @@ impl DemoPerson {
     /// True for the bot.
     pub fn is_bot(&self) -> bool {
         self.role == Role::Bot
+    }
+
+    /// True for a full administrator of the organisation in Webex (Ada Admin): her own token
+    /// and integrations she authorizes may call the admin-only APIs.
+    pub fn is_org_admin(&self) -> bool {
+        self.role == Role::Admin
     }
 
     /// The person's uuid (the part of the REST id after `PEOPLE/`).

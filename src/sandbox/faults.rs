@@ -34,6 +34,8 @@ pub enum Family {
     Workspaces,
     Locations,
     Other,
+    /// The consent page, the token endpoint and service-app tokens.
+    OAuth,
 }
 
 impl Family {
@@ -54,6 +56,7 @@ impl Family {
             "xapi" => Self::Xapi,
             "workspaces" => Self::Workspaces,
             "workspaceLocations" | "locations" => Self::Locations,
+            "authorize" | "access_token" | "applications" => Self::OAuth,
             _ => Self::Other,
         }
     }

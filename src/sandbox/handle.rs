@@ -1,7 +1,10 @@
 //! [`SandboxHandle`]: what a test (or `roombot sandbox`) holds on a running sandbox. It names
 //! the demo identities and rooms, reads the request log and webhook deliveries, waits for
 //! messages and deliveries without sleeping (a version counter wakes waiters on every change),
-//! and acts as a person through the real HTTP API (`post_as`, `click`).
+//! and acts as a person through the real HTTP API (`post_as`, `click`). Credentials (OAuth
+//! integrations, service apps, token expiry and revocation) and grants: `handle/credentials.rs`.
+
+mod credentials;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -39,6 +42,9 @@ pub enum SandboxError {
     /// A wait ran out.
     #[error("timed out after {after:?} waiting for {what}")]
     Timeout { after: Duration, what: &'static str },
+    /// The sandbox knows no such thing (person, integration, …).
+    #[error("the sandbox knows no {0}")]
+    Unknown(String),
 }
 
 /// A running sandbox.

@@ -5,7 +5,8 @@
 //! Mentions arrive as `<spark-mention data-object-type="person" data-object-id="…">Name
 //! </spark-mention>` (in `markdown` or `html`; the id may be the REST id or the bare uuid), or
 //! in Webex markdown as `<@personId:ID|Name>`, `<@personEmail:EMAIL|Name>` and `<@all>`.
-//! Pure functions; the markdown → html conversion is deliberately minimal (paragraph only).
+//! Pure functions. Markdown becomes html through a CommonMark renderer (`pulldown-cmark`), as
+//! Webex renders it; raw html in markdown other than a spark-mention is shown as text.
 
 use std::sync::LazyLock;
 
@@ -51,7 +52,7 @@ pub fn render(
 ) -> Rendered {
     let html = match (html, markdown) {
         (Some(html), _) => Some(html.to_owned()),
-        (None, Some(md)) => Some(format!("<p>{}</p>", markdown_mentions_to_html(md, people))),
+        (None, Some(md)) => Some(markdown_to_html(md, people)),
         (None, None) => None,
     };
     let Some(html) = html else {
@@ -68,6 +69,25 @@ pub fn render(
         mentioned_people,
         mentioned_groups,
     }
+}
+
+/// Renders Webex markdown: mentions first (as spark-mention elements), then CommonMark. Raw
+/// html other than spark-mention tags is escaped, so `<b>` in markdown stays literal text.
+fn markdown_to_html(markdown: &str, people: &[DemoPerson]) -> String {
+    use pulldown_cmark::{CowStr, Event, Options, Parser, html};
+    let source = markdown_mentions_to_html(markdown, people);
+    let is_mention = |tag: &CowStr<'_>| {
+        let tag = tag.trim();
+        tag.starts_with("<spark-mention") || tag == "</spark-mention>"
+    };
+    let events = Parser::new_ext(&source, Options::ENABLE_STRIKETHROUGH).map(|event| match event {
+        Event::InlineHtml(tag) if is_mention(&tag) => Event::InlineHtml(tag),
+        Event::InlineHtml(raw) | Event::Html(raw) => Event::Text(raw),
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out.trim_end().to_owned()
 }
 
 /// Rewrites Webex markdown mentions (`<@personId:…>`, `<@personEmail:…>`, `<@all>`) as
@@ -206,6 +226,26 @@ mod tests {
         assert_eq!(r.text.as_deref(), Some("Roombot status All & more"));
         assert_eq!(r.mentioned_people, vec![people[0].id.clone()]);
         assert_eq!(r.mentioned_groups, vec!["all".to_owned()]);
+    }
+
+    #[test]
+    fn markdown_is_rendered_as_commonmark() {
+        let r = render(
+            None,
+            Some("**Done**: 2 devices\n\n- `4B`\n- <b>x</b> & y"),
+            None,
+            &demo_people(),
+        );
+        assert_eq!(
+            r.html.as_deref(),
+            Some(
+                "<p><strong>Done</strong>: 2 devices</p>\n<ul>\n<li><code>4B</code></li>\n<li>&lt;b&gt;x&lt;/b&gt; &amp; y</li>\n</ul>"
+            )
+        );
+        assert_eq!(
+            r.text.as_deref(),
+            Some("Done: 2 devices\n\n4B\n<b>x</b> & y")
+        );
     }
 
     #[test]

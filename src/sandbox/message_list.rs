@@ -1,3 +1,6 @@
+//! `GET /messages/direct`: the 1:1 room with `personId` or `personEmail`, newest first, all at
+//! once (the spec gives it no paging), optionally only the replies to `parentId`.
+//!
 //! `GET /messages`: newest first, filtered by `roomId` (required), `parentId`,
 //! `mentionedPeople` (`me` or the caller's own id), `before` (time) and `beforeMessage` (id).
 //! Pages are cut by `max` and continue through a `Link` whose `beforeMessage` is the page's last
@@ -17,7 +20,7 @@ use super::caller::Caller;
 use super::error::ApiError;
 use super::http::{items_response, query_max, query_pairs, query_value, request_url};
 use super::model::visible_to;
-use super::model::{RoomType, StoredMessage};
+use super::model::{Room, RoomType, StoredMessage};
 use super::rooms::member_room;
 use super::state::Shared;
 
@@ -94,6 +97,56 @@ fn list(shared: &Shared, caller: &Caller, uri: &Uri) -> Result<Response, ApiErro
         headers.insert(header::LINK, link);
     }
     Ok(items_response(headers, page))
+}
+
+/// `GET /messages/direct?personId=…|personEmail=…[&parentId=…]`.
+pub async fn list_direct(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    uri: Uri,
+) -> Response {
+    match direct(&shared, &caller, &uri) {
+        Ok(items) => items_response(HeaderMap::new(), items),
+        Err(error) => error.into_response(),
+    }
+}
+
+fn direct(shared: &Shared, caller: &Caller, uri: &Uri) -> Result<Vec<Value>, ApiError> {
+    let pairs = query_pairs(uri);
+    let other = match (
+        query_value(&pairs, "personId"),
+        query_value(&pairs, "personEmail"),
+    ) {
+        (Some(id), _) => shared.person(id),
+        (None, Some(email)) => shared.person_by_email(email),
+        (None, None) => {
+            return Err(ApiError::bad_request(
+                "personId or personEmail is required.",
+            ));
+        }
+    }
+    .ok_or_else(|| ApiError::not_found("Could not find the person."))?;
+    let parent = query_value(&pairs, "parentId");
+    let store = shared.store();
+    let is_direct_with = |r: &&Room| {
+        r.room_type == RoomType::Direct
+            && r.has_member(&caller.person_id)
+            && r.has_member(&other.id)
+    };
+    let Some(room) = store.rooms.iter().find(is_direct_with) else {
+        return Ok(Vec::new());
+    };
+    let mut matching: Vec<&StoredMessage> = store
+        .messages
+        .iter()
+        .filter(|m| m.message.room_id == room.id)
+        .filter(|m| parent.is_none_or(|p| m.message.parent_id.as_deref() == Some(p)))
+        .collect();
+    matching.sort_by_key(|m| std::cmp::Reverse(m.seq));
+    Ok(matching
+        .iter()
+        .map(|m| serde_json::to_value(&m.message).unwrap_or_default())
+        .collect())
 }
 
 fn parse_filters(shared: &Shared, caller: &Caller, uri: &Uri) -> Result<Filters, ApiError> {

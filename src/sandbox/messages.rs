@@ -33,6 +33,7 @@ pub fn routes() -> Router<Arc<Shared>> {
             "/v1/messages",
             post(create_message).get(message_list::list_messages),
         )
+        .route("/v1/messages/direct", get(message_list::list_direct))
         .route(
             "/v1/messages/{id}",
             get(get_message).put(edit_message).delete(delete_message),

@@ -6,23 +6,39 @@
 //! base URL, the demo identities and their tokens (see [`demo_people`]), the rooms, the request
 //! log, webhook deliveries, waiters, and person-side actions (`post_as`, `click`).
 //!
-//! Requests pass, outermost first: [`request_log`] → [`faults`] → [`auth`] → routes.
+//! Requests pass, outermost first: [`request_log`] → [`faults`] → [`auth`] → [`access`] →
+//! routes (the consent page and the token endpoint skip auth and access).
+//!
+//! What it enforces when started with [`Access::Enforced`] ([`SandboxOptions::enforced`]):
+//! the table in [`access::rules`] (who may call each endpoint: bots, people, organisation
+//! admins, OAuth integrations with the scopes they were granted, service apps; 403 otherwise),
+//! per-workspace grants (bots and people see and command only granted workspaces' devices, and
+//! a device's `permissions` is the caller's grant), `NOT_AUTHORIZED` configurations for callers
+//! who may not change them, and OAuth tokens that expire and can be revoked (401). The default,
+//! [`Access::Permissive`], lets any token of the organisation call anything and shows the
+//! permissions stored on devices (what roombot's bot-token-only tests rely on).
 //!
 //! - [`server`]: options, router composition, the listening task.
-//! - [`handle`]: the running sandbox as tests and `roombot sandbox` see it.
+//! - [`handle`]: the running sandbox as tests and `roombot sandbox` see it (credentials and
+//!   grants included).
 //! - [`state`], [`model`]: shared state and the messaging resources' JSON shapes.
-//! - [`auth`]: bearer token → [`caller::Caller`]; 401 otherwise.
+//! - [`auth`]: bearer token → [`caller::Caller`]; 401 otherwise (also expired or revoked).
+//! - [`access`]: who may call what, and the scopes; [`oauth`]: consent page, token endpoint,
+//!   service-app tokens, and the store of issued tokens.
 //! - [`people`], [`rooms`], [`messages`], [`message_list`], [`message_rules`], [`attachment_actions`],
 //!   [`webhooks`]: the messaging API; [`mentions`] derives `text`/`html`/`mentionedPeople`.
 //! - [`delivery`]: signed webhook deliveries and the 100-failures rule.
-//! - [`request_log`], [`faults`]: what was called; latency and failures, deterministic by seed.
+//! - [`request_log`], [`faults`]: what was called and with which token; latency and failures,
+//!   deterministic by seed.
 //! - [`demo_people`]: the bot, the demo people, their tokens and rooms.
 //! - [`error`]: the Webex error envelope (`{message, errors, trackingId}`) every route answers with.
 //! - [`ids`]: Webex-style ids (base64 of `ciscospark://us/<KIND>/<uuid>`).
-//! - [`caller`]: the identity behind a bearer token, put in request extensions by the auth layer.
+//! - [`caller`]: the identity behind a bearer token (kind, admin or not, scopes), put in request
+//!   extensions by the auth layer.
 //! - [`paging`]: `max`/`start` pagination with `Link` headers.
 //! - [`org`]: devices, configurations, xAPI, workspaces, locations (the organisation's state).
 
+pub mod access;
 pub mod attachment_actions;
 pub mod auth;
 pub mod caller;
@@ -39,6 +55,7 @@ pub mod message_list;
 pub mod message_rules;
 pub mod messages;
 pub mod model;
+pub mod oauth;
 pub mod org;
 pub mod paging;
 pub mod people;
@@ -48,9 +65,13 @@ pub mod server;
 pub mod state;
 pub mod webhooks;
 
+pub use access::Access;
+pub use caller::TokenKind;
 pub use demo_people::{DemoPerson, Role};
 pub use faults::{Family, Fault, FaultOptions, FaultRates};
 pub use handle::{SandboxError, SandboxHandle};
 pub use model::{AttachmentAction, Delivery, Message, Webhook};
-pub use request_log::LoggedRequest;
+pub use oauth::{Integration, OAuthOptions, ServiceApp, TokenPair};
+pub use org::Grant;
+pub use request_log::{LoggedRequest, TokenInfo};
 pub use server::{OrgChoice, Sandbox, SandboxOptions};

@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde_json::Value;
 
-use super::caller::Caller;
+use super::caller::{Caller, TokenKind};
 use super::error::ApiError;
 use super::http::{list_response, query_pairs, query_value};
 use super::state::Shared;
@@ -26,8 +26,24 @@ pub fn routes() -> Router<Arc<Shared>> {
 async fn me(State(shared): State<Arc<Shared>>, Extension(caller): Extension<Caller>) -> Response {
     match shared.person(&caller.person_id) {
         Some(p) => Json(p.to_json()).into_response(),
+        None if caller.kind == TokenKind::ServiceApp => {
+            Json(machine_account(&caller)).into_response()
+        }
         None => ApiError::not_found("Could not find the person.").into_response(),
     }
+}
+
+/// A service app's machine account. Webex does not document its `type`; the spec's third
+/// value, `appuser`, is our guess (neither a person nor a bot).
+fn machine_account(caller: &Caller) -> Value {
+    serde_json::json!({
+        "id": caller.person_id,
+        "emails": [caller.email],
+        "displayName": caller.display_name,
+        "orgId": caller.org_id,
+        "created": super::demo_people::DEMO_CREATED,
+        "type": "appuser",
+    })
 }
 
 async fn person(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {

@@ -1,6 +1,8 @@
 //! The request log: every request the sandbox receives (including 401s and injected faults),
-//! with method, path, query, JSON body, answered status and the caller's email, so tests can
-//! count and inspect what a client called. Outermost middleware.
+//! with method, path, query, JSON body, answered status and which token made it (its kind and
+//! identity, never the token itself), so tests can count and inspect what a client called and
+//! with which credential. Secrets in bodies (client secrets, codes, refresh tokens) are
+//! replaced by `[redacted]`. Outermost middleware.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use super::caller::TokenKind;
 use super::error::ApiError;
 use super::faults::{Fault, InjectedDelay};
 
@@ -32,17 +35,31 @@ pub struct LoggedRequest {
     pub status: u16,
     /// The email of the token's identity; `None` for a missing or unknown token.
     pub caller_email: Option<String>,
+    /// Which token made the request (also for an expired or revoked one); `None` for a
+    /// missing or unknown token.
+    pub token: Option<TokenInfo>,
     /// The fault injected into this request, if any.
     pub fault: Option<Fault>,
     /// Latency injected before this request was handled.
     pub delay: Duration,
 }
 
+/// A token as the log records it: how it was obtained and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// Bot, user, admin, integration or service app.
+    pub kind: TokenKind,
+    /// The identity's email (a service app's machine account for service-app tokens).
+    pub email: String,
+    /// The OAuth client the token was issued to (integration and service-app tokens).
+    pub client_id: Option<String>,
+}
+
 /// Where logged requests go, and who a request's token belongs to: the sandbox's state, behind
 /// this seam so the log knows nothing of it.
 pub trait LogSink: Send + Sync {
-    /// The email of the identity whose bearer token `headers` carry, if any.
-    fn caller_email(&self, headers: &axum::http::HeaderMap) -> Option<String>;
+    /// The token `headers` carry, if the sandbox knows it.
+    fn token_info(&self, headers: &axum::http::HeaderMap) -> Option<TokenInfo>;
     /// Keeps one finished request.
     fn record(&self, entry: LoggedRequest);
 }
@@ -64,14 +81,15 @@ pub async fn log_requests(
             .into_response();
         }
     };
-    let caller_email = sink.caller_email(&parts.headers);
+    let token = sink.token_info(&parts.headers);
     let mut entry = LoggedRequest {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
         body: body_value(&bytes),
         status: 0,
-        caller_email,
+        caller_email: token.as_ref().map(|t| t.email.clone()),
+        token,
         fault: None,
         delay: Duration::ZERO,
     };
@@ -92,14 +110,55 @@ pub async fn log_requests(
     response
 }
 
+/// Body fields that hold secrets (OAuth forms and the service-app token request).
+const SECRET_FIELDS: [&str; 5] = [
+    "client_secret",
+    "clientSecret",
+    "code",
+    "refresh_token",
+    "access_token",
+];
+const REDACTED: &str = "[redacted]";
+
 fn body_value(bytes: &[u8]) -> Option<Value> {
     if bytes.is_empty() {
         return None;
     }
-    Some(
-        serde_json::from_slice(bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned())),
-    )
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(mut object)) => {
+            for field in SECRET_FIELDS {
+                if let Some(value) = object.get_mut(field) {
+                    *value = Value::String(REDACTED.to_owned());
+                }
+            }
+            Some(Value::Object(object))
+        }
+        Ok(other) => Some(other),
+        Err(_) => Some(Value::String(redact_form(&String::from_utf8_lossy(bytes)))),
+    }
+}
+
+/// A form body with secret fields redacted (other text is kept as is).
+fn redact_form(text: &str) -> String {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(text.as_bytes())
+        .into_owned()
+        .collect();
+    if !pairs
+        .iter()
+        .any(|(k, _)| SECRET_FIELDS.contains(&k.as_str()))
+    {
+        return text.to_owned();
+    }
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in &pairs {
+        let shown = if SECRET_FIELDS.contains(&key.as_str()) {
+            REDACTED
+        } else {
+            value
+        };
+        out.append_pair(key, shown);
+    }
+    out.finish()
 }
 
 #[cfg(test)]
@@ -111,5 +170,20 @@ mod tests {
         assert_eq!(body_value(b""), None);
         assert_eq!(body_value(b"{\"a\":1}"), Some(serde_json::json!({"a": 1})));
         assert_eq!(body_value(b"a=1"), Some(Value::String("a=1".into())));
+    }
+
+    #[test]
+    fn secrets_in_bodies_are_redacted() {
+        let form = b"grant_type=refresh_token&client_id=C1&client_secret=s3cret&refresh_token=r";
+        let Some(Value::String(logged)) = body_value(form) else {
+            panic!("a form is kept as text");
+        };
+        assert!(
+            !logged.contains("s3cret") && logged.contains("client_id=C1"),
+            "{logged}"
+        );
+        let json = body_value(br#"{"clientId":"C1","clientSecret":"s3cret"}"#).unwrap();
+        assert_eq!(json["clientSecret"], REDACTED);
+        assert_eq!(json["clientId"], "C1");
     }
 }

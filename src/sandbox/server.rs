@@ -1,5 +1,6 @@
 //! Starting the sandbox: options, the composed router (messaging routes + the organisation's
-//! routes, wrapped in request log → faults → auth) and the listening task.
+//! routes, wrapped in request log → faults → auth → access table; OAuth's public endpoints
+//! behind request log → faults) and the listening task.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -7,18 +8,21 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+use super::access::Access;
 use super::error::ApiError;
 use super::faults::FaultOptions;
 use super::handle::{SandboxError, SandboxHandle};
+use super::oauth::{self, OAuthOptions};
 use super::org::{self, OrgState};
 use super::state::{Settings, Shared};
 use super::{
-    attachment_actions, auth, console, faults, messages, people, request_log, rooms, webhooks,
+    access, attachment_actions, auth, console, faults, messages, people, request_log, rooms,
+    webhooks,
 };
 
 /// Which organisation the sandbox serves.
@@ -43,6 +47,10 @@ pub struct SandboxOptions {
     pub allow_card_edits: bool,
     /// How long a webhook delivery may take before it counts as failed.
     pub delivery_timeout: Duration,
+    /// Whether Webex's authorization is enforced ([`Access::default`] is permissive for now).
+    pub access: Access,
+    /// Lifetimes of OAuth access and refresh tokens.
+    pub oauth: OAuthOptions,
 }
 
 impl Default for SandboxOptions {
@@ -53,6 +61,18 @@ impl Default for SandboxOptions {
             default_page_size: 50,
             allow_card_edits: false,
             delivery_timeout: Duration::from_secs(10),
+            access: Access::default(),
+            oauth: OAuthOptions::default(),
+        }
+    }
+}
+
+impl SandboxOptions {
+    /// The defaults with Webex's authorization enforced.
+    pub fn enforced() -> Self {
+        Self {
+            access: Access::Enforced,
+            ..Self::default()
         }
     }
 }
@@ -94,6 +114,8 @@ impl Sandbox {
             default_page_size: options.default_page_size.max(1),
             allow_card_edits: options.allow_card_edits,
             delivery_timeout: options.delivery_timeout,
+            access: options.access,
+            oauth: options.oauth,
         };
         let shared = Arc::new(Shared::new(origin, settings, options.faults, org));
         let app = router(Arc::clone(&shared));
@@ -113,8 +135,9 @@ impl Sandbox {
     }
 }
 
-/// The whole sandbox app: messaging and organisation routes behind log, faults and auth; the
-/// console (chat page) beside them, outside those layers.
+/// The whole sandbox app: messaging, organisation and service-app routes behind log, faults,
+/// auth and the access table; the consent page and token endpoint behind log and faults only;
+/// the console (chat page) beside them, outside every layer.
 pub fn router(shared: Arc<Shared>) -> Router {
     let console = console::routes(Arc::clone(&shared));
     let messaging = Router::new()
@@ -123,12 +146,16 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .merge(messages::routes())
         .merge(attachment_actions::routes())
         .merge(webhooks::routes())
+        .merge(oauth::authenticated_routes())
         .with_state(Arc::clone(&shared));
+    let public = oauth::public_routes().with_state(Arc::clone(&shared));
     messaging
         .merge(org::routes(Arc::clone(&shared.org)))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(from_fn(access::enforce))
         .layer(from_fn_with_state(Arc::clone(&shared), auth::authenticate))
+        .merge(public)
         .layer(from_fn_with_state(
             Arc::clone(&shared.faults),
             faults::inject_faults,

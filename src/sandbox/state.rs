@@ -9,12 +9,15 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::caller::Caller;
+use super::access::Access;
+use super::caller::{Caller, TokenKind};
 use super::demo_people::{self, DEMO_CREATED, DemoPerson, OPS_ROOM_TITLE};
 use super::faults::{FaultOptions, Faults};
 use super::model::{AttachmentAction, Delivery, Room, RoomType, StoredMessage, Webhook};
+use super::oauth::OAuthOptions;
+use super::oauth::store::{Authorized, Subject, TokenStore, Validity};
 use super::org::OrgState;
-use super::request_log::{LogSink, LoggedRequest};
+use super::request_log::{LogSink, LoggedRequest, TokenInfo};
 
 /// Behaviour switches that are not faults.
 #[derive(Debug, Clone)]
@@ -25,6 +28,10 @@ pub struct Settings {
     pub allow_card_edits: bool,
     /// How long one webhook delivery may take before it counts as failed.
     pub delivery_timeout: Duration,
+    /// Whether Webex's authorization is enforced.
+    pub access: Access,
+    /// Lifetimes of OAuth tokens.
+    pub oauth: OAuthOptions,
 }
 
 /// A webhook and the times of its recent failed deliveries.
@@ -68,6 +75,8 @@ pub struct Shared {
     pub log: Mutex<Vec<LoggedRequest>>,
     pub faults: Arc<Mutex<Faults>>,
     pub org: Arc<OrgState>,
+    /// OAuth clients and the tokens issued to them.
+    pub tokens: Mutex<TokenStore>,
     /// HTTP client for webhook deliveries.
     pub client: reqwest::Client,
     /// Webhook deliveries dispatched but not finished yet.
@@ -96,6 +105,7 @@ impl Shared {
         Self {
             people,
             origin,
+            tokens: Mutex::new(TokenStore::new(settings.oauth)),
             settings,
             store: Mutex::new(store),
             log: Mutex::new(Vec::new()),
@@ -105,6 +115,11 @@ impl Shared {
             pending_deliveries: AtomicUsize::new(0),
             version: watch::Sender::new(0),
         }
+    }
+
+    /// Locks the OAuth token store.
+    pub fn tokens(&self) -> MutexGuard<'_, TokenStore> {
+        self.tokens.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Locks the store (a poisoned lock still holds consistent data: every change is one push).
@@ -155,15 +170,70 @@ impl Shared {
             .find(|p| p.email.eq_ignore_ascii_case(email))
     }
 
-    /// The identity behind a bearer token.
+    /// The identity behind a bearer token that may be used now.
     pub fn caller_for_token(&self, token: &str) -> Option<Caller> {
-        let person = self.people.iter().find(|p| p.token == token)?;
+        self.check_token(token)
+            .filter(|(_, validity)| *validity == Validity::Valid)
+            .map(|(caller, _)| caller)
+    }
+
+    /// The identity behind a bearer token, valid or not (expired and revoked OAuth tokens
+    /// still name who they were issued to); `None` for an unknown token.
+    pub fn check_token(&self, token: &str) -> Option<(Caller, Validity)> {
+        let enforced = self.settings.access == Access::Enforced;
+        if let Some(person) = self.people.iter().find(|p| p.token == token) {
+            let kind = match (person.is_bot(), person.is_org_admin()) {
+                (true, _) => TokenKind::Bot,
+                (false, true) => TokenKind::Admin,
+                (false, false) => TokenKind::User,
+            };
+            let caller = Caller {
+                display_name: person.display_name.clone(),
+                admin: person.is_org_admin(),
+                enforced,
+                ..Caller::permissive(&person.id, &person.email, &person.org_id, kind)
+            };
+            return Some((caller, Validity::Valid));
+        }
+        let (authorized, validity) = self.tokens().lookup(token, tokio::time::Instant::now())?;
+        let caller = self.oauth_caller(authorized, enforced)?;
+        Some((caller, validity))
+    }
+
+    fn oauth_caller(&self, authorized: Authorized, enforced: bool) -> Option<Caller> {
+        let caller = match &authorized.subject {
+            Subject::Person(id) => {
+                let person = self.person(id)?;
+                Caller {
+                    display_name: person.display_name.clone(),
+                    admin: person.is_org_admin(),
+                    ..Caller::permissive(
+                        &person.id,
+                        &person.email,
+                        &person.org_id,
+                        TokenKind::Integration,
+                    )
+                }
+            }
+            Subject::ServiceApp(id) => {
+                let tokens = self.tokens();
+                let app = tokens.service_app(id)?;
+                Caller {
+                    display_name: app.name.clone(),
+                    ..Caller::permissive(
+                        &app.person_id,
+                        &app.email,
+                        &app.org_id,
+                        TokenKind::ServiceApp,
+                    )
+                }
+            }
+        };
         Some(Caller {
-            person_id: person.id.clone(),
-            email: person.email.clone(),
-            display_name: person.display_name.clone(),
-            org_id: person.org_id.clone(),
-            is_bot: person.is_bot(),
+            scopes: Some(authorized.scopes),
+            client_id: Some(authorized.client_id),
+            enforced,
+            ..caller
         })
     }
 }
@@ -199,10 +269,13 @@ fn demo_rooms(people: &[DemoPerson]) -> Vec<Room> {
 }
 
 impl LogSink for Shared {
-    fn caller_email(&self, headers: &axum::http::HeaderMap) -> Option<String> {
-        super::auth::bearer_token(headers)
-            .and_then(|token| self.caller_for_token(token))
-            .map(|caller| caller.email)
+    fn token_info(&self, headers: &axum::http::HeaderMap) -> Option<TokenInfo> {
+        let (caller, _) = super::auth::bearer_token(headers).and_then(|t| self.check_token(t))?;
+        Some(TokenInfo {
+            kind: caller.kind,
+            email: caller.email,
+            client_id: caller.client_id,
+        })
     }
 
     fn record(&self, entry: LoggedRequest) {

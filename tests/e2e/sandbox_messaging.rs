@@ -536,6 +536,77 @@ async fn direct_messages_by_email_or_id_land_in_the_one_to_one_room() {
 }
 
 #[tokio::test]
+async fn direct_messages_are_listed_by_person_id_or_email_newest_first() {
+    let sandbox = start().await;
+    let vera = sandbox.person(Role::Viewer).clone();
+    let room = vera.direct_room_id.clone().unwrap();
+    let first = sandbox.post_as(&vera.token, &room, "one").await.unwrap();
+    let reply = post(
+        &sandbox,
+        sandbox.bot_token(),
+        "/messages",
+        json!({"roomId": room, "parentId": first.id, "text": "two"}),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    let by_email = get(
+        &sandbox,
+        sandbox.bot_token(),
+        &format!("/messages/direct?personEmail={}", vera.email),
+    )
+    .await;
+    assert_eq!(by_email.status, 200);
+    let texts: Vec<&str> = by_email.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["two", "one"]);
+    let by_id = get(
+        &sandbox,
+        &vera.token,
+        &format!(
+            "/messages/direct?personId={}&parentId={}",
+            sandbox.bot_id(),
+            first.id
+        ),
+    )
+    .await;
+    assert_eq!(by_id.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(by_id.body["items"][0]["text"], "two");
+    assert_webex_error(
+        &get(&sandbox, sandbox.bot_token(), "/messages/direct").await,
+        400,
+    );
+    assert_webex_error(
+        &get(
+            &sandbox,
+            sandbox.bot_token(),
+            "/messages/direct?personEmail=nobody@example.com",
+        )
+        .await,
+        404,
+    );
+}
+
+#[tokio::test]
+async fn markdown_is_rendered_to_html_and_plain_text_as_webex_does() {
+    let sandbox = start().await;
+    let ada = sandbox.person(Role::Admin).clone();
+    let room = ada.direct_room_id.clone().unwrap();
+    let posted = sandbox
+        .post_as(&ada.token, &room, "**mute** the `4B` room <i>now</i>")
+        .await
+        .unwrap();
+    assert_eq!(
+        posted.html.as_deref(),
+        Some("<p><strong>mute</strong> the <code>4B</code> room &lt;i&gt;now&lt;/i&gt;</p>")
+    );
+    assert_eq!(posted.text.as_deref(), Some("mute the 4B room <i>now</i>"));
+}
+
+#[tokio::test]
 async fn a_person_submits_a_card_and_both_sides_can_read_the_action() {
     let sandbox = start().await;
     let room = sandbox.direct_room(Role::Admin).unwrap().to_owned();

@@ -345,7 +345,8 @@ async fn configurations_filter_by_key_as_documented() {
         json!({"isEditable": false, "reason": "FACTORY_DEFAULT"})
     );
     assert_eq!(item["appliedConfigurationValue"], json!({"value": 60}));
-    assert_eq!(all["items"]["Standby.Delay"]["source"], "organizationRule");
+    // The spec's `source` is `default` or `configured`; the rule shows inside `sources`.
+    assert_eq!(all["items"]["Standby.Delay"]["source"], "default");
     assert_eq!(
         all["items"]["Standby.Delay"]["sources"]["organizationRule"]["enforced"],
         false

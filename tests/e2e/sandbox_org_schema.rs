@@ -17,8 +17,7 @@ const ALLOWED: &[(&str, &str)] = &[
     ("plannedMaintenance", "a string in real responses"),
     // README 1: the guide's bare `xapi` permission is real (the Nordlys demo device has it).
     ("permissions[]", "bare `xapi` permission"),
-    // README 4: real configurations come from a third source and a rule reason.
-    ("source", "organizationRule source"),
+    // README 4: real configurations carry a rule reason (the rule itself sits in `sources`).
     ("reason", "CONFIG_MANAGED_BY_RULE reason"),
 ];
 

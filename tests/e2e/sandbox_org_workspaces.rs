@@ -166,6 +166,24 @@ async fn workspace_put_clears_capacity_type_and_notes_but_keeps_the_rest() {
         )
         .await;
     assert_eq!(status, 404);
+    // As on POST: "A locationId must be provided when the floorId is set."
+    let (status, answer) = org
+        .send(
+            Method::PUT,
+            &path,
+            &json!({"displayName": "4B", "floorId": before["floorId"]}),
+        )
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(error_message(&answer).contains("locationId"), "{answer}");
+    let (status, _) = org
+        .send(
+            Method::PUT,
+            &path,
+            &json!({"displayName": "4B", "locationId": before["locationId"], "floorId": before["floorId"]}),
+        )
+        .await;
+    assert_eq!(status, 200);
 }
 
 #[tokio::test]

@@ -338,8 +338,18 @@ async fn a_rebooting_device_is_offline_until_it_is_back() {
     assert_eq!(status, 502);
 
     let quick = spawn(OrgState::demo().with_reboot_time(Duration::ZERO), bot()).await;
-    let (status, _) = quick.command(&id, "SystemUnit.Boot", json!({})).await;
+    let (status, _) = quick
+        .command(
+            &id,
+            "SystemUnit.Boot",
+            json!({"Action": "Restart", "Force": "True"}),
+        )
+        .await;
     assert_eq!(status, 200);
+    let (status, _) = quick
+        .command(&id, "SystemUnit.Boot", json!({"Force": "Maybe"}))
+        .await;
+    assert_eq!(status, 400);
     let (_, device) = quick.get(&format!("/v1/devices/{id}"), &[]).await;
     assert_eq!(device["connectionStatus"], "connected");
     let (_, uptime) = quick.status(&id, &["SystemUnit.Uptime"]).await;

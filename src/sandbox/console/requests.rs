@@ -62,6 +62,7 @@ fn entry(seq: usize, request: &LoggedRequest, bot_email: &str) -> Value {
         "query": request.query,
         "status": request.status,
         "caller": request.caller_email,
+        "token": request.token.as_ref().map(|t| t.kind.as_str()),
         "bot": request.caller_email.as_deref() == Some(bot_email),
         "fault": request.fault.as_ref().map(describe_fault),
         "delayMs": u64::try_from(request.delay.as_millis()).unwrap_or(u64::MAX),
@@ -93,6 +94,7 @@ mod tests {
             body: None,
             status: if fault.is_some() { 503 } else { 200 },
             caller_email: caller.map(str::to_owned),
+            token: None,
             fault,
             delay: Duration::from_millis(12),
         }

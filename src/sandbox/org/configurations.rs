@@ -1,6 +1,7 @@
 //! Device configurations: the per-product schema (defaults, `valueSpace`, editability,
 //! organisation rules), each device's configured values, the real response shape
-//! (`isEditable`, `level`, `enforced`, `organizationRule`, `appliedConfigurationValue`) and
+//! (`isEditable`, `level`, `enforced`, `organizationRule` inside `sources`,
+//! `appliedConfigurationValue`; `source` only `default` or `configured`, as the spec says) and
 //! `GET`/`PATCH /v1/deviceConfigurations`.
 //!
 //! Key matching ignores case: the docs say nothing about case for configuration keys and the
@@ -19,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::OrgState;
-use super::http::{Query, json_response, not_found, parse_json, require_content_type};
+use super::http::{Query, json_response, parse_json, require_content_type};
 use super::keypath::{PathSegment, Pattern, parse_path};
 use crate::sandbox::caller::Caller;
 use crate::sandbox::error::ApiError;
@@ -77,6 +78,14 @@ impl ConfigSchema {
     }
 }
 
+/// How a configuration is rendered: for a device online or not, to a caller who may change
+/// it or not (then every configured source shows `NOT_AUTHORIZED`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct View {
+    pub online: bool,
+    pub authorized: bool,
+}
+
 /// A device's configuration: shared schema plus its own configured values.
 #[derive(Debug, Clone)]
 pub(crate) struct DeviceConfig {
@@ -111,34 +120,38 @@ impl DeviceConfig {
         Some(self.resolve(index).0)
     }
 
+    /// The effective value and its `source`. The spec allows only `default` and `configured`:
+    /// a value from an organisation rule is not the device's configured value, so it counts as
+    /// `default`; `sources.organizationRule` says where it really comes from.
     fn resolve(&self, index: usize) -> (Value, &'static str) {
         let def = &self.schema.defs[index].0;
         match (&def.organization_rule, self.configured.get(&index)) {
-            (Some(rule), _) if rule.enforced => (rule.value.clone(), "organizationRule"),
+            (Some(rule), _) if rule.enforced => (rule.value.clone(), "default"),
             (_, Some(value)) => (value.clone(), "configured"),
-            (Some(rule), None) => (rule.value.clone(), "organizationRule"),
+            (Some(rule), None) => (rule.value.clone(), "default"),
             (None, None) => (def.default.clone(), "default"),
         }
     }
 
     /// `{deviceId, items}` for every key matching one of `patterns` (all keys when empty).
-    pub(crate) fn render(&self, device_id: &str, patterns: &[Pattern], online: bool) -> Value {
+    pub(crate) fn render(&self, device_id: &str, patterns: &[Pattern], view: View) -> Value {
         let mut items = Map::new();
         for (index, (def, path)) in self.schema.defs.iter().enumerate() {
             if patterns.is_empty() || patterns.iter().any(|p| p.matches(path, false)) {
-                items.insert(def.key.clone(), self.render_item(index, online));
+                items.insert(def.key.clone(), self.render_item(index, view));
             }
         }
         json!({ "deviceId": device_id, "items": items })
     }
 
-    fn render_item(&self, index: usize, online: bool) -> Value {
+    fn render_item(&self, index: usize, view: View) -> Value {
         let def = &self.schema.defs[index].0;
         let (value, source) = self.resolve(index);
         let applied = match self.pending.get(&index) {
-            Some(old) if !online => old.clone(),
+            Some(old) if !view.online => old.clone(),
             _ => value.clone(),
         };
+        let editability = editability(def, view.authorized);
         let mut sources = Map::new();
         sources.insert(
             "default".into(),
@@ -148,7 +161,7 @@ impl DeviceConfig {
             "configured".into(),
             json!({
                 "value": self.configured.get(&index).cloned().unwrap_or(Value::Null),
-                "editability": editability(def),
+                "editability": editability,
                 "level": "DEVICE",
             }),
         );
@@ -205,7 +218,7 @@ impl DeviceConfig {
             .position(key)
             .ok_or_else(|| ApiError::bad_request(format!("Unknown configuration key: {key}")))?;
         let def = &self.schema.defs[index].0;
-        let editability = editability(def);
+        let editability = editability(def, true);
         if editability["isEditable"] == json!(false) {
             return Err(ApiError::bad_request(format!(
                 "Configuration {} is not editable: {}",
@@ -229,8 +242,11 @@ impl DeviceConfig {
     }
 }
 
-fn editability(def: &ConfigDef) -> Value {
-    if !def.editable {
+/// The configured source's editability; `NOT_AUTHORIZED` for a caller who may not change it.
+fn editability(def: &ConfigDef, authorized: bool) -> Value {
+    if !authorized {
+        json!({"isEditable": false, "reason": "NOT_AUTHORIZED"})
+    } else if !def.editable {
         let reason = def.reason.as_deref().unwrap_or("NOT_AUTHORIZED");
         json!({"isEditable": false, "reason": reason})
     } else if def.organization_rule.as_ref().is_some_and(|r| r.enforced) {
@@ -325,15 +341,16 @@ pub(crate) async fn get_configurations(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let org = state.read();
-    let device = org
-        .devices
-        .iter()
-        .find(|d| d.id == device_id && state.visible(&caller))
-        .ok_or_else(|| not_found("Device", device_id))?;
+    let (index, _) = state.device_for(&org, &caller, device_id)?;
+    let device = &org.devices[index];
     let online = device.is_online(Instant::now());
+    let view = View {
+        online,
+        authorized: caller.may_configure(),
+    };
     Ok(json_response(
         StatusCode::OK,
-        device.config.render(&device.id, &patterns, online),
+        device.config.render(&device.id, &patterns, view),
     ))
 }
 
@@ -355,17 +372,21 @@ pub(crate) async fn patch_configurations(
         ));
     }
     let mut org = state.write();
-    let device = org
-        .devices
-        .iter_mut()
-        .find(|d| d.id == device_id && state.visible(&caller))
-        .ok_or_else(|| not_found("Device", device_id))?;
+    let (index, _) = state.device_for(&org, &caller, device_id)?;
+    let device = &mut org.devices[index];
     let online = device.is_online(Instant::now());
+    if !caller.may_configure() {
+        return Err(ApiError::forbidden(crate::sandbox::access::FORBIDDEN));
+    }
     device.config.apply(&ops, online)?;
+    let view = View {
+        online,
+        authorized: true,
+    };
     // Real cloud: 200 (not the documented 201) with the whole configuration (README defect 5).
     Ok(json_response(
         StatusCode::OK,
-        device.config.render(&device.id, &[], online),
+        device.config.render(&device.id, &[], view),
     ))
 }
 
@@ -383,6 +404,13 @@ mod tests {
         ]))
         .unwrap();
         Arc::new(ConfigSchema::new(defs))
+    }
+
+    fn online() -> View {
+        View {
+            online: true,
+            authorized: true,
+        }
     }
 
     fn op(op: &str, key: &str, value: Option<Value>) -> PatchOp {
@@ -405,7 +433,7 @@ mod tests {
             config.effective("NetworkServices.HTTP.Mode"),
             Some(json!("Off"))
         );
-        let rendered = config.render("d", &[], true);
+        let rendered = config.render("d", &[], online());
         assert_eq!(rendered["items"]["Standby.Delay"]["source"], "configured");
         assert_eq!(
             rendered["items"]["NetworkServices.HTTP.Mode"]["sources"]["configured"]["editability"],
@@ -438,13 +466,20 @@ mod tests {
                 false,
             )
             .unwrap();
-        let offline = config.render("d", &[], false);
+        let offline = config.render(
+            "d",
+            &[],
+            View {
+                online: false,
+                authorized: true,
+            },
+        );
         assert_eq!(offline["items"]["Audio.DefaultVolume"]["value"], 80);
         assert_eq!(
             offline["items"]["Audio.DefaultVolume"]["appliedConfigurationValue"]["value"],
             50
         );
-        let online = config.render("d", &[], true);
+        let online = config.render("d", &[], online());
         assert_eq!(
             online["items"]["Audio.DefaultVolume"]["appliedConfigurationValue"]["value"],
             80

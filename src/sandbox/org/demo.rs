@@ -9,10 +9,11 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::configurations::{ConfigDef, ConfigSchema, DeviceConfig};
+use super::grants::{Grant, Grants};
 use super::keypath;
 use super::model::{Address, Device, Floor, Location, Org, Workspace};
 use super::workspaces::sip_address;
-use crate::sandbox::ids;
+use crate::sandbox::{demo_people, ids};
 
 /// The demo organisation's data file.
 const DEMO_ORG: &str = include_str!("demo-org.json");
@@ -26,6 +27,9 @@ const SOFTWARE: &str = "RoomOS 11.14.1.5 8d2c5e1a1c3";
 #[serde(rename_all = "camelCase")]
 struct DemoData {
     profiles: HashMap<String, Profile>,
+    /// Email → workspace name (or `*`) → `full` | `readonly` | `none`.
+    #[serde(default)]
+    grants: HashMap<String, HashMap<String, String>>,
     locations: Vec<DemoLocation>,
     workspaces: Vec<DemoWorkspace>,
     devices: Vec<DemoDevice>,
@@ -155,12 +159,43 @@ pub(crate) fn load() -> Org {
             )
         })
         .collect();
+    let grants = grants(&data.grants, &workspaces);
     Org {
         org_id: ids::demo_org_id(),
         locations,
         workspaces,
         devices,
+        grants,
     }
+}
+
+/// The data file's grants, by person id and workspace id (`*` expanded to the file's other
+/// workspaces, so workspaces created later start with no grant, as in Webex).
+fn grants(data: &HashMap<String, HashMap<String, String>>, workspaces: &[Workspace]) -> Grants {
+    let people = demo_people::demo_people();
+    let mut grants = Grants::default();
+    for (email, by_name) in data {
+        let person = people
+            .iter()
+            .find(|p| p.email.eq_ignore_ascii_case(email))
+            .unwrap_or_else(|| panic!("grants name unknown person {email}"));
+        let parse = |text: &String| {
+            Grant::parse(text).unwrap_or_else(|| panic!("{email}: unknown grant {text}"))
+        };
+        let default = by_name.get("*").map(parse).unwrap_or(None);
+        for workspace in workspaces {
+            let grant = by_name.get(&workspace.display_name).map_or(default, parse);
+            grants.set(&person.id, &workspace.id, grant);
+        }
+        let unknown = by_name
+            .keys()
+            .find(|name| *name != "*" && !workspaces.iter().any(|w| &&w.display_name == name));
+        assert!(
+            unknown.is_none(),
+            "{email}: grant for unknown workspace {unknown:?}"
+        );
+    }
+    grants
 }
 
 fn location(demo: &DemoLocation) -> Location {
@@ -368,6 +403,30 @@ mod tests {
         let products: std::collections::HashSet<&str> =
             org.devices.iter().map(|d| d.product.as_str()).collect();
         assert!(products.len() >= 8, "{products:?}");
+    }
+
+    #[test]
+    fn the_bot_is_granted_most_workspaces_read_only_big_conference_and_not_the_lobby() {
+        let org = load();
+        let bot = &demo_people::demo_people()[0];
+        let grant = |name: &str| {
+            let id = &org
+                .workspaces
+                .iter()
+                .find(|w| w.display_name == name)
+                .unwrap()
+                .id;
+            org.grants.get(&bot.id, id)
+        };
+        assert_eq!(grant("4B"), Some(Grant::Full));
+        assert_eq!(grant("Big Conference"), Some(Grant::ReadOnly));
+        assert_eq!(grant("Lobby SJ"), None);
+        let full = org
+            .workspaces
+            .iter()
+            .filter(|w| org.grants.get(&bot.id, &w.id) == Some(Grant::Full))
+            .count();
+        assert!(full * 2 > org.workspaces.len(), "{full}");
     }
 
     #[test]

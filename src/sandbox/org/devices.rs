@@ -36,23 +36,22 @@ pub(crate) async fn list_devices(
     let org = state.read();
     let placements = org.placements();
     let none = Placement::default();
-    let matching: Vec<(&Device, &Placement<'_>)> = if state.visible(&caller) {
-        org.devices
-            .iter()
-            .map(|d| {
-                let placement = d.workspace_id.as_deref().and_then(|w| placements.get(w));
-                (d, placement.unwrap_or(&none))
-            })
-            .filter(|(d, p)| filter.matches(d, p, now))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // Admins see every device; bots and people only those of workspaces granted to them.
+    let matching: Vec<(&Device, &Placement<'_>, Vec<String>)> = org
+        .devices
+        .iter()
+        .filter_map(|d| {
+            let permissions = org.permissions_for(&caller, d)?;
+            let placement = d.workspace_id.as_deref().and_then(|w| placements.get(w));
+            Some((d, placement.unwrap_or(&none), permissions))
+        })
+        .filter(|(d, p, held)| filter.matches(d, p, held, now))
+        .collect();
     Ok(page_response(
         matching,
         &url,
         state.default_page_size,
-        |(d, p)| d.to_json(&org.org_id, p, now),
+        |(d, p, held)| d.to_json(&org.org_id, p, &held, now),
     ))
 }
 
@@ -98,7 +97,13 @@ impl<'q> DeviceFilter<'q> {
         }
     }
 
-    fn matches(&self, device: &Device, placement: &Placement<'_>, now: Instant) -> bool {
+    fn matches(
+        &self,
+        device: &Device,
+        placement: &Placement<'_>,
+        permissions: &[String],
+        now: Instant,
+    ) -> bool {
         let contains = |field: &str, needle: &Option<String>| {
             needle
                 .as_ref()
@@ -110,10 +115,10 @@ impl<'q> DeviceFilter<'q> {
                 .tags
                 .iter()
                 .all(|tag| device.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)))
-            && self
-                .exact
-                .iter()
-                .all(|(name, value)| exact_match(device, placement, now, name, value))
+            && self.exact.iter().all(|(name, value)| match *name {
+                "permission" => permissions.iter().any(|p| p.eq_ignore_ascii_case(value)),
+                _ => exact_match(device, placement, now, name, value),
+            })
     }
 }
 
@@ -135,7 +140,6 @@ fn exact_match(
         "upgradeChannel" => eq(&device.upgrade_channel),
         "errorCode" => any(&device.error_codes),
         "capability" => any(&device.capabilities),
-        "permission" => any(&device.permissions),
         "workspaceId" => opt(device.workspace_id.as_deref()),
         "personId" => opt(device.person_id.as_deref()),
         "locationId" => opt(placement.location_id),
@@ -155,14 +159,10 @@ pub(crate) async fn get_device(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let org = state.read();
-    let device = org
-        .devices
-        .iter()
-        .find(|d| d.id == id && state.visible(&caller))
-        .ok_or_else(|| not_found("Device", &id))?;
+    let (index, permissions) = state.device_for(&org, &caller, &id)?;
     Ok(json_response(
         StatusCode::OK,
-        org.device_json(device, Instant::now()),
+        org.device_json(&org.devices[index], &permissions, Instant::now()),
     ))
 }
 
@@ -192,24 +192,15 @@ pub(crate) async fn patch_device(
     }
     .map_err(|error| ApiError::bad_request(format!("Invalid JSON Patch: {error}")))?;
     let mut org = state.write();
-    let device = org
-        .devices
-        .iter_mut()
-        .find(|d| d.id == id && state.visible(&caller))
-        .ok_or_else(|| not_found("Device", &id))?;
-    let mut tags = device.tags.clone();
+    let (index, permissions) = state.device_for(&org, &caller, &id)?;
+    let mut tags = org.devices[index].tags.clone();
     for op in &ops {
         apply_tag_op(&mut tags, op)?;
     }
-    device.tags = tags;
-    let device = org
-        .devices
-        .iter()
-        .find(|d| d.id == id)
-        .ok_or_else(|| not_found("Device", &id))?;
+    org.devices[index].tags = tags;
     Ok(json_response(
         StatusCode::OK,
-        org.device_json(device, Instant::now()),
+        org.device_json(&org.devices[index], &permissions, Instant::now()),
     ))
 }
 
@@ -261,13 +252,8 @@ pub(crate) async fn delete_device(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let mut org = state.write();
-    let before = org.devices.len();
-    if state.visible(&caller) {
-        org.devices.retain(|d| d.id != id);
-    }
-    if org.devices.len() == before {
-        return Err(not_found("Device", &id));
-    }
+    let (index, _) = state.device_for(&org, &caller, &id)?;
+    org.devices.remove(index);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

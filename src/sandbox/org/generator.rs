@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::configurations::{ConfigSchema, DeviceConfig};
 use super::demo::{fill_identity, profiles};
+use super::grants::{Grant, Grants};
 use super::model::{Address, Device, Floor, Location, Org, Workspace};
 use super::workspaces::sip_address;
 use crate::sandbox::ids;
@@ -57,7 +58,7 @@ pub(crate) fn generate(device_count: usize, seed: u64) -> Org {
     let workspaces: Vec<Workspace> = (0..workspace_count)
         .map(|i| workspace(i, seed, &locations[i % location_count], &mut rng))
         .collect();
-    let devices = (0..device_count)
+    let devices: Vec<Device> = (0..device_count)
         .map(|i| {
             let workspace = &workspaces[i / 2];
             let mut device = device(i, seed, workspace, Arc::clone(&schema), &mut rng);
@@ -68,12 +69,42 @@ pub(crate) fn generate(device_count: usize, seed: u64) -> Org {
             device
         })
         .collect();
+    let grants = bot_grants(&workspaces, &devices);
     Org {
         org_id: ids::demo_org_id(),
         locations,
         workspaces,
         devices,
+        grants,
     }
+}
+
+/// The bot's grant per workspace: the strongest permission among the workspace's devices (so
+/// enforced access shows what the permissive mode shows, one grant per workspace).
+fn bot_grants(workspaces: &[Workspace], devices: &[Device]) -> Grants {
+    let bot = &crate::sandbox::demo_people::demo_people()[0];
+    let mut strongest: std::collections::HashMap<&str, Grant> = std::collections::HashMap::new();
+    for device in devices {
+        let (Some(workspace), Some(grant)) = (
+            device.workspace_id.as_deref(),
+            Grant::from_permissions(&device.permissions),
+        ) else {
+            continue;
+        };
+        let held = strongest.entry(workspace).or_insert(grant);
+        if grant == Grant::Full {
+            *held = Grant::Full;
+        }
+    }
+    let mut grants = Grants::default();
+    for workspace in workspaces {
+        grants.set(
+            &bot.id,
+            &workspace.id,
+            strongest.get(workspace.id.as_str()).copied(),
+        );
+    }
+    grants
 }
 
 /// Writes the per-device values with JSON pointers (cheap enough for 10,000 devices).

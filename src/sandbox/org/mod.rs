@@ -1,6 +1,7 @@
 //! The organisation's state and its Webex APIs: devices, device configurations, xAPI status and
 //! commands, workspaces, workspace locations and `/locations` with floors. Requests arrive
-//! already authenticated (an `Extension<Caller>`); this module never looks at tokens.
+//! already authenticated and admitted (an `Extension<Caller>`; see `sandbox::access`); this
+//! module never looks at tokens, only at what the caller may see ([`Caller::device_view`]).
 //!
 //! All state sits behind one `RwLock` that is never held across an `.await`.
 //!
@@ -8,6 +9,7 @@
 //! - [`keypath`]: xAPI key expressions (`*`, `[n]`, `[a..b]`, `[*]`) and status trees.
 //! - [`devices`], [`configurations`], [`xapi_status`], [`xapi_commands`] (+ `xapi_effects`),
 //!   [`workspaces`], [`locations`]: the routes.
+//! - [`grants`]: per-workspace grants and the `permissions` a caller holds on a device.
 //! - [`demo`] (data in `demo-org.json`) and [`generator`]: how an organisation is made.
 //! - [`snapshot`]: read accessors for the sandbox chat page.
 
@@ -15,6 +17,7 @@ mod configurations;
 mod demo;
 mod devices;
 mod generator;
+mod grants;
 mod http;
 mod keypath;
 mod locations;
@@ -32,8 +35,11 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::sandbox::caller::Caller;
+use crate::sandbox::error::ApiError;
+use http::not_found;
 use model::Org;
 
+pub use grants::Grant;
 pub use snapshot::{CallSnapshot, DeviceSnapshot, WorkspaceSnapshot};
 
 /// Page size when a list request has no `max`.
@@ -104,6 +110,33 @@ impl OrgState {
     /// True when `caller` belongs to this organisation; others see nothing of it.
     fn visible(&self, caller: &Caller) -> bool {
         caller.org_id == self.org_id
+    }
+
+    /// The index of device `id` in `org` and the permissions `caller` holds on it; 404 when
+    /// the caller may not see it (another organisation, or no grant for its workspace).
+    fn device_for(
+        &self,
+        org: &Org,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<(usize, Vec<String>), ApiError> {
+        org.devices
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.id == id)
+            .find_map(|(i, d)| org.permissions_for(caller, d).map(|p| (i, p)))
+            .ok_or_else(|| not_found("Device", id))
+    }
+
+    /// Grants (`Some`) or withdraws (`None`) `person_id`'s access to `workspace_id`'s devices
+    /// (Control Hub's per-workspace setting; only enforced access consults it).
+    pub fn set_grant(&self, person_id: &str, workspace_id: &str, grant: Option<Grant>) {
+        self.write().grants.set(person_id, workspace_id, grant);
+    }
+
+    /// What `person_id` was granted on `workspace_id`.
+    pub fn grant(&self, person_id: &str, workspace_id: &str) -> Option<Grant> {
+        self.read().grants.get(person_id, workspace_id)
     }
 }
 

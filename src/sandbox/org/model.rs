@@ -6,6 +6,7 @@ use std::time::Instant;
 use serde_json::{Map, Value, json};
 
 use super::configurations::DeviceConfig;
+use super::grants::Grants;
 
 /// Everything the organisation holds; lives behind the [`super::OrgState`] lock.
 #[derive(Debug, Default)]
@@ -14,6 +15,8 @@ pub(crate) struct Org {
     pub locations: Vec<Location>,
     pub workspaces: Vec<Workspace>,
     pub devices: Vec<Device>,
+    /// What bots and non-admin people were granted, per workspace.
+    pub grants: Grants,
 }
 
 /// A location, served both by `/locations` and by the legacy `/workspaceLocations`.
@@ -139,8 +142,14 @@ impl Device {
         )
     }
 
-    /// The device JSON as `GET /devices/{id}` answers it.
-    pub(crate) fn to_json(&self, org_id: &str, placement: &Placement<'_>, now: Instant) -> Value {
+    /// The device JSON as `GET /devices/{id}` answers it to a caller holding `permissions`.
+    pub(crate) fn to_json(
+        &self,
+        org_id: &str,
+        placement: &Placement<'_>,
+        permissions: &[String],
+        now: Instant,
+    ) -> Value {
         let mut map = Map::new();
         map.insert("id".into(), json!(self.id));
         map.insert("displayName".into(), json!(self.display_name));
@@ -153,7 +162,7 @@ impl Device {
         }
         map.insert("orgId".into(), json!(org_id));
         map.insert("capabilities".into(), json!(self.capabilities));
-        map.insert("permissions".into(), json!(self.permissions));
+        map.insert("permissions".into(), json!(permissions));
         map.insert(
             "connectionStatus".into(),
             json!(self.effective_connection(now)),
@@ -317,13 +326,18 @@ impl Org {
             .collect()
     }
 
-    /// Renders one device with its placement.
-    pub(crate) fn device_json(&self, device: &Device, now: Instant) -> Value {
+    /// Renders one device with its placement, for a caller holding `permissions`.
+    pub(crate) fn device_json(
+        &self,
+        device: &Device,
+        permissions: &[String],
+        now: Instant,
+    ) -> Value {
         let location = self.workspace_location(device.workspace_id.as_deref());
         let placement = Placement {
             location_id: location.map(|l| l.id.as_str()),
             legacy_location_id: location.map(|l| l.legacy_id.as_str()),
         };
-        device.to_json(&self.org_id, &placement, now)
+        device.to_json(&self.org_id, &placement, permissions, now)
     }
 }

@@ -80,7 +80,7 @@ async fn list_workspaces(
         matching,
         &url,
         state.default_page_size,
-        |w| render(&org, w, include_devices),
+        |w| render(&org, &caller, w, include_devices),
     ))
 }
 
@@ -116,7 +116,7 @@ fn matches_filters(org: &Org, workspace: &Workspace, query: &Query) -> bool {
         && check("devicePlatform", &|v| v == "cisco")
 }
 
-fn render(org: &Org, workspace: &Workspace, include_devices: bool) -> Value {
+fn render(org: &Org, caller: &Caller, workspace: &Workspace, include_devices: bool) -> Value {
     let location = workspace
         .location_id
         .as_deref()
@@ -128,7 +128,7 @@ fn render(org: &Org, workspace: &Workspace, include_devices: bool) -> Value {
             .devices
             .iter()
             .filter(|d| d.workspace_id.as_deref() == Some(workspace.id.as_str()))
-            .map(|d| org.device_json(d, now))
+            .filter_map(|d| Some(org.device_json(d, &org.permissions_for(caller, d)?, now)))
             .collect();
         json["devices"] = Value::Array(devices);
     }
@@ -150,7 +150,7 @@ async fn get_workspace(
         .ok_or_else(|| not_found("Workspace", &id))?;
     Ok(json_response(
         StatusCode::OK,
-        render(&org, workspace, include_devices),
+        render(&org, &caller, workspace, include_devices),
     ))
 }
 
@@ -188,7 +188,7 @@ async fn create_workspace(
         hotdesking_status: enum_field(&body, "hotdeskingStatus", &["on", "off"])?,
         created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     };
-    let json = render(&org, &workspace, false);
+    let json = render(&org, &caller, &workspace, false);
     org.workspaces.push(workspace);
     Ok(json_response(StatusCode::CREATED, json))
 }
@@ -244,7 +244,7 @@ async fn update_workspace(
             .or(current.hotdesking_status.clone()),
         ..current
     };
-    let json = render(&org, &updated, false);
+    let json = render(&org, &caller, &updated, false);
     org.workspaces[index] = updated;
     Ok(json_response(StatusCode::OK, json))
 }
@@ -262,9 +262,10 @@ async fn delete_workspace(
     if org.workspaces.len() == before {
         return Err(not_found("Workspace", &id));
     }
-    // Deleting a workspace deletes its devices (they must be activated again).
+    // Deleting a workspace deletes its devices (they must be activated again) and its grants.
     org.devices
         .retain(|d| d.workspace_id.as_deref() != Some(id.as_str()));
+    org.grants.forget_workspace(&id);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -279,6 +280,13 @@ fn placement(
         Some(id) => Some(id),
         None => string_field(body, "workspaceLocationId")?,
     };
+    let floor_given = string_field(body, "floorId")?;
+    if floor_given.is_some() && given.is_none() {
+        // The docs, for POST and PUT alike: "A locationId must be provided when the floorId is set."
+        return Err(ApiError::bad_request(
+            "A locationId must be provided when floorId is set",
+        ));
+    }
     let location = match given {
         Some(id) => Some(
             org.locations
@@ -288,19 +296,15 @@ fn placement(
         ),
         None => current_location.and_then(|id| org.locations.iter().find(|l| l.id == id)),
     };
-    let floor = match string_field(body, "floorId")? {
-        Some(floor) => {
-            let location = location.ok_or_else(|| {
-                ApiError::bad_request("A locationId must be provided when floorId is set")
-            })?;
-            if !location.floors.iter().any(|f| f.id == floor) {
-                return Err(ApiError::bad_request(format!(
-                    "Floor {floor} is not in location {}",
-                    location.id
-                )));
-            }
-            Some(floor)
+    // A floor is only ever given with a location (checked above).
+    let floor = match floor_given.zip(location) {
+        Some((floor, location)) if !location.floors.iter().any(|f| f.id == floor) => {
+            return Err(ApiError::bad_request(format!(
+                "Floor {floor} is not in location {}",
+                location.id
+            )));
         }
+        Some((floor, _)) => Some(floor),
         None => current_floor.map(str::to_owned),
     };
     Ok((location.map(|l| l.id.clone()), floor))

@@ -17,7 +17,7 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::OrgState;
-use super::http::{json_response, not_found, object_body};
+use super::http::{json_response, object_body};
 use super::model::Device;
 use super::xapi_effects;
 use crate::sandbox::caller::Caller;
@@ -112,7 +112,10 @@ pub(crate) const CATALOGUE: &[CommandSpec] = &[
     command("Standby.Halfwake", &[]),
     command(
         "SystemUnit.Boot",
-        &[arg("Action", ValueSpace::Literal(&["Restart", "Shutdown"]))],
+        &[
+            arg("Action", ValueSpace::Literal(&["Restart", "Shutdown"])),
+            arg("Force", ValueSpace::Literal(&["False", "True"])),
+        ],
     ),
     command(
         "Dial",
@@ -315,15 +318,12 @@ pub(crate) fn check_online(device: &Device, now: Instant) -> Result<(), ApiError
     ))
 }
 
-fn check_can_command(device: &Device) -> Result<(), ApiError> {
-    if device
-        .permissions
-        .iter()
-        .any(|p| p == "xapi:all" || p == "xapi")
-    {
+/// 403 unless the caller holds full xAPI access (`xapi:all`, or the legacy bare `xapi`).
+fn check_can_command(device: &Device, permissions: &[String]) -> Result<(), ApiError> {
+    if permissions.iter().any(|p| p == "xapi:all" || p == "xapi") {
         return Ok(());
     }
-    let why = if device.permissions.iter().any(|p| p == "xapi:readonly") {
+    let why = if permissions.iter().any(|p| p == "xapi:readonly") {
         "only read-only xAPI access (xapi:readonly) is granted"
     } else {
         "no xAPI access is granted"
@@ -353,12 +353,9 @@ pub(crate) async fn run_command(
     };
     let now = Instant::now();
     let mut org = state.write();
-    let device = org
-        .devices
-        .iter_mut()
-        .find(|d| d.id == device_id && state.visible(&caller))
-        .ok_or_else(|| not_found("Device", &device_id))?;
-    check_can_command(device)?;
+    let (index, permissions) = state.device_for(&org, &caller, &device_id)?;
+    let device = &mut org.devices[index];
+    check_can_command(device, &permissions)?;
     check_online(device, now)?;
     let spec = find_command(&name)
         .ok_or_else(|| ApiError::bad_request(format!("[Command '{name}' not supported]")))?;

@@ -13,7 +13,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::OrgState;
-use super::http::{Query, json_response, not_found};
+use super::http::{Query, json_response};
 use super::keypath::{Pattern, insert, leaves};
 use super::model::Device;
 use crate::sandbox::caller::Caller;
@@ -32,12 +32,9 @@ pub(crate) async fn get_status(
     let device_id = query.required("deviceId")?;
     let patterns = parse_names(&query.all_split("name"))?;
     let org = state.read();
-    let device = org
-        .devices
-        .iter()
-        .find(|d| d.id == device_id && state.visible(&caller))
-        .ok_or_else(|| not_found("Device", device_id))?;
-    check_can_read(device, Instant::now())?;
+    let (index, permissions) = state.device_for(&org, &caller, device_id)?;
+    let device = &org.devices[index];
+    check_can_read(device, &permissions, Instant::now())?;
     let result = select(&device.status, &patterns);
     Ok(json_response(
         StatusCode::OK,
@@ -66,11 +63,14 @@ fn parse_names(names: &[&str]) -> Result<Vec<Pattern>, ApiError> {
         .collect()
 }
 
-/// 403 without an xAPI permission; 502 when the device cannot be reached (see
-/// [`super::xapi_commands`] for why 502).
-pub(crate) fn check_can_read(device: &Device, now: Instant) -> Result<(), ApiError> {
-    let allowed = device
-        .permissions
+/// 403 unless the caller holds an xAPI permission; 502 when the device cannot be reached
+/// (see [`super::xapi_commands`] for why 502).
+pub(crate) fn check_can_read(
+    device: &Device,
+    permissions: &[String],
+    now: Instant,
+) -> Result<(), ApiError> {
+    let allowed = permissions
         .iter()
         .any(|p| matches!(p.as_str(), "xapi:readonly" | "xapi:all" | "xapi"));
     if !allowed {

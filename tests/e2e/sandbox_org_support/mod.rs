@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use roombot::sandbox::caller::Caller;
+use roombot::sandbox::caller::{Caller, TokenKind};
 use roombot::sandbox::ids;
 use roombot::sandbox::org::{OrgState, routes};
 use serde_json::Value;
@@ -20,24 +20,22 @@ pub struct TestOrg {
 
 /// The bot of the demo organisation.
 pub fn bot() -> Caller {
-    Caller {
-        person_id: ids::encode("PEOPLE", "9d1c2f0e-0000-4000-8000-000000000001"),
-        email: "roombot@webex.bot".into(),
-        display_name: "Roombot Demo".into(),
-        org_id: ids::demo_org_id(),
-        is_bot: true,
-    }
+    Caller::permissive(
+        ids::encode("PEOPLE", "9d1c2f0e-0000-4000-8000-000000000001"),
+        "roombot@webex.bot",
+        ids::demo_org_id(),
+        TokenKind::Bot,
+    )
 }
 
 /// A person from another organisation.
 pub fn outsider() -> Caller {
-    Caller {
-        person_id: ids::encode("PEOPLE", "9d1c2f0e-0000-4000-8000-000000000002"),
-        email: "eve@elsewhere.example.com".into(),
-        display_name: "Eve Elsewhere".into(),
-        org_id: ids::encode("ORGANIZATION", "00000000-0000-4000-8000-00000000e1e1"),
-        is_bot: false,
-    }
+    Caller::permissive(
+        ids::encode("PEOPLE", "9d1c2f0e-0000-4000-8000-000000000002"),
+        "eve@elsewhere.example.com",
+        ids::encode("ORGANIZATION", "00000000-0000-4000-8000-00000000e1e1"),
+        TokenKind::User,
+    )
 }
 
 /// Serves the demo organisation with a page size of 5 for the bot.
