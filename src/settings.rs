@@ -38,7 +38,8 @@ pub struct WebexSettings {
     pub webhook_secret: Option<SecretString>,
     pub timeout: Duration,
     pub max_in_flight: usize,
-    pub max_attempts: u32,
+    /// How long the Webex calls of one event may keep retrying.
+    pub retry_deadline: Duration,
     pub retry_after_cap: Duration,
 }
 
@@ -272,7 +273,10 @@ impl TryFrom<raw::RawSettings> for Settings {
                     raw.webex.timeout_secs,
                 )?),
                 max_in_flight: positive("webex.max_in_flight", raw.webex.max_in_flight)? as usize,
-                max_attempts: positive("webex.max_attempts", raw.webex.max_attempts)? as u32,
+                retry_deadline: Duration::from_secs(positive(
+                    "webex.retry_deadline_secs",
+                    raw.webex.retry_deadline_secs,
+                )?),
                 retry_after_cap: Duration::from_secs(raw.webex.retry_after_cap_secs),
             },
             server: ServerSettings {

@@ -17,7 +17,7 @@ pub fn client(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Webe
     let mut config = ClientConfig::new(settings.webex.api_base.clone(), token);
     config.timeout = settings.webex.timeout;
     config.max_in_flight = settings.webex.max_in_flight;
-    config.max_attempts = settings.webex.max_attempts;
+    config.retry_deadline = settings.webex.retry_deadline;
     config.retry_after_cap = settings.webex.retry_after_cap;
     let observer: crate::webex::Observer = Arc::new(move |call: &crate::webex::CallRecord| {
         let status = call

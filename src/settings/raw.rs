@@ -23,7 +23,7 @@ pub(super) struct RawWebex {
     pub webhook_secret: String,
     pub timeout_secs: u64,
     pub max_in_flight: u64,
-    pub max_attempts: u64,
+    pub retry_deadline_secs: u64,
     pub retry_after_cap_secs: u64,
 }
 

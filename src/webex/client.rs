@@ -23,8 +23,9 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// Requests in flight at once across all clones of the client.
     pub max_in_flight: usize,
-    /// Attempts per call, the first included (1 disables retries).
-    pub max_attempts: u32,
+    /// How long a call (or, inside [`retry::within`](super::retry::within), all the calls of
+    /// one event) may keep retrying.
+    pub retry_deadline: Duration,
     /// Wait after a 429/423 that has no usable `Retry-After`.
     pub retry_after_default: Duration,
     /// Longest wait honoured from a `Retry-After`.
@@ -32,14 +33,15 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Defaults: 30 s timeout, 8 in flight, 4 attempts, `Retry-After` default 5 s capped at 60 s.
+    /// Defaults: 30 s timeout, 8 in flight, retries for 2 minutes, `Retry-After` default 5 s
+    /// capped at 60 s.
     pub fn new(base_url: Url, token: SecretString) -> Self {
         Self {
             base_url,
             token,
             timeout: Duration::from_secs(30),
             max_in_flight: 8,
-            max_attempts: 4,
+            retry_deadline: Duration::from_secs(120),
             retry_after_default: Duration::from_secs(5),
             retry_after_cap: Duration::from_secs(60),
         }
@@ -119,6 +121,13 @@ impl WebexClient {
     /// The configuration the client was built with.
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
+    }
+
+    /// Runs `work` (the handling of one event) under one retry deadline, `retry_deadline` from
+    /// now, shared by every Webex call inside it.
+    pub async fn with_event_deadline<F: std::future::Future>(&self, work: F) -> F::Output {
+        let deadline = tokio::time::Instant::now() + self.inner.config.retry_deadline;
+        super::retry::within(deadline, work).await
     }
 
     /// The API root with a trailing `/`.
