@@ -80,7 +80,8 @@ impl Bot {
     pub fn handler(self: Arc<Self>) -> Handler {
         Arc::new(move |event| {
             let bot = self.clone();
-            Box::pin(async move { bot.handle(event).await })
+            // One retry deadline for every Webex call of the event.
+            Box::pin(async move { bot.webex.with_event_deadline(bot.handle(event)).await })
         })
     }
 
@@ -203,7 +204,14 @@ impl Bot {
         if let Some(card) = &reply.card {
             message = message.card(card.clone());
         }
-        let posted = self.webex.create_message(&message).await?;
+        let author = PersonId::new(self.me.id.clone());
+        let posted = match self.webex.deliver_message(&message, &author).await {
+            Ok(posted) => posted,
+            Err(error) => {
+                self.metrics.reply_failed();
+                return Err(error);
+            }
+        };
         let record = PostedMessage {
             id: posted.id.as_str().to_owned(),
             room_id: place.room_id.as_str().to_owned(),

@@ -43,6 +43,17 @@ pub enum WebexError {
     /// The call was refused before sending (e.g. more than 10 xAPI status names).
     #[error("invalid Webex request: {0}")]
     InvalidRequest(String),
+    /// A message that could not be posted by the retry deadline
+    /// ([`deliver_message`](super::WebexClient::deliver_message)).
+    #[error("message to {destination} not delivered (trackingIds {}): {last}", .tracking_ids.join(", "))]
+    Undelivered {
+        /// `room <id>`, `person <id>` or `a person by email`.
+        destination: String,
+        /// The trackingId of every attempt, posts and searches.
+        tracking_ids: Vec<String>,
+        /// The last post's error.
+        last: Box<WebexError>,
+    },
 }
 
 /// A Webex error answer: `{message, errors[].description, trackingId}` plus what we sent.
@@ -74,6 +85,7 @@ impl WebexError {
             | Self::Transport { tracking_id, .. }
             | Self::Decode { tracking_id, .. } => Some(tracking_id),
             Self::InvalidRequest(_) => None,
+            Self::Undelivered { last, .. } => last.tracking_id(),
         }
     }
 
@@ -86,6 +98,7 @@ impl WebexError {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Self::Api(api) => Some(api),
+            Self::Undelivered { last, .. } => last.api(),
             _ => None,
         }
     }
