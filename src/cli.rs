@@ -206,7 +206,7 @@ async fn serve(settings: Settings) -> ExitCode {
     match app.run_until_stopped(shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("roombot: server failed: {error}");
+            eprintln!("roombot: {error:#}");
             ExitCode::FAILURE
         }
     }

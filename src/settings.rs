@@ -50,6 +50,16 @@ pub struct ServerSettings {
     pub public_url: Option<Url>,
     pub body_limit_bytes: usize,
     pub sync_webhooks_on_start: bool,
+    /// Time a client has to send a request's headers (also how long an idle connection stays).
+    pub header_read_timeout: Duration,
+    /// Time a client has to send a request's body.
+    pub body_read_timeout: Duration,
+    /// Time one request may take, body and handling included.
+    pub request_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog.
+    pub max_connections: usize,
+    /// Bytes of request bodies held in memory at once, across all connections.
+    pub body_buffer_bytes: usize,
 }
 
 /// `[store]`: the SQLite file.
@@ -214,6 +224,10 @@ fn positive(key: &str, value: u64) -> Result<u64, SettingsError> {
     Ok(value)
 }
 
+fn secs(key: &str, value: u64) -> Result<Duration, SettingsError> {
+    positive(key, value).map(Duration::from_secs)
+}
+
 impl TryFrom<raw::RawSettings> for Settings {
     type Error = SettingsError;
 
@@ -285,6 +299,24 @@ impl TryFrom<raw::RawSettings> for Settings {
                 body_limit_bytes: positive("server.body_limit_bytes", raw.server.body_limit_bytes)?
                     as usize,
                 sync_webhooks_on_start: raw.server.sync_webhooks_on_start,
+                header_read_timeout: secs(
+                    "server.header_read_timeout_secs",
+                    raw.server.header_read_timeout_secs,
+                )?,
+                body_read_timeout: secs(
+                    "server.body_read_timeout_secs",
+                    raw.server.body_read_timeout_secs,
+                )?,
+                request_timeout: secs(
+                    "server.request_timeout_secs",
+                    raw.server.request_timeout_secs,
+                )?,
+                max_connections: positive("server.max_connections", raw.server.max_connections)?
+                    as usize,
+                body_buffer_bytes: positive(
+                    "server.body_buffer_bytes",
+                    raw.server.body_buffer_bytes,
+                )? as usize,
             },
             store: StoreSettings {
                 path: PathBuf::from(raw.store.path.trim()),

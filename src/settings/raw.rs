@@ -34,6 +34,11 @@ pub(super) struct RawServer {
     pub public_url: String,
     pub body_limit_bytes: u64,
     pub sync_webhooks_on_start: bool,
+    pub header_read_timeout_secs: u64,
+    pub body_read_timeout_secs: u64,
+    pub request_timeout_secs: u64,
+    pub max_connections: u64,
+    pub body_buffer_bytes: u64,
 }
 
 #[derive(Debug, Deserialize)]

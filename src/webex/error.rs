@@ -103,6 +103,18 @@ impl WebexError {
         }
     }
 
+    /// True when trying again later may succeed: a 5xx, 408, 423 or 429, a timeout, a connection
+    /// problem. False for other client errors (a rejected token, a wrong URL), undecodable
+    /// answers and refused requests.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Api(api) => api.status >= 500 || matches!(api.status, 408 | 423 | 429),
+            Self::Timeout { .. } | Self::Transport { .. } => true,
+            Self::Decode { .. } | Self::InvalidRequest(_) => false,
+            Self::Undelivered { last, .. } => last.is_transient(),
+        }
+    }
+
     /// True for a 404 answer.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)

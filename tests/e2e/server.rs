@@ -29,6 +29,7 @@ async fn start() -> (
     std::mem::forget(sandbox);
     std::mem::forget(dir);
     let addr = app.local_addr();
+    let readiness = app.readiness();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         app.run_until_stopped(async {
@@ -37,6 +38,9 @@ async fn start() -> (
         .await
         .unwrap();
     });
+    tokio::time::timeout(support::WAIT, readiness.wait_ready())
+        .await
+        .expect("roombot gets ready");
     (addr, stop, task)
 }
 

@@ -93,6 +93,7 @@ pub async fn start_app(
         .await
         .expect("roombot builds");
     let addr = app.local_addr();
+    let readiness = app.readiness();
     let webex = roombot::bot::identity::client(&settings, Arc::new(Metrics::default())).unwrap();
     let target = format!("http://{addr}/webhooks/webex");
     roombot::bot::webhooks::sync(&webex, &target, &SECRET.to_owned().into())
@@ -106,6 +107,9 @@ pub async fn start_app(
         .await
         .expect("roombot runs");
     });
+    tokio::time::timeout(WAIT, readiness.wait_ready())
+        .await
+        .expect("roombot gets ready");
     sandbox.clear_requests();
     TestBot {
         sandbox,
