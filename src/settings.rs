@@ -4,7 +4,8 @@
 //! [`Settings`]; nothing below this module reads the environment.
 //!
 //! Secrets (`webex.token`, `webex.webhook_secret`) are [`SecretString`]s: `Debug` prints
-//! `[REDACTED]` and no error message ever contains them.
+//! `[REDACTED]` and no error message ever contains them (nor any other value read from a file).
+//! URLs are shown without user, password, query values or fragment ([`redact_url`]).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -28,8 +29,9 @@ pub struct Settings {
     pub log: LogSettings,
 }
 
-/// `[webex]`: how to reach Webex and verify its webhooks.
-#[derive(Debug, Clone)]
+/// `[webex]`: how to reach Webex and verify its webhooks. `Debug` hides the secrets and the
+/// URL's credentials.
+#[derive(Clone)]
 pub struct WebexSettings {
     /// The bot token; `None` when unset (only `serve` and friends require it).
     pub token: Option<SecretString>,
@@ -43,8 +45,8 @@ pub struct WebexSettings {
     pub retry_after_cap: Duration,
 }
 
-/// `[server]`: the HTTP listener.
-#[derive(Debug, Clone)]
+/// `[server]`: the HTTP listener. `Debug` hides the public URL's credentials.
+#[derive(Clone)]
 pub struct ServerSettings {
     pub listen: SocketAddr,
     pub public_url: Option<Url>,
@@ -351,3 +353,6 @@ impl WebexSettings {
 }
 
 mod raw;
+mod redact;
+
+pub use redact::redact_url;

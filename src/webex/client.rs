@@ -84,7 +84,7 @@ pub(crate) struct Inner {
 impl fmt::Debug for WebexClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WebexClient")
-            .field("base_url", &self.inner.base.as_str())
+            .field("host", &self.inner.base.host_str())
             .field("max_in_flight", &self.inner.config.max_in_flight)
             .finish_non_exhaustive()
     }

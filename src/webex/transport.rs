@@ -184,12 +184,14 @@ impl WebexClient {
                 });
             }
             Err(source) => {
-                tracing::warn!(tracking_id = %tracking_id, %method, endpoint = request.endpoint, error = %source, "Webex call failed");
+                let error = source.without_url();
+                tracing::warn!(tracking_id = %tracking_id, %method, endpoint = request.endpoint, %error, "Webex call failed");
+                // The URL may carry credentials (a proxy's user and password): keep it out.
                 return Err(WebexError::Transport {
                     method,
                     path,
                     tracking_id,
-                    source,
+                    source: error,
                 });
             }
         };
