@@ -171,7 +171,7 @@ mod tests {
             config_file: Some(file),
             ..Sources::default()
         };
-        load(&sources).err().expect("an error").to_string()
+        load(&sources).expect_err("an error").to_string()
     }
 
     #[test]
