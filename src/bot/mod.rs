@@ -28,6 +28,10 @@ use people::PeopleCache;
 use reply::Reply;
 use worker::Handler;
 
+/// The answer to a card click that names no command (a forged or outdated card).
+const NO_COMMAND: &str =
+    "That button does not say what to do, so I did nothing. Type `help` to see what I can do.";
+
 /// How often a message fetch that answers 404 is tried: REST can lag the webhook.
 const FETCH_ATTEMPTS: u32 = 4;
 
@@ -154,11 +158,6 @@ impl Bot {
         let Some(person_id) = action.person_id.clone() else {
             return Ok(());
         };
-        let Some(input) = card_input(&action) else {
-            tracing::warn!(action = %action.id, "card action names no command; ignored");
-            return Ok(());
-        };
-        let actor = self.actor(&person_id, None).await;
         let room_id = action
             .room_id
             .clone()
@@ -170,6 +169,11 @@ impl Bot {
             is_group,
             thread,
         };
+        let Some(input) = card_input(&action) else {
+            tracing::warn!(action = %action.id, "card action names no command; answering with a hint");
+            return self.post(&place, &Reply::text(NO_COMMAND)).await.map(drop);
+        };
+        let actor = self.actor(&person_id, None).await;
         let request = Request {
             actor,
             place,

@@ -73,6 +73,7 @@ impl WebexClient {
     /// Sends `request` to `url` with retries to the deadline; success statuses become an
     /// [`Answer`].
     pub(crate) async fn send(&self, request: &Request, url: Url) -> Result<Answer, WebexError> {
+        request.check_segments()?;
         let tracking_id = format!("ROOMBOT_{}", uuid::Uuid::new_v4());
         let path = relative_path(&self.inner.base, &url);
         let config = &self.inner.config;

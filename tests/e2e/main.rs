@@ -8,6 +8,7 @@ mod sandbox_messaging_support;
 mod sandbox_org_support;
 mod support;
 
+mod bad_input;
 mod cards_browser;
 mod cards_differential;
 mod cards_render;
