@@ -100,14 +100,12 @@ impl Application {
         let readiness = Arc::new(Readiness::default());
         let routes = Routes::default();
         routes.set(router(None, &metrics, &readiness, &limits));
-        let listener = TcpListener::bind(settings.server.listen)
-            .await
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot listen on {} (server.listen): {e}",
-                    settings.server.listen
-                )
-            })?;
+        let listener = serve::bind(settings.server.listen).await.map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {} (server.listen): {e}",
+                settings.server.listen
+            )
+        })?;
         let addr = listener.local_addr()?;
         Ok(Self {
             listener: Some(listener),

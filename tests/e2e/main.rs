@@ -6,6 +6,7 @@ mod cards_support;
 mod ops_support;
 mod sandbox_messaging_support;
 mod sandbox_org_support;
+mod served_support;
 mod support;
 
 mod bad_input;
@@ -37,4 +38,5 @@ mod sandbox_org_xapi;
 mod sandbox_try;
 mod server;
 mod settings;
+mod slow_clients;
 mod webex_client;
