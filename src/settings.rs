@@ -42,6 +42,8 @@ pub struct WebexSettings {
     pub max_in_flight: usize,
     /// How long the Webex calls of one event may keep retrying.
     pub retry_deadline: Duration,
+    /// First backoff step after a transient failure.
+    pub retry_backoff: Duration,
     pub retry_after_cap: Duration,
 }
 
@@ -292,6 +294,10 @@ impl TryFrom<raw::RawSettings> for Settings {
                 retry_deadline: Duration::from_secs(positive(
                     "webex.retry_deadline_secs",
                     raw.webex.retry_deadline_secs,
+                )?),
+                retry_backoff: Duration::from_millis(positive(
+                    "webex.retry_backoff_ms",
+                    raw.webex.retry_backoff_ms,
                 )?),
                 retry_after_cap: Duration::from_secs(raw.webex.retry_after_cap_secs),
             },

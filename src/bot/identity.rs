@@ -22,6 +22,7 @@ pub fn client(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Webe
     config.timeout = settings.webex.timeout;
     config.max_in_flight = settings.webex.max_in_flight;
     config.retry_deadline = settings.webex.retry_deadline;
+    config.backoff_base = settings.webex.retry_backoff;
     config.retry_after_cap = settings.webex.retry_after_cap;
     let observer: crate::webex::Observer = Arc::new(move |call: &crate::webex::CallRecord| {
         let status = call
@@ -55,7 +56,7 @@ pub async fn who_am_i(
                 "GET /people/me failed; is webex.api_base (ROOMBOT__WEBEX__API_BASE) right? {error}"
             );
         }
-        let wait = retry::backoff(attempt, retry::random_jitter());
+        let wait = webex.backoff(attempt);
         tracing::warn!(%error, attempt, wait_ms = wait.as_millis() as u64, "cannot learn who the bot is yet; retrying");
         on_wait(&error);
         tokio::time::sleep(wait).await;

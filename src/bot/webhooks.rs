@@ -8,9 +8,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::webex::{
-    NewWebhook, WebexClient, WebexError, Webhook, WebhookStatus, WebhookUpdate, retry,
-};
+use crate::webex::{NewWebhook, WebexClient, WebexError, Webhook, WebhookStatus, WebhookUpdate};
 
 /// The webhooks roombot needs: (name, resource, event).
 pub const OURS: [(&str, &str, &str); 2] = [
@@ -66,7 +64,7 @@ pub async fn sync_patiently(
     loop {
         match sync(webex, target, secret).await {
             Err(error) if error.is_transient() => {
-                let wait = retry::backoff(attempt, retry::random_jitter());
+                let wait = webex.backoff(attempt);
                 tracing::warn!(%error, attempt, wait_ms = wait.as_millis() as u64, "webhook sync failed; retrying");
                 on_wait(&error);
                 tokio::time::sleep(wait).await;

@@ -30,6 +30,7 @@ pub(super) struct RawWebex {
     pub timeout_secs: u64,
     pub max_in_flight: u64,
     pub retry_deadline_secs: u64,
+    pub retry_backoff_ms: u64,
     pub retry_after_cap_secs: u64,
 }
 

@@ -45,6 +45,7 @@ impl fmt::Debug for WebexSettings {
             .field("timeout", &self.timeout)
             .field("max_in_flight", &self.max_in_flight)
             .field("retry_deadline", &self.retry_deadline)
+            .field("retry_backoff", &self.retry_backoff)
             .field("retry_after_cap", &self.retry_after_cap)
             .finish()
     }

@@ -26,6 +26,8 @@ pub struct ClientConfig {
     /// How long a call (or, inside [`retry::within`](super::retry::within), all the calls of
     /// one event) may keep retrying.
     pub retry_deadline: Duration,
+    /// First backoff step after a transient failure (it doubles per failure, up to 10 s).
+    pub backoff_base: Duration,
     /// Wait after a 429/423 that has no usable `Retry-After`.
     pub retry_after_default: Duration,
     /// Longest wait honoured from a `Retry-After`.
@@ -42,6 +44,7 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             max_in_flight: 8,
             retry_deadline: Duration::from_secs(120),
+            backoff_base: Duration::from_millis(500),
             retry_after_default: Duration::from_secs(5),
             retry_after_cap: Duration::from_secs(60),
         }
@@ -128,6 +131,16 @@ impl WebexClient {
     pub async fn with_event_deadline<F: std::future::Future>(&self, work: F) -> F::Output {
         let deadline = tokio::time::Instant::now() + self.inner.config.retry_deadline;
         super::retry::within(deadline, work).await
+    }
+
+    /// A backoff wait (with random jitter) before try number `failures + 1` of something that
+    /// failed `failures` times, for retry loops above single calls.
+    pub fn backoff(&self, failures: u32) -> Duration {
+        super::retry::backoff(
+            self.inner.config.backoff_base,
+            failures,
+            super::retry::random_jitter(),
+        )
     }
 
     /// The API root with a trailing `/`.

@@ -37,6 +37,17 @@ enum Search {
     GaveUp(Option<WebexError>),
 }
 
+/// One delivery in progress: what is sent, by whom, since when, until when.
+struct Delivery<'a> {
+    message: &'a NewMessage,
+    author: &'a PersonId,
+    /// Messages created before this cannot be ours.
+    since: DateTime<Utc>,
+    deadline: Instant,
+    /// False once Webex refused a search (a group space): later rounds only wait and post.
+    searchable: bool,
+}
+
 impl WebexClient {
     /// Posts `message` (written by `author`, the bot) so that it lands once where Webex lets us
     /// check, and at least once elsewhere, trying until the retry deadline.
@@ -46,8 +57,13 @@ impl WebexClient {
         message: &NewMessage,
         author: &PersonId,
     ) -> Result<Message, WebexError> {
-        let deadline = retry::deadline(self.config());
-        let since = Utc::now() - CLOCK_SKEW;
+        let mut delivery = Delivery {
+            message,
+            author,
+            since: Utc::now() - CLOCK_SKEW,
+            deadline: retry::deadline(self.config()),
+            searchable: true,
+        };
         let mut tracking_ids = Vec::new();
         let mut round = 1;
         loop {
@@ -60,17 +76,15 @@ impl WebexClient {
                 return Err(undelivered(message, tracking_ids, error));
             }
             tracing::warn!(%error, round, "reply may not have been posted; looking for it");
-            match self
-                .search_until(message, author, since, deadline, round)
-                .await
-            {
+            match self.search_until(&delivery, round).await {
                 Search::Landed(found) => {
                     tracing::info!(message = %found.id, "the reply had been posted after all");
                     return Ok(*found);
                 }
                 Search::Absent => round += 1,
                 Search::Unverifiable => {
-                    tracing::warn!("Webex lets the bot not look here; posting the reply again");
+                    tracing::warn!("Webex does not let the bot look here; posting the reply again");
+                    delivery.searchable = false;
                     round += 1;
                 }
                 Search::GaveUp(search_error) => {
@@ -82,24 +96,21 @@ impl WebexClient {
         }
     }
 
-    /// Waits a backoff step, then searches; a failed search is repeated until `deadline`.
-    async fn search_until(
-        &self,
-        message: &NewMessage,
-        author: &PersonId,
-        since: DateTime<Utc>,
-        deadline: Instant,
-        round: u32,
-    ) -> Search {
+    /// Waits a backoff step, then searches (unless the place is unsearchable); a failed search
+    /// is repeated until the deadline.
+    async fn search_until(&self, delivery: &Delivery<'_>, round: u32) -> Search {
         let mut step = round;
         let mut last_error = None;
         loop {
-            let wait = retry::backoff(step, retry::random_jitter());
-            if Instant::now() + wait >= deadline {
+            let wait = self.backoff(step);
+            if Instant::now() + wait >= delivery.deadline {
                 return Search::GaveUp(last_error);
             }
             tokio::time::sleep(wait).await;
-            match self.search(message, author, since).await {
+            if !delivery.searchable {
+                return Search::Unverifiable;
+            }
+            match self.search(delivery).await {
                 Ok(found) => return found,
                 Err(error) if is_final(&error) => return Search::GaveUp(Some(error)),
                 Err(error) => {
@@ -111,13 +122,9 @@ impl WebexClient {
         }
     }
 
-    /// Looks for `message` among `author`'s latest messages in its room (or thread).
-    async fn search(
-        &self,
-        message: &NewMessage,
-        author: &PersonId,
-        since: DateTime<Utc>,
-    ) -> Result<Search, WebexError> {
+    /// Looks for the message among its author's latest messages in its room (or thread).
+    async fn search(&self, delivery: &Delivery<'_>) -> Result<Search, WebexError> {
+        let message = delivery.message;
         let Some(room) = &message.room_id else {
             return Ok(Search::Unverifiable);
         };
@@ -134,7 +141,7 @@ impl WebexClient {
         let found = page
             .items
             .into_iter()
-            .find(|m| is_same(m, message, author, since));
+            .find(|m| is_same(m, message, delivery.author, delivery.since));
         Ok(found.map_or(Search::Absent, |m| Search::Landed(Box::new(m))))
     }
 }

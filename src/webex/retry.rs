@@ -21,8 +21,6 @@ use tokio::time::Instant;
 
 use super::client::ClientConfig;
 
-/// First backoff step after a 5xx or connection error.
-pub const BACKOFF_BASE: Duration = Duration::from_millis(500);
 /// Longest backoff step.
 pub const BACKOFF_CAP: Duration = Duration::from_secs(10);
 
@@ -51,8 +49,9 @@ pub struct Attempt<'a> {
     pub headers: Option<&'a HeaderMap>,
     /// Whether the call may safely run twice.
     pub idempotent: bool,
-    /// 1 for the first attempt.
-    pub number: u32,
+    /// Failed attempts so far that were not rate limits, this one included: the backoff step
+    /// (429/423 carry their own wait, so they do not make the backoff grow).
+    pub failures: u32,
     /// Time left until the deadline.
     pub remaining: Duration,
 }
@@ -82,12 +81,12 @@ pub fn next_wait(attempt: &Attempt<'_>, config: &ClientConfig, jitter: f64) -> O
         Outcome::Status(status) if is_rate_limit(status) => Wait::RetryAfter(
             retry_after(attempt.headers, config).unwrap_or(config.retry_after_default),
         ),
-        Outcome::NotSent => Wait::Backoff(backoff(attempt.number, jitter)),
+        Outcome::NotSent => Wait::Backoff(backoff(config.backoff_base, attempt.failures, jitter)),
         Outcome::Status(status) if is_transient(status) && attempt.idempotent => {
-            Wait::Backoff(backoff(attempt.number, jitter))
+            Wait::Backoff(backoff(config.backoff_base, attempt.failures, jitter))
         }
         Outcome::Broken | Outcome::Timeout if attempt.idempotent => {
-            Wait::Backoff(backoff(attempt.number, jitter))
+            Wait::Backoff(backoff(config.backoff_base, attempt.failures, jitter))
         }
         _ => return None,
     };
@@ -126,8 +125,8 @@ pub fn retry_after(headers: Option<&HeaderMap>, config: &ClientConfig) -> Option
 }
 
 /// Exponential backoff: step `base·2^(n-1)` capped, then `step/2 + jitter·step/2`.
-pub fn backoff(attempt: u32, jitter: f64) -> Duration {
-    let step = BACKOFF_BASE
+pub fn backoff(base: Duration, attempt: u32, jitter: f64) -> Duration {
+    let step = base
         .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1).min(16)))
         .min(BACKOFF_CAP);
     let half = step / 2;
@@ -177,7 +176,7 @@ mod tests {
             outcome,
             headers: None,
             idempotent,
-            number: 1,
+            failures: 1,
             remaining: Duration::from_secs(120),
         }
     }
@@ -300,15 +299,20 @@ mod tests {
     }
 
     #[test]
-    fn backoff_doubles_from_half_a_second_with_jitter_and_is_capped() {
-        assert_eq!(backoff(1, 0.0), Duration::from_millis(250));
-        assert_eq!(backoff(1, 1.0), Duration::from_millis(500));
-        assert_eq!(backoff(2, 1.0), Duration::from_secs(1));
-        assert_eq!(backoff(3, 0.5), Duration::from_millis(1500));
+    fn backoff_doubles_from_the_base_with_jitter_and_is_capped() {
+        let base = Duration::from_millis(500);
+        assert_eq!(backoff(base, 1, 0.0), Duration::from_millis(250));
+        assert_eq!(backoff(base, 1, 1.0), Duration::from_millis(500));
+        assert_eq!(backoff(base, 2, 1.0), Duration::from_secs(1));
+        assert_eq!(backoff(base, 3, 0.5), Duration::from_millis(1500));
         for attempt in [6, 7, 40, u32::MAX] {
-            assert_eq!(backoff(attempt, 1.0), BACKOFF_CAP, "{attempt}");
-            assert_eq!(backoff(attempt, 0.0), BACKOFF_CAP / 2, "{attempt}");
+            assert_eq!(backoff(base, attempt, 1.0), BACKOFF_CAP, "{attempt}");
+            assert_eq!(backoff(base, attempt, 0.0), BACKOFF_CAP / 2, "{attempt}");
         }
+        assert_eq!(
+            backoff(Duration::from_millis(50), 2, 1.0),
+            Duration::from_millis(100)
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -78,14 +78,18 @@ impl WebexClient {
         let path = relative_path(&self.inner.base, &url);
         let config = &self.inner.config;
         let deadline = retry::deadline(config);
-        let mut number = 1;
+        let (mut number, mut failures) = (1, 0);
         loop {
             let result = self.attempt(request, &url, &tracking_id, number).await;
+            let outcome = outcome_of(&result);
+            if !matches!(outcome, Outcome::Status(s) if retry::is_rate_limit(s)) {
+                failures += 1;
+            }
             let attempt = retry::Attempt {
-                outcome: outcome_of(&result),
+                outcome,
                 headers: result.as_ref().ok().map(|raw| &raw.headers),
                 idempotent: request.idempotent,
-                number,
+                failures,
                 remaining: deadline.saturating_duration_since(Instant::now()),
             };
             let Some(wait) = retry::next_wait(&attempt, config, retry::random_jitter()) else {

@@ -20,6 +20,7 @@ mod command_phrases;
 mod command_props;
 mod command_readme;
 mod confirmations;
+mod faults;
 mod forms;
 mod intake;
 mod ops_commands;
