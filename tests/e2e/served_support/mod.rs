@@ -64,7 +64,7 @@ pub async fn spawn_served_with(
         .envs(extra.iter().copied())
         .current_dir(dir.path())
         .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
+        .stderr(std::fs::File::create(dir.path().join("stderr.log")).expect("log file"))
         .kill_on_drop(true);
     if let Some(limit) = nofile {
         limit_nofile(&mut command, limit);
@@ -120,6 +120,11 @@ impl Served {
         // SAFETY: sysconf has no preconditions.
         let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
         Duration::from_millis(ticks * 1000 / hz)
+    }
+
+    /// Everything the server wrote to stderr so far (its log).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("stderr.log")).unwrap_or_default()
     }
 
     /// Whether the process is still running.
