@@ -40,4 +40,5 @@ mod sandbox_try;
 mod server;
 mod settings;
 mod slow_clients;
+mod soak;
 mod webex_client;
