@@ -226,7 +226,7 @@ async fn sandbox(args: DemoArgs) -> ExitCode {
         demo.sandbox.bot_token()
     );
     println!(
-        "  roombot:    http://{}  (/healthz, /metrics)",
+        "  roombot:    http://{}  (/healthz, /readyz, /metrics)",
         demo.bot_addr
     );
     println!("Open the page, pick Oscar (operator) and the 1:1 space, and try:");

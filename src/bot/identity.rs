@@ -12,8 +12,8 @@ use crate::settings::Settings;
 use crate::webex::{ClientConfig, Person, WebexClient, WebexError, retry};
 
 /// How long one try of `GET /people/me` may retry inside the client before start-up reports
-/// the failure and tries again.
-const ME_TRY: Duration = Duration::from_secs(30);
+/// the failure (in `/readyz`) and tries again.
+const ME_TRY: Duration = Duration::from_secs(5);
 
 /// A Webex client configured from settings, reporting its calls to `metrics`.
 pub fn client(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<WebexClient> {

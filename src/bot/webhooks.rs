@@ -8,13 +8,19 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::webex::{NewWebhook, WebexClient, WebexError, Webhook, WebhookStatus, WebhookUpdate};
+use crate::webex::{
+    NewWebhook, WebexClient, WebexError, Webhook, WebhookStatus, WebhookUpdate, retry,
+};
 
 /// The webhooks roombot needs: (name, resource, event).
 pub const OURS: [(&str, &str, &str); 2] = [
     ("roombot messages", "messages", "created"),
     ("roombot card actions", "attachmentActions", "created"),
 ];
+
+/// How long one [`sync`] in [`sync_patiently`] may retry inside the client before the failure
+/// is reported and the sync tried again.
+const SYNC_TRY: Duration = Duration::from_secs(10);
 
 /// Webex disables a re-enabled webhook again at its next failure within this window.
 const REACTIVATION_GAP: Duration = Duration::from_secs(5 * 60);
@@ -62,7 +68,8 @@ pub async fn sync_patiently(
 ) -> Result<Vec<(String, SyncAction)>, WebexError> {
     let mut attempt = 1;
     loop {
-        match sync(webex, target, secret).await {
+        let deadline = tokio::time::Instant::now() + SYNC_TRY;
+        match retry::within(deadline, sync(webex, target, secret)).await {
             Err(error) if error.is_transient() => {
                 let wait = webex.backoff(attempt);
                 tracing::warn!(%error, attempt, wait_ms = wait.as_millis() as u64, "webhook sync failed; retrying");

@@ -41,4 +41,5 @@ mod server;
 mod settings;
 mod slow_clients;
 mod soak;
+mod startup;
 mod webex_client;
