@@ -166,17 +166,8 @@ impl Application {
         let routes = self.routes.clone();
         let mut server = tokio::spawn(serve::serve(listener, routes, self.limits.clone(), stop));
         if let Some(startup) = self.startup.take() {
-            let readiness = self.readiness.clone();
-            let started = async {
-                let (wired, me) = startup.wire(&readiness).await?;
-                self.install(wired);
-                startup.identified(&readiness, &me);
-                let watchdog = startup.webhooks(&readiness).await?;
-                self.chores.push(watchdog);
-                anyhow::Ok(())
-            };
             let outcome = tokio::select! {
-                started = started => Some(started),
+                started = self.start_up(&startup) => Some(started),
                 _ = &mut server => None,
             };
             match outcome {
@@ -193,6 +184,17 @@ impl Application {
         }
         let _ = server.await;
         self.finish().await
+    }
+
+    /// Learns who the bot is, serves its intake, then syncs or checks the webhooks.
+    async fn start_up(&mut self, startup: &Startup) -> anyhow::Result<()> {
+        let readiness = self.readiness.clone();
+        let (wired, me) = startup.wire(&readiness).await?;
+        self.install(wired);
+        startup.identified(&readiness, &me);
+        let watchdog = startup.webhooks(&readiness).await?;
+        self.chores.push(watchdog);
+        Ok(())
     }
 
     /// After the server stopped: drops the intake so the workers finish the queued events, the

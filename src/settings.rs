@@ -244,23 +244,6 @@ impl TryFrom<raw::RawSettings> for Settings {
                 "must be an http(s) URL",
             ));
         }
-        let listen = raw
-            .server
-            .listen
-            .trim()
-            .parse::<SocketAddr>()
-            .map_err(|e| {
-                SettingsError::invalid(
-                    "server.listen",
-                    format!("not an address like 0.0.0.0:8080: {e}"),
-                )
-            })?;
-        let public_url = match raw.server.public_url.trim() {
-            "" => None,
-            text => Some(Url::parse(text).map_err(|e| {
-                SettingsError::invalid("server.public_url", format!("not a URL: {e}"))
-            })?),
-        };
         let viewers = match raw.access.viewers.trim().to_lowercase().as_str() {
             "org" => ViewerPolicy::Org,
             "listed" => ViewerPolicy::Listed,
@@ -301,31 +284,7 @@ impl TryFrom<raw::RawSettings> for Settings {
                 )?),
                 retry_after_cap: Duration::from_secs(raw.webex.retry_after_cap_secs),
             },
-            server: ServerSettings {
-                listen,
-                public_url,
-                body_limit_bytes: positive("server.body_limit_bytes", raw.server.body_limit_bytes)?
-                    as usize,
-                sync_webhooks_on_start: raw.server.sync_webhooks_on_start,
-                header_read_timeout: secs(
-                    "server.header_read_timeout_secs",
-                    raw.server.header_read_timeout_secs,
-                )?,
-                body_read_timeout: secs(
-                    "server.body_read_timeout_secs",
-                    raw.server.body_read_timeout_secs,
-                )?,
-                request_timeout: secs(
-                    "server.request_timeout_secs",
-                    raw.server.request_timeout_secs,
-                )?,
-                max_connections: positive("server.max_connections", raw.server.max_connections)?
-                    as usize,
-                body_buffer_bytes: positive(
-                    "server.body_buffer_bytes",
-                    raw.server.body_buffer_bytes,
-                )? as usize,
-            },
+            server: server_settings(&raw.server)?,
             store: StoreSettings {
                 path: PathBuf::from(raw.store.path.trim()),
             },
@@ -349,6 +308,38 @@ impl TryFrom<raw::RawSettings> for Settings {
             },
         })
     }
+}
+
+/// Validates `[server]`.
+fn server_settings(raw: &raw::RawServer) -> Result<ServerSettings, SettingsError> {
+    let listen = raw.listen.trim().parse::<SocketAddr>().map_err(|e| {
+        SettingsError::invalid(
+            "server.listen",
+            format!("not an address like 0.0.0.0:8080: {e}"),
+        )
+    })?;
+    let public_url =
+        match raw.public_url.trim() {
+            "" => None,
+            text => Some(Url::parse(text).map_err(|e| {
+                SettingsError::invalid("server.public_url", format!("not a URL: {e}"))
+            })?),
+        };
+    let number = |key: &str, value: u64| positive(key, value).map(|v| v as usize);
+    Ok(ServerSettings {
+        listen,
+        public_url,
+        body_limit_bytes: number("server.body_limit_bytes", raw.body_limit_bytes)?,
+        sync_webhooks_on_start: raw.sync_webhooks_on_start,
+        header_read_timeout: secs(
+            "server.header_read_timeout_secs",
+            raw.header_read_timeout_secs,
+        )?,
+        body_read_timeout: secs("server.body_read_timeout_secs", raw.body_read_timeout_secs)?,
+        request_timeout: secs("server.request_timeout_secs", raw.request_timeout_secs)?,
+        max_connections: number("server.max_connections", raw.max_connections)?,
+        body_buffer_bytes: number("server.body_buffer_bytes", raw.body_buffer_bytes)?,
+    })
 }
 
 impl WebexSettings {

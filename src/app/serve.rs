@@ -117,10 +117,7 @@ pub async fn serve(
 ) {
     let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
-        .max_buf_size(MAX_BUF_SIZE);
+    let http = http1(&limits);
     let mut accept_errors = AcceptErrors::default();
     tokio::pin!(shutdown);
     loop {
@@ -145,15 +142,30 @@ pub async fn serve(
             routes.current().oneshot(request.map(Body::new))
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "connection ended with an error");
-            }
-            drop(permit);
-        });
+        tokio::spawn(finish_connection(connection, permit));
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+/// Serves one connection to its end, then frees its slot.
+async fn finish_connection<E: std::fmt::Display>(
+    connection: impl Future<Output = Result<(), E>>,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) {
+    if let Err(error) = connection.await {
+        tracing::debug!(%error, "connection ended with an error");
+    }
+    drop(permit);
+}
+
+/// HTTP/1.1 with the header read timeout (also the keep-alive idle timeout) and a small buffer.
+fn http1(limits: &ServerLimits) -> hyper::server::conn::http1::Builder {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(MAX_BUF_SIZE);
+    http
 }
 
 /// Logs accept errors (rate-limited) and pauses after each, so running out of file descriptors

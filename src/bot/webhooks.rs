@@ -92,12 +92,7 @@ pub async fn sync(
     let existing = list_ours(webex).await?;
     let mut report = Vec::new();
     for (name, resource, event) in OURS {
-        let mut same_name = existing.iter().filter(|w| w.name.as_deref() == Some(name));
-        let found = same_name.next();
-        for duplicate in same_name {
-            tracing::warn!(webhook = %name, id = %duplicate.id, "deleting a duplicate of roombot's webhook");
-            webex.delete_webhook(&duplicate.id).await?;
-        }
+        let found = first_deleting_duplicates(webex, &existing, name).await?;
         let action = match found {
             None => {
                 let new = NewWebhook {
@@ -130,6 +125,22 @@ pub async fn sync(
         report.push((name.to_owned(), action));
     }
     Ok(report)
+}
+
+/// The first of our webhooks named `name`; deletes any further ones (a create that Webex ran
+/// despite answering 5xx, then created again).
+async fn first_deleting_duplicates<'a>(
+    webex: &WebexClient,
+    existing: &'a [Webhook],
+    name: &str,
+) -> Result<Option<&'a Webhook>, WebexError> {
+    let mut same_name = existing.iter().filter(|w| w.name.as_deref() == Some(name));
+    let first = same_name.next();
+    for duplicate in same_name {
+        tracing::warn!(webhook = %name, id = %duplicate.id, "deleting a duplicate of roombot's webhook");
+        webex.delete_webhook(&duplicate.id).await?;
+    }
+    Ok(first)
 }
 
 async fn update(

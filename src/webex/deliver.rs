@@ -48,6 +48,18 @@ struct Delivery<'a> {
     searchable: bool,
 }
 
+impl<'a> Delivery<'a> {
+    fn new(message: &'a NewMessage, author: &'a PersonId, deadline: Instant) -> Self {
+        Self {
+            message,
+            author,
+            since: Utc::now() - CLOCK_SKEW,
+            deadline,
+            searchable: true,
+        }
+    }
+}
+
 impl WebexClient {
     /// Posts `message` (written by `author`, the bot) so that it lands once where Webex lets us
     /// check, and at least once elsewhere, trying until the retry deadline.
@@ -57,13 +69,7 @@ impl WebexClient {
         message: &NewMessage,
         author: &PersonId,
     ) -> Result<Message, WebexError> {
-        let mut delivery = Delivery {
-            message,
-            author,
-            since: Utc::now() - CLOCK_SKEW,
-            deadline: retry::deadline(self.config()),
-            searchable: true,
-        };
+        let mut delivery = Delivery::new(message, author, retry::deadline(self.config()));
         let mut tracking_ids = Vec::new();
         let mut round = 1;
         loop {
