@@ -149,7 +149,9 @@ impl WebexClient {
     }
 }
 
-/// Checks the base URL and makes its path end in `/` so relative paths append to it.
+/// Checks the base URL and makes its path end in `/` so relative paths append to it. A user or
+/// password in it is dropped: Webex takes the bearer token, and the HTTP client would otherwise
+/// send them as Basic credentials instead.
 fn normalise_base(url: &Url) -> Result<Url, WebexError> {
     if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https") {
         return Err(WebexError::InvalidRequest(format!(
@@ -159,6 +161,8 @@ fn normalise_base(url: &Url) -> Result<Url, WebexError> {
     let mut base = url.clone();
     base.set_query(None);
     base.set_fragment(None);
+    let _ = base.set_password(None);
+    let _ = base.set_username("");
     if !base.path().ends_with('/') {
         let path = format!("{}/", base.path());
         base.set_path(&path);
@@ -176,6 +180,13 @@ mod tests {
             let base = normalise_base(&Url::parse(raw).expect("valid URL")).expect("accepted");
             assert_eq!(base.as_str(), "https://webexapis.com/v1/", "from {raw}");
         }
+    }
+
+    #[test]
+    fn credentials_in_the_base_are_dropped() {
+        let url = Url::parse("https://bot:pw@proxy.example.com/v1").expect("valid URL");
+        let base = normalise_base(&url).expect("accepted");
+        assert_eq!(base.as_str(), "https://proxy.example.com/v1/");
     }
 
     #[test]

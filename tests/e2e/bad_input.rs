@@ -304,8 +304,12 @@ async fn send_raw(addr: SocketAddr, bytes: Vec<u8>) -> Result<(), String> {
         .map_err(|_| "the server held a closed request for 10 s".to_owned())?
 }
 
+/// A signed request for a resource the bot ignores, mutated: a mutation of the head can leave it
+/// valid, and then it must still cause no Webex call.
 fn raw_request(rng: &mut StdRng) -> Vec<u8> {
-    let body = serde_json::to_vec(&valid_envelope(rng)).unwrap();
+    let mut envelope = valid_envelope(rng);
+    envelope["resource"] = json!("memberships");
+    let body = serde_json::to_vec(&envelope).unwrap();
     let head = format!(
         "POST /webhooks/webex HTTP/1.1\r\nHost: roombot\r\nContent-Type: application/json\r\n\
          X-Spark-Signature: {}\r\nContent-Length: {}\r\n\r\n",
@@ -366,6 +370,21 @@ async fn ten_thousand_generated_and_mutated_deliveries_make_no_webex_call_and_no
         "bad input: {DELIVERIES} deliveries (by status {by_status:?}) and {RAW_REQUESTS} mutated \
          raw requests in {took:?}"
     );
+    // Nothing was queued, so no Webex call can follow later either.
+    let metrics = reqwest::get(format!("http://{}/metrics", server.addr))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for outcome in ["queued", "spilled"] {
+        let line = format!("roombot_webhook_deliveries_total{{outcome=\"{outcome}\"}} ");
+        let count = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(&line))
+            .unwrap_or("0");
+        assert_eq!(count, "0", "{outcome}: {metrics}");
+    }
     assert!(
         server.sandbox.requests().is_empty(),
         "bad input made Webex calls: {:#?}",
@@ -375,6 +394,24 @@ async fn ten_thousand_generated_and_mutated_deliveries_make_no_webex_call_and_no
         .await
         .expect("/healthz answers");
     assert_eq!(status, 200);
+    // And a real message still gets its reply.
+    let operator = server.sandbox.person(Role::Operator).clone();
+    let room = operator.direct_room_id.clone().expect("a 1:1 room");
+    let sent = server
+        .sandbox
+        .post_as(&operator.token, &room, "help")
+        .await
+        .unwrap();
+    let bot_id = server.sandbox.bot_id().to_owned();
+    server
+        .sandbox
+        .wait_for_message(
+            &room,
+            |m| m.person_id == bot_id && m.id != sent.id,
+            crate::support::WAIT,
+        )
+        .await
+        .expect("the bot still answers");
     let log = server.log();
     assert!(!log.contains("panicked"), "the server panicked: {log}");
     assert!(server.stop().await, "a clean stop");
