@@ -253,6 +253,7 @@ async fn start_bot(
 ) {
     let app = Application::build(settings.clone()).await.unwrap();
     let addr = app.local_addr();
+    let readiness = app.readiness();
     let webex = roombot::bot::identity::client(&settings, Arc::new(Metrics::default())).unwrap();
     let target = format!("http://{addr}/webhooks/webex");
     roombot::bot::webhooks::sync(&webex, &target, &SECRET.to_owned().into())
@@ -266,6 +267,7 @@ async fn start_bot(
             })
             .await;
     });
+    readiness.wait_ready().await;
     (stop, task)
 }
 

@@ -1,106 +1,79 @@
 //! The HTTP application: builds the router and its state from [`Settings`], binds the listener and
-//! serves until a shutdown signal, finishing in-flight requests first.
+//! serves (see [`serve`]) until a shutdown signal, finishing in-flight requests first.
+//!
+//! Start-up that needs Webex (who the bot is, the webhook sync) runs while the server already
+//! answers: `/healthz` says alive, `/readyz` answers 503 naming what is pending, and webhook
+//! deliveries get 503 until the bot knows who it is. Transient Webex failures are retried with
+//! backoff; a rejected token stops roombot with an error.
+
+mod readiness;
+mod serve;
+mod startup;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef, State};
-use axum::http::header;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::access::AccessPolicy;
-use crate::bot::identity::{self, BotIdentity};
+use crate::bot::identity::BotIdentity;
 use crate::bot::worker::{self, Handler};
-use crate::bot::{Bot, webhooks};
 use crate::metrics::Metrics;
-use crate::ops::Ops;
 use crate::settings::Settings;
 use crate::store::Store;
 use crate::webhook::dedupe::Deduper;
 use crate::webhook::{Intake, drain_spilled};
-
-/// Shared state of the HTTP handlers: cheap handles only.
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub intake: Arc<Intake>,
-    pub metrics: Arc<Metrics>,
-}
+pub use readiness::Readiness;
+pub use serve::{Routes, ServerLimits};
+use startup::Startup;
+pub use startup::shutdown_signal;
 
 /// A bound, ready-to-run roombot server.
 pub struct Application {
-    listener: TcpListener,
-    router: Router,
+    /// Taken by the server when it runs.
+    listener: Option<TcpListener>,
+    addr: SocketAddr,
+    routes: Routes,
+    limits: ServerLimits,
+    readiness: Arc<Readiness>,
+    metrics: Arc<Metrics>,
+    /// Start-up still to do once serving (`build`); `None` when built ready (`build_with`).
+    startup: Option<Startup>,
     /// Tasks that must finish after the server stops (drainer, workers, ledger writer).
     background: Vec<JoinHandle<()>>,
     /// Tasks that run forever and are simply stopped at shutdown (the webhook watchdog).
     chores: Vec<JoinHandle<()>>,
 }
 
-/// How often `serve` checks that Webex has not disabled our webhooks.
-const WATCHDOG_EVERY: Duration = Duration::from_secs(60);
-
-/// `server.sync_webhooks_on_start`: create or update our webhooks before serving.
-async fn sync_webhooks_on_start(
-    settings: &Settings,
-    webex: &crate::webex::WebexClient,
-) -> anyhow::Result<()> {
-    let public_url = settings.server.public_url.as_ref().context(
-        "server.sync_webhooks_on_start needs server.public_url (ROOMBOT__SERVER__PUBLIC_URL)",
-    )?;
-    let secret = settings
-        .webex
-        .webhook_secret
-        .as_ref()
-        .context("webex.webhook_secret is not set")?;
-    let report = webhooks::sync(webex, &webhooks::target_url(public_url), secret).await?;
-    tracing::info!(?report, "webhooks synced");
-    Ok(())
+/// The bot side, wired: the intake for the router, and the tasks behind it.
+struct Wired {
+    intake: Arc<Intake>,
+    background: Vec<JoinHandle<()>>,
 }
 
 impl Application {
-    /// Builds the production application: the Webex client, the bot's identity from
-    /// `GET /people/me` (a bad token fails here), the store, the bot and the server.
+    /// Builds the production application and binds `server.listen`. Nothing here waits for
+    /// Webex: who the bot is and the webhook sync are learnt in [`Self::run_until_stopped`].
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         settings.require_serving()?;
         let metrics = Arc::new(Metrics::default());
-        let webex = identity::client(&settings, metrics.clone())?;
-        let me = identity::who_am_i(&webex).await?;
-        tracing::info!(bot = %me.display_name, id = %me.id, "bot identity");
-        let store = Store::open(&settings.store.path).with_context(|| {
-            format!(
-                "cannot open the store {} (store.path)",
-                settings.store.path.display()
-            )
-        })?;
-        if settings.server.sync_webhooks_on_start {
-            sync_webhooks_on_start(&settings, &webex).await?;
-        }
-        let watchdog = tokio::spawn(webhooks::watchdog(webex.clone(), WATCHDOG_EVERY));
-        let ops = Ops::new(&settings, webex.clone(), store.clone())?;
-        let bot = Arc::new(Bot::new(
-            webex,
-            me.clone(),
-            store.clone(),
-            AccessPolicy::new(settings.access.clone()),
-            settings.bot.cache_ttl,
-            Arc::new(ops),
-            metrics.clone(),
-        ));
-        let mut app = Self::build_with(&settings, &me, store, bot.handler(), metrics).await?;
-        app.chores.push(watchdog);
+        let startup = Startup::prepare(settings.clone(), metrics.clone())?;
+        let mut app = Self::bind(&settings, metrics).await?;
+        startup.announce(&app.readiness);
+        app.startup = Some(startup);
         Ok(app)
     }
 
     /// Builds the application for a known bot identity and event handler, binds
-    /// `settings.server.listen` (port 0 picks a free port) and starts the workers.
+    /// `settings.server.listen` (port 0 picks a free port) and starts the workers: ready at once.
     pub async fn build_with(
         settings: &Settings,
         identity: &BotIdentity,
@@ -108,55 +81,53 @@ impl Application {
         handler: Handler,
         metrics: Arc<Metrics>,
     ) -> anyhow::Result<Self> {
-        let secret = settings
-            .webex
-            .webhook_secret
-            .clone()
-            .context("webex.webhook_secret (ROOMBOT__WEBEX__WEBHOOK_SECRET) is not set")?;
-        let (dedupe, ledger_writer) = Deduper::start(store.clone()).await?;
-        let (queue, events) = mpsc::channel(settings.bot.queue_capacity);
-        let intake = Arc::new(Intake::new(
-            secret,
-            identity.id.as_str().to_owned(),
-            dedupe,
-            queue.clone(),
-            store.clone(),
-            metrics.clone(),
-        ));
-        let drainer = tokio::spawn(drain_spilled(
-            store,
-            queue.downgrade(),
-            intake.spill_signal(),
-        ));
-        let workers = tokio::spawn(worker::run(
-            events,
-            settings.bot.workers,
-            handler,
-            metrics.clone(),
-        ));
-        let state = AppState { intake, metrics };
-        let router = router(state, settings.server.body_limit_bytes);
-        let listener = TcpListener::bind(settings.server.listen)
-            .await
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot listen on {} (server.listen): {e}",
-                    settings.server.listen
-                )
-            })?;
+        let mut app = Self::bind(settings, metrics.clone()).await?;
+        let wired = wire(settings, identity, store, handler, metrics).await?;
+        app.install(wired);
+        Ok(app)
+    }
+
+    /// Binds the listener and serves the start-up routes (health, readiness, metrics).
+    async fn bind(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
+        let limits = ServerLimits::from_settings(&settings.server);
+        let readiness = Arc::new(Readiness::default());
+        let routes = Routes::default();
+        routes.set(router(None, &metrics, &readiness, &limits));
+        let listener = serve::bind(settings.server.listen).await.map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {} (server.listen): {e}",
+                settings.server.listen
+            )
+        })?;
+        let addr = listener.local_addr()?;
         Ok(Self {
-            listener,
-            router,
-            background: vec![drainer, workers, ledger_writer],
+            listener: Some(listener),
+            addr,
+            routes,
+            limits,
+            readiness,
+            metrics,
+            startup: None,
+            background: Vec::new(),
             chores: Vec::new(),
         })
     }
 
+    /// Serves the wired bot's intake from now on.
+    fn install(&mut self, wired: Wired) {
+        let routes = router(
+            Some(wired.intake),
+            &self.metrics,
+            &self.readiness,
+            &self.limits,
+        );
+        self.routes.set(routes);
+        self.background.extend(wired.background);
+    }
+
     /// The address the server is bound to.
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.addr
     }
 
     /// The port the server is bound to.
@@ -164,18 +135,68 @@ impl Application {
         self.local_addr().port()
     }
 
-    /// Serves until `shutdown` completes, waits for in-flight requests, then lets the workers
-    /// finish the queued events and the ledger writer flush.
+    /// The readiness checks behind `/readyz` (wait on them before sending deliveries).
+    pub fn readiness(&self) -> Arc<Readiness> {
+        self.readiness.clone()
+    }
+
+    /// Serves until `shutdown` completes, finishing start-up on the way (an error there, such
+    /// as a rejected token, stops the server and is returned). Then waits for in-flight requests
+    /// and lets the workers finish the queued events and the ledger writer flush.
     pub async fn run_until_stopped(
-        self,
+        mut self,
         shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
-        tracing::info!(address = %self.local_addr(), "roombot is listening");
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await?;
-        // The router (and with it the intake's queue sender and dedupe) is dropped now: the
-        // workers finish the queued events, the drainer and the ledger writer flush and end.
+    ) -> anyhow::Result<()> {
+        tracing::info!(address = %self.addr, "roombot is listening");
+        let (fail, failed) = oneshot::channel::<()>();
+        let stop = async move {
+            tokio::select! {
+                () = shutdown => {}
+                _ = failed => {}
+            }
+        };
+        let listener = self.listener.take().context("the server runs once")?;
+        let routes = self.routes.clone();
+        let mut server = tokio::spawn(serve::serve(listener, routes, self.limits.clone(), stop));
+        if let Some(startup) = self.startup.take() {
+            let outcome = tokio::select! {
+                started = self.start_up(&startup) => Some(started),
+                _ = &mut server => None,
+            };
+            match outcome {
+                // Stopped while starting.
+                None => return self.finish().await,
+                Some(Ok(())) => {}
+                Some(Err(error)) => {
+                    let _ = fail.send(());
+                    let _ = server.await;
+                    let _ = self.finish().await;
+                    return Err(error);
+                }
+            }
+        }
+        let _ = server.await;
+        self.finish().await
+    }
+
+    /// Learns who the bot is, serves its intake, then syncs or checks the webhooks.
+    async fn start_up(&mut self, startup: &Startup) -> anyhow::Result<()> {
+        let readiness = self.readiness.clone();
+        let (wired, me) = startup.wire(&readiness).await?;
+        self.install(wired);
+        startup.identified(&readiness, &me);
+        let watchdog = startup.webhooks(&readiness).await?;
+        self.chores.push(watchdog);
+        Ok(())
+    }
+
+    /// After the server stopped: drops the intake so the workers finish the queued events, the
+    /// drainer and the ledger writer flush and end.
+    async fn finish(self) -> anyhow::Result<()> {
+        self.routes.set(Router::new());
+        for chore in &self.chores {
+            chore.abort();
+        }
         for task in self.background {
             if let Err(error) = task.await {
                 match error.is_panic() {
@@ -189,47 +210,93 @@ impl Application {
     }
 }
 
-/// The routes: webhook intake, health, metrics.
-fn router(state: AppState, body_limit: usize) -> Router {
-    Router::new()
-        .route("/webhooks/webex", post(crate::webhook::receive))
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
-        .layer(DefaultBodyLimit::max(body_limit))
-        .with_state(state)
+/// Starts the bot side for `identity`: the dedupe ledger, the intake, the spill drainer and the
+/// workers.
+async fn wire(
+    settings: &Settings,
+    identity: &BotIdentity,
+    store: Store,
+    handler: Handler,
+    metrics: Arc<Metrics>,
+) -> anyhow::Result<Wired> {
+    let secret = settings
+        .webex
+        .webhook_secret
+        .clone()
+        .context("webex.webhook_secret (ROOMBOT__WEBEX__WEBHOOK_SECRET) is not set")?;
+    let (dedupe, ledger_writer) = Deduper::start(store.clone()).await?;
+    let (queue, events) = mpsc::channel(settings.bot.queue_capacity);
+    let intake = Arc::new(Intake::new(
+        secret,
+        identity.id.as_str().to_owned(),
+        dedupe,
+        queue.clone(),
+        store.clone(),
+        metrics.clone(),
+    ));
+    let drainer = tokio::spawn(drain_spilled(
+        store,
+        queue.downgrade(),
+        intake.spill_signal(),
+    ));
+    let workers = tokio::spawn(worker::run(events, settings.bot.workers, handler, metrics));
+    Ok(Wired {
+        intake,
+        background: vec![drainer, workers, ledger_writer],
+    })
 }
 
-/// `GET /healthz`: 200 `ok` while the server runs.
+/// The routes: webhook intake (503 until `intake` exists), health, readiness, metrics; all under
+/// the server's body and request limits.
+fn router(
+    intake: Option<Arc<Intake>>,
+    metrics: &Arc<Metrics>,
+    readiness: &Arc<Readiness>,
+    limits: &ServerLimits,
+) -> Router {
+    let webhooks = match intake {
+        Some(intake) => post(crate::webhook::receive).with_state(intake),
+        None => post(starting_up),
+    };
+    let routes = Router::new()
+        .route("/webhooks/webex", webhooks)
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz).with_state(readiness.clone()))
+        .route("/metrics", get(render_metrics).with_state(metrics.clone()))
+        .layer(DefaultBodyLimit::max(limits.body_limit));
+    serve::with_limits(routes, limits)
+}
+
+/// `GET /healthz`: 200 `ok` while the server runs (liveness).
 async fn healthz() -> &'static str {
     "ok"
 }
 
+/// `GET /readyz`: 200 when every readiness check passed, else 503; one line per check.
+async fn readyz(State(readiness): State<Arc<Readiness>>) -> impl IntoResponse {
+    let (ready, checks) = readiness.report();
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let head = if ready { "ready" } else { "not ready" };
+    (status, format!("{head}\n{checks}"))
+}
+
+/// `POST /webhooks/webex` before the bot knows who it is: 503, try again shortly.
+async fn starting_up() -> impl IntoResponse {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "5")],
+        "roombot is starting",
+    )
+}
+
 /// `GET /metrics`: Prometheus text format.
-async fn metrics(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
+async fn render_metrics(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         metrics.render(),
     )
-}
-
-/// Completes on SIGINT (Ctrl-C) or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!("SIGINT received; finishing in-flight requests"),
-        () = terminate => tracing::info!("SIGTERM received; finishing in-flight requests"),
-    }
 }

@@ -217,7 +217,7 @@ async fn serve(settings: Settings) -> ExitCode {
     match app.run_until_stopped(shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("roombot: server failed: {error}");
+            eprintln!("roombot: {error:#}");
             ExitCode::FAILURE
         }
     }
@@ -237,7 +237,7 @@ async fn sandbox(args: DemoArgs) -> ExitCode {
         demo.sandbox.bot_token()
     );
     println!(
-        "  roombot:    http://{}  (/healthz, /metrics)",
+        "  roombot:    http://{}  (/healthz, /readyz, /metrics)",
         demo.bot_addr
     );
     println!("Open the page, pick Oscar (operator) and the 1:1 space, and try:");
@@ -318,8 +318,9 @@ async fn webhooks(settings: Settings, action: WebhooksAction) -> ExitCode {
                         }
                     })?;
                     let target = hooks::target_url(public_url);
+                    let shown = shown_url(&target);
                     for (name, action) in hooks::sync(&webex, &target, secret).await? {
-                        println!("{name}: {action:?} -> {target}");
+                        println!("{name}: {action:?} -> {shown}");
                     }
                 }
                 WebhooksAction::List => {
@@ -330,7 +331,7 @@ async fn webhooks(settings: Settings, action: WebhooksAction) -> ExitCode {
                     for hook in ours {
                         let status = hook.status.map(|s| s.to_string()).unwrap_or_default();
                         let name = hook.name.unwrap_or_default();
-                        let target = hook.target_url.unwrap_or_default();
+                        let target = shown_url(&hook.target_url.unwrap_or_default());
                         println!("{name}\t{status}\t{target}\t{}", hook.id);
                     }
                 }
@@ -349,6 +350,14 @@ async fn webhooks(settings: Settings, action: WebhooksAction) -> ExitCode {
             None => failure(&error),
         },
     }
+}
+
+/// A webhook target as printed: credentials and query values hidden.
+fn shown_url(url: &str) -> String {
+    url::Url::parse(url).map_or_else(
+        |_| "(not a URL)".to_owned(),
+        |u| crate::settings::redact_url(&u),
+    )
 }
 
 fn failure(error: &anyhow::Error) -> ExitCode {

@@ -57,20 +57,30 @@ impl Demo {
         let settings = bot_settings(&sandbox, &store, &secret)?;
         let app = Application::build(settings.clone()).await?;
         let bot_addr = app.local_addr();
+        let readiness = app.readiness();
         let webex = crate::bot::identity::client(&settings, Arc::new(Metrics::default()))?;
         let target = format!("http://{bot_addr}/webhooks/webex");
-        crate::bot::webhooks::sync(&webex, &target, &secret.into())
+        // Retried: with --fault-rate the sandbox answers some of these calls 429 or 5xx.
+        crate::bot::webhooks::sync_patiently(&webex, &target, &secret.into(), |_| {})
             .await
             .context("webhook sync")?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
+        let mut task = tokio::spawn(async move {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            app.run_until_stopped(shutdown)
-                .await
-                .map_err(anyhow::Error::from)
+            app.run_until_stopped(shutdown).await
         });
+        tokio::select! {
+            () = readiness.wait_ready() => {}
+            ended = &mut task => {
+                return Err(match ended {
+                    Ok(Err(error)) => error,
+                    Ok(Ok(())) => anyhow::anyhow!("roombot stopped while starting"),
+                    Err(error) => error.into(),
+                });
+            }
+        }
         Ok(Self {
             sandbox,
             bot_addr,

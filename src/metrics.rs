@@ -1,5 +1,5 @@
 //! Process metrics in the Prometheus text format (`GET /metrics`): webhook deliveries by outcome,
-//! queue depth, commands by kind and result, Webex calls by endpoint and status, and latency
+//! queue depth, replies not delivered, commands by kind and result, Webex calls by endpoint and status, and latency
 //! histograms. Hot-path counters are plain atomics; labelled series sit behind a short lock.
 
 use std::collections::BTreeMap;
@@ -40,6 +40,7 @@ const BUCKETS: [f64; 12] = [
 pub struct Metrics {
     deliveries: [AtomicU64; 7],
     queue_depth: AtomicU64,
+    replies_failed: AtomicU64,
     commands: Mutex<BTreeMap<(String, String), u64>>,
     webex_calls: Mutex<BTreeMap<(String, String, String), u64>>,
     handling: Histogram,
@@ -98,6 +99,16 @@ impl Metrics {
         self.queue_depth.store(depth as u64, Ordering::Relaxed);
     }
 
+    /// Counts a reply that could not be delivered by the retry deadline.
+    pub fn reply_failed(&self) {
+        self.replies_failed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many replies could not be delivered.
+    pub fn replies_failed(&self) -> u64 {
+        self.replies_failed.load(Ordering::Relaxed)
+    }
+
     /// Counts a handled command (`kind` like `mute`, `result` like `ok`, `refused`, `failed`).
     pub fn command(&self, kind: &str, result: &str, elapsed: Duration) {
         let mut commands = self.commands.lock().unwrap_or_else(|p| p.into_inner());
@@ -136,6 +147,11 @@ impl Metrics {
         let _ = writeln!(
             out,
             "# HELP roombot_queue_depth Events waiting for a worker.\n# TYPE roombot_queue_depth gauge\nroombot_queue_depth {depth}"
+        );
+        let failed = self.replies_failed.load(Ordering::Relaxed);
+        let _ = writeln!(
+            out,
+            "# HELP roombot_replies_failed_total Replies not delivered by the retry deadline.\n# TYPE roombot_replies_failed_total counter\nroombot_replies_failed_total {failed}"
         );
         out.push_str("# HELP roombot_commands_total Commands handled by kind and result.\n");
         out.push_str("# TYPE roombot_commands_total counter\n");
@@ -195,6 +211,7 @@ mod tests {
             "roombot_webhook_deliveries_total{outcome=\"queued\"} 2",
             "roombot_webhook_deliveries_total{outcome=\"forged\"} 1",
             "roombot_queue_depth 3",
+            "roombot_replies_failed_total 0",
             "roombot_commands_total{kind=\"mute\",result=\"ok\"} 1",
             "roombot_webex_calls_total{method=\"POST\",endpoint=\"xapi/command\",status=\"200\"} 1",
             "roombot_event_handling_seconds_bucket{le=\"0.005\"} 1",

@@ -4,7 +4,8 @@
 //! [`Settings`]; nothing below this module reads the environment.
 //!
 //! Secrets (`webex.token`, `webex.webhook_secret`) are [`SecretString`]s: `Debug` prints
-//! `[REDACTED]` and no error message ever contains them.
+//! `[REDACTED]` and no error message ever contains them (nor any other value read from a file).
+//! URLs are shown without user, password, query values or fragment ([`redact_url`]).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -28,8 +29,9 @@ pub struct Settings {
     pub log: LogSettings,
 }
 
-/// `[webex]`: how to reach Webex and verify its webhooks.
-#[derive(Debug, Clone)]
+/// `[webex]`: how to reach Webex and verify its webhooks. `Debug` hides the secrets and the
+/// URL's credentials.
+#[derive(Clone)]
 pub struct WebexSettings {
     /// The bot token; `None` when unset (only `serve` and friends require it).
     pub token: Option<SecretString>,
@@ -38,17 +40,30 @@ pub struct WebexSettings {
     pub webhook_secret: Option<SecretString>,
     pub timeout: Duration,
     pub max_in_flight: usize,
-    pub max_attempts: u32,
+    /// How long the Webex calls of one event may keep retrying.
+    pub retry_deadline: Duration,
+    /// First backoff step after a transient failure.
+    pub retry_backoff: Duration,
     pub retry_after_cap: Duration,
 }
 
-/// `[server]`: the HTTP listener.
-#[derive(Debug, Clone)]
+/// `[server]`: the HTTP listener. `Debug` hides the public URL's credentials.
+#[derive(Clone)]
 pub struct ServerSettings {
     pub listen: SocketAddr,
     pub public_url: Option<Url>,
     pub body_limit_bytes: usize,
     pub sync_webhooks_on_start: bool,
+    /// Time a client has to send a request's headers (also how long an idle connection stays).
+    pub header_read_timeout: Duration,
+    /// Time a client has to send a request's body.
+    pub body_read_timeout: Duration,
+    /// Time one request may take, body and handling included.
+    pub request_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog.
+    pub max_connections: usize,
+    /// Bytes of request bodies held in memory at once, across all connections.
+    pub body_buffer_bytes: usize,
 }
 
 /// `[store]`: the SQLite file.
@@ -213,6 +228,10 @@ fn positive(key: &str, value: u64) -> Result<u64, SettingsError> {
     Ok(value)
 }
 
+fn secs(key: &str, value: u64) -> Result<Duration, SettingsError> {
+    positive(key, value).map(Duration::from_secs)
+}
+
 impl TryFrom<raw::RawSettings> for Settings {
     type Error = SettingsError;
 
@@ -225,23 +244,6 @@ impl TryFrom<raw::RawSettings> for Settings {
                 "must be an http(s) URL",
             ));
         }
-        let listen = raw
-            .server
-            .listen
-            .trim()
-            .parse::<SocketAddr>()
-            .map_err(|e| {
-                SettingsError::invalid(
-                    "server.listen",
-                    format!("not an address like 0.0.0.0:8080: {e}"),
-                )
-            })?;
-        let public_url = match raw.server.public_url.trim() {
-            "" => None,
-            text => Some(Url::parse(text).map_err(|e| {
-                SettingsError::invalid("server.public_url", format!("not a URL: {e}"))
-            })?),
-        };
         let viewers = match raw.access.viewers.trim().to_lowercase().as_str() {
             "org" => ViewerPolicy::Org,
             "listed" => ViewerPolicy::Listed,
@@ -272,16 +274,17 @@ impl TryFrom<raw::RawSettings> for Settings {
                     raw.webex.timeout_secs,
                 )?),
                 max_in_flight: positive("webex.max_in_flight", raw.webex.max_in_flight)? as usize,
-                max_attempts: positive("webex.max_attempts", raw.webex.max_attempts)? as u32,
+                retry_deadline: Duration::from_secs(positive(
+                    "webex.retry_deadline_secs",
+                    raw.webex.retry_deadline_secs,
+                )?),
+                retry_backoff: Duration::from_millis(positive(
+                    "webex.retry_backoff_ms",
+                    raw.webex.retry_backoff_ms,
+                )?),
                 retry_after_cap: Duration::from_secs(raw.webex.retry_after_cap_secs),
             },
-            server: ServerSettings {
-                listen,
-                public_url,
-                body_limit_bytes: positive("server.body_limit_bytes", raw.server.body_limit_bytes)?
-                    as usize,
-                sync_webhooks_on_start: raw.server.sync_webhooks_on_start,
-            },
+            server: server_settings(&raw.server)?,
             store: StoreSettings {
                 path: PathBuf::from(raw.store.path.trim()),
             },
@@ -307,6 +310,38 @@ impl TryFrom<raw::RawSettings> for Settings {
     }
 }
 
+/// Validates `[server]`.
+fn server_settings(raw: &raw::RawServer) -> Result<ServerSettings, SettingsError> {
+    let listen = raw.listen.trim().parse::<SocketAddr>().map_err(|e| {
+        SettingsError::invalid(
+            "server.listen",
+            format!("not an address like 0.0.0.0:8080: {e}"),
+        )
+    })?;
+    let public_url =
+        match raw.public_url.trim() {
+            "" => None,
+            text => Some(Url::parse(text).map_err(|e| {
+                SettingsError::invalid("server.public_url", format!("not a URL: {e}"))
+            })?),
+        };
+    let number = |key: &str, value: u64| positive(key, value).map(|v| v as usize);
+    Ok(ServerSettings {
+        listen,
+        public_url,
+        body_limit_bytes: number("server.body_limit_bytes", raw.body_limit_bytes)?,
+        sync_webhooks_on_start: raw.sync_webhooks_on_start,
+        header_read_timeout: secs(
+            "server.header_read_timeout_secs",
+            raw.header_read_timeout_secs,
+        )?,
+        body_read_timeout: secs("server.body_read_timeout_secs", raw.body_read_timeout_secs)?,
+        request_timeout: secs("server.request_timeout_secs", raw.request_timeout_secs)?,
+        max_connections: number("server.max_connections", raw.max_connections)?,
+        body_buffer_bytes: number("server.body_buffer_bytes", raw.body_buffer_bytes)?,
+    })
+}
+
 impl WebexSettings {
     /// The token's text, for building the Webex client. Never log it.
     pub fn expose_token(&self) -> Option<&str> {
@@ -315,3 +350,6 @@ impl WebexSettings {
 }
 
 mod raw;
+mod redact;
+
+pub use redact::redact_url;

@@ -1,5 +1,6 @@
 //! Tracing set-up: human-readable lines on a terminal, JSON lines otherwise (or as configured).
-//! Logs go to stderr so that `roombot exec` can print its reply alone on stdout.
+//! Logs go to stderr so that `roombot exec` can print its reply alone on stdout. JSON lines carry
+//! the current span, so an error while handling an event names the event.
 
 use std::io::IsTerminal;
 
@@ -22,7 +23,9 @@ pub fn init(settings: &LogSettings) {
         builder
             .json()
             .flatten_event(true)
-            .with_current_span(false)
+            // The current span names the event being handled (`handle event`: resource, id).
+            .with_current_span(true)
+            .with_span_list(false)
             .try_init()
     } else {
         builder.try_init()

@@ -27,6 +27,10 @@ use mention::MentionStripper;
 use people::PeopleCache;
 use worker::Handler;
 
+/// The answer to a card click that names no command (a forged or outdated card).
+const NO_COMMAND: &str =
+    "That button does not say what to do, so I did nothing. Type `help` to see what I can do.";
+
 /// How often a message fetch that answers 404 is tried: REST can lag the webhook.
 const FETCH_ATTEMPTS: u32 = 4;
 
@@ -69,7 +73,8 @@ impl Bot {
     pub fn handler(self: Arc<Self>) -> Handler {
         Arc::new(move |event| {
             let bot = self.clone();
-            Box::pin(async move { bot.handle(event).await })
+            // One retry deadline for every Webex call of the event.
+            Box::pin(async move { bot.webex.with_event_deadline(bot.handle(event)).await })
         })
     }
 
@@ -150,11 +155,6 @@ impl Bot {
             tracing::warn!(action = %action.id, "card action without a personId; ignored");
             return Ok(());
         };
-        let Some(input) = card_input(&action) else {
-            tracing::warn!(action = %action.id, "card action names no command; ignored");
-            return Ok(());
-        };
-        let actor = self.actor(&person_id, None).await;
         let room_id = action
             .room_id
             .clone()
@@ -166,6 +166,11 @@ impl Bot {
             is_group,
             thread,
         };
+        let Some(input) = card_input(&action) else {
+            tracing::warn!(action = %action.id, "card action names no command; answering with a hint");
+            return self.post(&place, &Reply::text(NO_COMMAND)).await.map(drop);
+        };
+        let actor = self.actor(&person_id, None).await;
         let request = Request {
             actor,
             place,
@@ -222,7 +227,13 @@ impl Bot {
         if let Some(card) = &reply.card {
             message = message.card(card.clone());
         }
-        let posted = self.webex.create_message(&message).await?;
+        let posted = match self.webex.deliver_message(&message, &self.me.id).await {
+            Ok(posted) => posted,
+            Err(error) => {
+                self.metrics.reply_failed();
+                return Err(error);
+            }
+        };
         let record = PostedMessage {
             id: posted.id.as_str().to_owned(),
             room_id: place.room_id.as_str().to_owned(),

@@ -8,13 +8,19 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::webex::{NewWebhook, WebexClient, WebexError, Webhook, WebhookStatus, WebhookUpdate};
+use crate::webex::{
+    NewWebhook, WebexClient, WebexError, Webhook, WebhookStatus, WebhookUpdate, retry,
+};
 
 /// The webhooks roombot needs: (name, resource, event).
 pub const OURS: [(&str, &str, &str); 2] = [
     ("roombot messages", "messages", "created"),
     ("roombot card actions", "attachmentActions", "created"),
 ];
+
+/// How long one [`sync`] in [`sync_patiently`] may retry inside the client before the failure
+/// is reported and the sync tried again.
+const SYNC_TRY: Duration = Duration::from_secs(10);
 
 /// Webex disables a re-enabled webhook again at its next failure within this window.
 const REACTIVATION_GAP: Duration = Duration::from_secs(5 * 60);
@@ -50,8 +56,34 @@ pub async fn list_ours(webex: &WebexClient) -> Result<Vec<Webhook>, WebexError> 
     Ok(all.into_iter().filter(is_ours).collect())
 }
 
-/// Creates or updates our two webhooks so they point at `target` with `secret` and are active.
-/// Idempotent: a second run changes nothing.
+/// [`sync`] until it succeeds: transient failures (5xx, 429, timeouts, no connection) are waited
+/// out with backoff and passed to `on_wait`; other errors (a rejected token, a bad target URL)
+/// are returned. Safe because `sync` is idempotent: a create Webex ran despite a 5xx is found
+/// by the next run's listing (and a duplicate it may leave is removed).
+pub async fn sync_patiently(
+    webex: &WebexClient,
+    target: &str,
+    secret: &SecretString,
+    on_wait: impl Fn(&WebexError),
+) -> Result<Vec<(String, SyncAction)>, WebexError> {
+    let mut attempt = 1;
+    loop {
+        let deadline = tokio::time::Instant::now() + SYNC_TRY;
+        match retry::within(deadline, sync(webex, target, secret)).await {
+            Err(error) if error.is_transient() => {
+                let wait = webex.backoff(attempt);
+                tracing::warn!(%error, attempt, wait_ms = wait.as_millis() as u64, "webhook sync failed; retrying");
+                on_wait(&error);
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Creates or updates our two webhooks so they point at `target` with `secret` and are active,
+/// and deletes extra copies of ours (same name). Idempotent: a second run changes nothing.
 pub async fn sync(
     webex: &WebexClient,
     target: &str,
@@ -60,7 +92,7 @@ pub async fn sync(
     let existing = list_ours(webex).await?;
     let mut report = Vec::new();
     for (name, resource, event) in OURS {
-        let found = existing.iter().find(|w| w.name.as_deref() == Some(name));
+        let found = first_deleting_duplicates(webex, &existing, name).await?;
         let action = match found {
             None => {
                 let new = NewWebhook {
@@ -93,6 +125,22 @@ pub async fn sync(
         report.push((name.to_owned(), action));
     }
     Ok(report)
+}
+
+/// The first of our webhooks named `name`; deletes any further ones (a create that Webex ran
+/// despite answering 5xx, then created again).
+async fn first_deleting_duplicates<'a>(
+    webex: &WebexClient,
+    existing: &'a [Webhook],
+    name: &str,
+) -> Result<Option<&'a Webhook>, WebexError> {
+    let mut same_name = existing.iter().filter(|w| w.name.as_deref() == Some(name));
+    let first = same_name.next();
+    for duplicate in same_name {
+        tracing::warn!(webhook = %name, id = %duplicate.id, "deleting a duplicate of roombot's webhook");
+        webex.delete_webhook(&duplicate.id).await?;
+    }
+    Ok(first)
 }
 
 async fn update(
@@ -139,11 +187,12 @@ pub async fn reactivate_inactive(webex: &WebexClient) -> Result<Vec<String>, Web
     Ok(reactivated)
 }
 
-/// Checks our webhooks every `every` and re-activates disabled ones. After a re-activation it
+/// Checks our webhooks every `every` (the first time after `every`: start-up checks once itself)
+/// and re-activates disabled ones. After a re-activation it
 /// waits at least 5 minutes before the next one, since Webex disables a webhook re-enabled within
 /// 5 minutes again at its next failure.
 pub async fn watchdog(webex: WebexClient, every: Duration) {
-    let mut ticker = tokio::time::interval(every);
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;

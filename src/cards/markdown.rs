@@ -24,6 +24,21 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// `text` as a markdown code span, shown exactly as written so that typing what is shown gives
+/// `text` back: the fence is one backtick longer than the longest run of backticks inside, and a
+/// space pads text that starts or ends with a backtick (CommonMark strips one on each side).
+pub fn code(text: &str) -> String {
+    let text = text.replace(['\r', '\n'], " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 /// Shortens `text` to at most `max_chars` characters, ending with `…` when cut.
 pub fn clip(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
@@ -69,6 +84,39 @@ pub fn fit(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The content of a CommonMark code span: between the fences, one padding space stripped
+    /// from each side when both are there.
+    fn span_content(span: &str) -> &str {
+        let fence = span.len() - span.trim_start_matches('`').len();
+        let inner = &span[fence..span.len() - fence];
+        match inner.strip_prefix(' ').and_then(|i| i.strip_suffix(' ')) {
+            Some(stripped) if !stripped.trim().is_empty() => stripped,
+            _ => inner,
+        }
+    }
+
+    #[test]
+    fn a_code_span_shows_backticks_so_typing_it_gives_the_text_back() {
+        let cases = [
+            ("status room 4B", "`status room 4B`"),
+            (
+                "status device \"Room `A`\"",
+                "``status device \"Room `A`\"``",
+            ),
+            ("use `x``", "``` use `x`` ```"),
+            ("`", "`` ` ``"),
+        ];
+        for (text, span) in cases {
+            assert_eq!(code(text), span, "{text}");
+            assert_eq!(span_content(&code(text)), text, "{text}");
+        }
+        let command = "status device \"Room `A` 2\"";
+        assert_eq!(
+            crate::command::Command::parse(span_content(&code(command))),
+            crate::command::Command::parse(command)
+        );
+    }
 
     #[test]
     fn escape_makes_markdown_literal_and_single_line() {

@@ -178,6 +178,7 @@ pub(crate) fn describe(error: &WebexError) -> String {
         }
         WebexError::Decode { .. } => "Webex answered with something I could not read".to_owned(),
         WebexError::InvalidRequest(reason) => format!("the request was not sent: {reason}"),
+        WebexError::Undelivered { last, .. } => describe(last),
     }
 }
 

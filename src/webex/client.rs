@@ -23,8 +23,11 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// Requests in flight at once across all clones of the client.
     pub max_in_flight: usize,
-    /// Attempts per call, the first included (1 disables retries).
-    pub max_attempts: u32,
+    /// How long a call (or, inside [`retry::within`](super::retry::within), all the calls of
+    /// one event) may keep retrying.
+    pub retry_deadline: Duration,
+    /// First backoff step after a transient failure (it doubles per failure, up to 10 s).
+    pub backoff_base: Duration,
     /// Wait after a 429/423 that has no usable `Retry-After`.
     pub retry_after_default: Duration,
     /// Longest wait honoured from a `Retry-After`.
@@ -32,14 +35,16 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Defaults: 30 s timeout, 8 in flight, 4 attempts, `Retry-After` default 5 s capped at 60 s.
+    /// Defaults: 30 s timeout, 8 in flight, retries for 2 minutes, `Retry-After` default 5 s
+    /// capped at 60 s.
     pub fn new(base_url: Url, token: SecretString) -> Self {
         Self {
             base_url,
             token,
             timeout: Duration::from_secs(30),
             max_in_flight: 8,
-            max_attempts: 4,
+            retry_deadline: Duration::from_secs(120),
+            backoff_base: Duration::from_millis(500),
             retry_after_default: Duration::from_secs(5),
             retry_after_cap: Duration::from_secs(60),
         }
@@ -82,7 +87,7 @@ pub(crate) struct Inner {
 impl fmt::Debug for WebexClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WebexClient")
-            .field("base_url", &self.inner.base.as_str())
+            .field("host", &self.inner.base.host_str())
             .field("max_in_flight", &self.inner.config.max_in_flight)
             .finish_non_exhaustive()
     }
@@ -121,13 +126,32 @@ impl WebexClient {
         &self.inner.config
     }
 
+    /// Runs `work` (the handling of one event) under one retry deadline, `retry_deadline` from
+    /// now, shared by every Webex call inside it.
+    pub async fn with_event_deadline<F: std::future::Future>(&self, work: F) -> F::Output {
+        let deadline = tokio::time::Instant::now() + self.inner.config.retry_deadline;
+        super::retry::within(deadline, work).await
+    }
+
+    /// A backoff wait (with random jitter) before try number `failures + 1` of something that
+    /// failed `failures` times, for retry loops above single calls.
+    pub fn backoff(&self, failures: u32) -> Duration {
+        super::retry::backoff(
+            self.inner.config.backoff_base,
+            failures,
+            super::retry::random_jitter(),
+        )
+    }
+
     /// The API root with a trailing `/`.
     pub fn base_url(&self) -> &Url {
         &self.inner.base
     }
 }
 
-/// Checks the base URL and makes its path end in `/` so relative paths append to it.
+/// Checks the base URL and makes its path end in `/` so relative paths append to it. A user or
+/// password in it is dropped: Webex takes the bearer token, and the HTTP client would otherwise
+/// send them as Basic credentials instead.
 fn normalise_base(url: &Url) -> Result<Url, WebexError> {
     if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https") {
         return Err(WebexError::InvalidRequest(format!(
@@ -137,6 +161,8 @@ fn normalise_base(url: &Url) -> Result<Url, WebexError> {
     let mut base = url.clone();
     base.set_query(None);
     base.set_fragment(None);
+    let _ = base.set_password(None);
+    let _ = base.set_username("");
     if !base.path().ends_with('/') {
         let path = format!("{}/", base.path());
         base.set_path(&path);
@@ -154,6 +180,13 @@ mod tests {
             let base = normalise_base(&Url::parse(raw).expect("valid URL")).expect("accepted");
             assert_eq!(base.as_str(), "https://webexapis.com/v1/", "from {raw}");
         }
+    }
+
+    #[test]
+    fn credentials_in_the_base_are_dropped() {
+        let url = Url::parse("https://bot:pw@proxy.example.com/v1").expect("valid URL");
+        let base = normalise_base(&url).expect("accepted");
+        assert_eq!(base.as_str(), "https://proxy.example.com/v1/");
     }
 
     #[test]

@@ -43,6 +43,17 @@ pub enum WebexError {
     /// The call was refused before sending (e.g. more than 10 xAPI status names).
     #[error("invalid Webex request: {0}")]
     InvalidRequest(String),
+    /// A message that could not be posted by the retry deadline
+    /// ([`deliver_message`](super::WebexClient::deliver_message)).
+    #[error("message to {destination} not delivered (trackingIds {}): {last}", .tracking_ids.join(", "))]
+    Undelivered {
+        /// `room <id>`, `person <id>` or `a person by email`.
+        destination: String,
+        /// The trackingId of every attempt, posts and searches.
+        tracking_ids: Vec<String>,
+        /// The last post's error.
+        last: Box<WebexError>,
+    },
 }
 
 /// A Webex error answer: `{message, errors[].description, trackingId}` plus what we sent.
@@ -74,6 +85,7 @@ impl WebexError {
             | Self::Transport { tracking_id, .. }
             | Self::Decode { tracking_id, .. } => Some(tracking_id),
             Self::InvalidRequest(_) => None,
+            Self::Undelivered { last, .. } => last.tracking_id(),
         }
     }
 
@@ -86,7 +98,20 @@ impl WebexError {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Self::Api(api) => Some(api),
+            Self::Undelivered { last, .. } => last.api(),
             _ => None,
+        }
+    }
+
+    /// True when trying again later may succeed: a 5xx, 408, 423 or 429, a timeout, a connection
+    /// problem. False for other client errors (a rejected token, a wrong URL), undecodable
+    /// answers and refused requests.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Api(api) => api.status >= 500 || matches!(api.status, 408 | 423 | 429),
+            Self::Timeout { .. } | Self::Transport { .. } => true,
+            Self::Decode { .. } | Self::InvalidRequest(_) => false,
+            Self::Undelivered { last, .. } => last.is_transient(),
         }
     }
 

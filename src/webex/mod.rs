@@ -2,12 +2,14 @@
 //!
 //! One [`WebexClient`] (cheap to clone) sends every call with a `TrackingID: ROOMBOT_<uuid>`
 //! header and the bearer token (never logged), bounds requests in flight with a client-wide
-//! semaphore, honours 429/423 `Retry-After`, retries idempotent calls on 502/503/504 and
-//! connection errors with backoff, follows `Link` pagination, and reports each attempt to an
+//! semaphore, honours 429/423 `Retry-After`, retries idempotent calls on 500/502/503/504,
+//! broken connections and timeouts with backoff until a per-event deadline, never repeats a
+//! non-idempotent call Webex may have run, follows `Link` pagination, and reports each attempt to an
 //! optional observer. One file per resource; models tolerate reality (every field but `id` is
 //! optional, unknown enum strings are kept).
 //!
 //! Layout: [`client`] (config, handle), `request` + `transport` + [`retry`] (sending),
+//! [`deliver`] (posting a reply that arrives exactly once where Webex lets us check),
 //! [`pagination`], [`error`], [`ids`], [`status`] (flattening xAPI trees), and the resources
 //! [`people`], [`messages`], [`attachment_actions`], [`webhooks`], [`devices`],
 //! [`configurations`], [`xapi`], [`workspaces`], [`locations`].
@@ -19,6 +21,7 @@ mod transport;
 pub mod attachment_actions;
 pub mod client;
 pub mod configurations;
+pub mod deliver;
 pub mod devices;
 pub mod error;
 pub mod ids;

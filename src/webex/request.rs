@@ -135,6 +135,22 @@ impl Request {
         self
     }
 
+    /// Refuses segments a URL would drop or resolve (`""`, `.`, `..`): an id such as `..` must
+    /// never turn `messages/{id}` into `messages`.
+    pub(crate) fn check_segments(&self) -> Result<(), WebexError> {
+        match self
+            .segments
+            .iter()
+            .find(|s| matches!(s.as_str(), "" | "." | ".."))
+        {
+            Some(bad) => Err(WebexError::InvalidRequest(format!(
+                "{:?} is not a valid id in {}",
+                bad, self.endpoint
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// The absolute URL below `base` (whose path ends in `/`).
     pub(crate) fn url(&self, base: &Url) -> Url {
         let mut url = base.clone();
@@ -167,6 +183,16 @@ mod tests {
         let url = Request::get("messages/{id}", &["messages", "a/b c="]).url(&base);
         assert_eq!(url.as_str(), "http://127.0.0.1:9/v1/messages/a%2Fb%20c=");
         assert_eq!(relative_path(&base, &url), "messages/a%2Fb%20c=");
+    }
+
+    #[test]
+    fn dot_and_empty_segments_are_refused() {
+        for bad in ["..", ".", ""] {
+            let request = Request::get("messages/{id}", &["messages", bad]);
+            assert!(request.check_segments().is_err(), "{bad:?}");
+        }
+        let fine = Request::get("messages/{id}", &["messages", "..a", "a.b"]);
+        assert!(fine.check_segments().is_ok());
     }
 
     #[test]

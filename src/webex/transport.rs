@@ -32,6 +32,16 @@ struct Raw {
     body: Bytes,
 }
 
+/// How an attempt ended, for the retry policy.
+fn outcome_of(result: &Result<Raw, reqwest::Error>) -> Outcome {
+    match result {
+        Ok(raw) => Outcome::Status(raw.status),
+        Err(e) if e.is_timeout() => Outcome::Timeout,
+        Err(e) if e.is_connect() => Outcome::NotSent,
+        Err(_) => Outcome::Broken,
+    }
+}
+
 impl Answer {
     /// Decodes the body as `T`.
     pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, WebexError> {
@@ -60,31 +70,38 @@ impl WebexClient {
         self.send(&request, url).await.map(drop)
     }
 
-    /// Sends `request` to `url` with retries; success statuses become an [`Answer`].
+    /// Sends `request` to `url` with retries to the deadline; success statuses become an
+    /// [`Answer`].
     pub(crate) async fn send(&self, request: &Request, url: Url) -> Result<Answer, WebexError> {
+        request.check_segments()?;
         let tracking_id = format!("ROOMBOT_{}", uuid::Uuid::new_v4());
         let path = relative_path(&self.inner.base, &url);
         let config = &self.inner.config;
-        let mut attempt = 1;
+        let deadline = retry::deadline(config);
+        let (mut number, mut failures) = (1, 0);
         loop {
-            let result = self.attempt(request, &url, &tracking_id, attempt).await;
-            let outcome = match &result {
-                Ok(raw) => Outcome::Status(raw.status),
-                Err(e) if e.is_timeout() => Outcome::Timeout,
-                Err(_) => Outcome::ConnectionError,
+            let result = self.attempt(request, &url, &tracking_id, number).await;
+            let outcome = outcome_of(&result);
+            if !matches!(outcome, Outcome::Status(s) if retry::is_rate_limit(s)) {
+                failures += 1;
+            }
+            let attempt = retry::Attempt {
+                outcome,
+                headers: result.as_ref().ok().map(|raw| &raw.headers),
+                idempotent: request.idempotent,
+                failures,
+                remaining: deadline.saturating_duration_since(Instant::now()),
             };
-            let headers = result.as_ref().ok().map(|raw| &raw.headers);
-            let Some(wait) =
-                retry::next_delay(outcome, headers, request.idempotent, attempt, config)
-            else {
+            let Some(wait) = retry::next_wait(&attempt, config, retry::random_jitter()) else {
                 return self.finish(request, path, tracking_id, result);
             };
             tracing::warn!(
                 tracking_id = %tracking_id, method = %request.method, endpoint = request.endpoint,
-                ?outcome, attempt, wait_ms = wait.as_millis() as u64, "Webex call will be retried"
+                outcome = ?attempt.outcome, attempt = number, wait_ms = wait.duration().as_millis() as u64,
+                "Webex call will be retried"
             );
-            tokio::time::sleep(wait).await;
-            attempt += 1;
+            tokio::time::sleep(wait.duration()).await;
+            number += 1;
         }
     }
 
@@ -172,12 +189,14 @@ impl WebexClient {
                 });
             }
             Err(source) => {
-                tracing::warn!(tracking_id = %tracking_id, %method, endpoint = request.endpoint, error = %source, "Webex call failed");
+                let error = source.without_url();
+                tracing::warn!(tracking_id = %tracking_id, %method, endpoint = request.endpoint, %error, "Webex call failed");
+                // The URL may carry credentials (a proxy's user and password): keep it out.
                 return Err(WebexError::Transport {
                     method,
                     path,
                     tracking_id,
-                    source,
+                    source: error,
                 });
             }
         };

@@ -1,7 +1,12 @@
 //! The webhook delivery envelope. Webex sends ids only in `data`; every field but `data.id` may be
-//! missing, so everything else is optional.
+//! missing, so everything else is optional. `data.id` becomes a path segment of a Webex call, so
+//! an envelope whose id is not id-shaped (letters, digits, `-`, `_`, `=`; at most
+//! [`MAX_ID_LEN`] characters) does not decode: `..` never turns into `GET /v1/messages`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The longest `data.id` accepted (Webex ids are about 80 characters).
+pub const MAX_ID_LEN: usize = 256;
 
 /// One webhook delivery, as far as roombot reads it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -25,6 +30,7 @@ pub struct Envelope {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct EventData {
+    #[serde(deserialize_with = "safe_id")]
     pub id: String,
     #[serde(default)]
     pub room_id: Option<String>,
@@ -44,6 +50,23 @@ pub struct EventData {
 pub enum EventKind {
     MessageCreated,
     AttachmentActionCreated,
+}
+
+/// Whether `id` can be a Webex id: base64url characters (and `=` padding), 1 to [`MAX_ID_LEN`].
+pub fn is_safe_id(id: &str) -> bool {
+    (1..=MAX_ID_LEN).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'='))
+}
+
+fn safe_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let id = String::deserialize(deserializer)?;
+    if is_safe_id(&id) {
+        Ok(id)
+    } else {
+        Err(serde::de::Error::custom("data.id is not a Webex id"))
+    }
 }
 
 impl Envelope {
@@ -80,6 +103,36 @@ mod tests {
         let envelope: Envelope = serde_json::from_str(body).unwrap();
         assert_eq!(envelope.kind(), Some(EventKind::AttachmentActionCreated));
         assert_eq!(envelope.data.message_id, None);
+    }
+
+    #[test]
+    fn ids_that_are_not_id_shaped_do_not_decode() {
+        let long = "A".repeat(MAX_ID_LEN + 1);
+        for id in [
+            "..",
+            ".",
+            "",
+            "a/b",
+            "M1?x=1",
+            "M 1",
+            "M1%2F",
+            "ü",
+            long.as_str(),
+        ] {
+            let body =
+                serde_json::json!({"resource": "messages", "event": "created", "data": {"id": id}});
+            assert!(serde_json::from_value::<Envelope>(body).is_err(), "{id:?}");
+        }
+        let webex =
+            "Y2lzY29zcGFyazovL3VzL01FU1NBR0UvOTJkYjNiZTAtNDNiZC0xMWU2LThhZTktZGQ1YjNkZmM1NjVk";
+        for id in [
+            webex,
+            "M1",
+            "a-b_c=",
+            "0f8c6d2e-1111-4a4a-9b9b-123456789abc",
+        ] {
+            assert!(is_safe_id(id), "{id}");
+        }
     }
 
     #[test]

@@ -360,6 +360,52 @@ fn a_confirmation_carries_its_token_and_closes_without_buttons() {
 }
 
 #[test]
+fn a_confirmation_expiring_in_one_minute_says_minute() {
+    let mut confirmation = Confirmation {
+        title: "Reboot?".into(),
+        summary: "It restarts now.".into(),
+        targets: vec!["Board".into()],
+        state: ConfirmationState::Pending {
+            token: "tok-1".into(),
+            expires_in_minutes: 1,
+        },
+    };
+    let text = |c: &Confirmation| {
+        let card = templates().render_confirmation(c).expect("renders");
+        format!("{} {}", card.content, card.fallback_markdown)
+    };
+    let one = text(&confirmation);
+    assert!(one.contains("expires in 1 minute."), "{one}");
+    confirmation.state = ConfirmationState::Pending {
+        token: "tok-1".into(),
+        expires_in_minutes: 2,
+    };
+    assert!(text(&confirmation).contains("expires in 2 minutes."));
+}
+
+#[test]
+fn a_picker_fallback_shows_names_with_backticks_as_typeable_commands() {
+    let command = "mute device \"Room `A`\"";
+    let card = templates()
+        .render_target_picker(&TargetPicker {
+            prompt: "Which one?".into(),
+            candidates: vec![Button::new("Room `A`", command)],
+        })
+        .expect("renders");
+    assert_valid(&card);
+    let shown = format!("``{command}``");
+    assert!(
+        card.fallback_markdown.contains(&shown),
+        "{}",
+        card.fallback_markdown
+    );
+    assert_eq!(
+        roombot::command::Command::parse(command).expect("parses"),
+        roombot::command::Command::parse(&shown[2..shown.len() - 2]).expect("parses"),
+    );
+}
+
+#[test]
 fn an_error_shows_message_hint_and_tracking_id() {
     let error = ErrorReport {
         message: "No workspace named 4Z".into(),

@@ -68,7 +68,9 @@ async fn a_panicking_handler_answers_with_a_reference_and_logs_it() {
     let settings = settings_for(&sandbox, store_dir.path(), &[]);
     let metrics = Arc::new(Metrics::default());
     let webex = roombot::bot::identity::client(&settings, metrics.clone()).unwrap();
-    let me = roombot::bot::identity::who_am_i(&webex).await.unwrap();
+    let me = roombot::bot::identity::who_am_i(&webex, |_| {})
+        .await
+        .unwrap();
     let store = Store::open(&settings.store.path).unwrap();
     let bot = Arc::new(Bot::new(
         webex,

@@ -29,6 +29,7 @@ async fn start() -> (
     std::mem::forget(sandbox);
     std::mem::forget(dir);
     let addr = app.local_addr();
+    let readiness = app.readiness();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         app.run_until_stopped(async {
@@ -37,6 +38,9 @@ async fn start() -> (
         .await
         .unwrap();
     });
+    tokio::time::timeout(support::WAIT, readiness.wait_ready())
+        .await
+        .expect("roombot gets ready");
     (addr, stop, task)
 }
 
@@ -116,6 +120,34 @@ async fn healthcheck_exits_0_for_a_healthy_server_and_1_otherwise() {
 }
 
 #[tokio::test]
+async fn a_config_file_with_a_syntax_error_exits_2_naming_the_line_but_not_the_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("roombot.toml");
+    std::fs::write(
+        &file,
+        "[webex]\ntoken = \"t\"\nwebhook_secret = \"hook-very-secret\n",
+    )
+    .unwrap();
+    let output = tokio::process::Command::new(BIN)
+        .arg("--config")
+        .arg(&file)
+        .arg("serve")
+        .env_clear()
+        .current_dir(dir.path())
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("line 3") && stderr.contains("webex.webhook_secret"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("very-secret"), "{stderr}");
+}
+
+#[tokio::test]
 async fn bad_settings_exit_2_with_one_line_naming_the_setting() {
     let cases = [
         (vec![], "ROOMBOT__WEBEX__TOKEN"),
@@ -163,8 +195,15 @@ async fn serve_logs_never_contain_the_token_or_secret() {
         .arg("serve")
         .env_clear()
         .env("ROOMBOT__WEBEX__TOKEN", sandbox.bot_token())
-        .env("ROOMBOT__WEBEX__API_BASE", sandbox.base_url())
+        .env(
+            "ROOMBOT__WEBEX__API_BASE",
+            with_password(&sandbox.base_url()),
+        )
         .env("ROOMBOT__WEBEX__WEBHOOK_SECRET", "hook-very-secret")
+        .env(
+            "ROOMBOT__SERVER__PUBLIC_URL",
+            "https://roombot.example.com/?key=query-very-secret",
+        )
         .env("ROOMBOT__SERVER__LISTEN", free.to_string())
         .env("ROOMBOT__LOG__LEVEL", "debug")
         .current_dir(dir.path())
@@ -216,4 +255,12 @@ async fn serve_logs_never_contain_the_token_or_secret() {
     assert!(output.1.contains("starting roombot serve"), "{}", output.1);
     assert!(!output.1.contains("very-secret"), "{}", output.1);
     assert!(!output.1.contains(sandbox.bot_token()), "{}", output.1);
+}
+
+/// `http://user:pw-very-secret@127.0.0.1:…/v1`: a base URL with credentials in it.
+fn with_password(base: &str) -> String {
+    let mut url = url::Url::parse(base).unwrap();
+    url.set_username("user").unwrap();
+    url.set_password(Some("pw-very-secret")).unwrap();
+    url.to_string()
 }

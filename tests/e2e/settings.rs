@@ -153,9 +153,18 @@ fn secrets_never_appear_in_debug_output() {
     let settings = load_env(&[
         ("ROOMBOT__WEBEX__TOKEN", "super-secret-token-value"),
         ("ROOMBOT__WEBEX__WEBHOOK_SECRET", "super-secret-hook-value"),
+        (
+            "ROOMBOT__WEBEX__API_BASE",
+            "https://bot:super-secret-password@proxy.example.com/v1",
+        ),
+        (
+            "ROOMBOT__SERVER__PUBLIC_URL",
+            "https://roombot.example.com/?key=super-secret-query",
+        ),
     ])
     .unwrap();
     let debug = format!("{settings:?} {settings:#?}");
+    assert!(debug.contains("proxy.example.com"), "{debug}");
     assert!(!debug.contains("super-secret"), "{debug}");
     assert!(debug.contains("REDACTED"));
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     Button, ButtonView, Fact, FactView, NAME_CHARS, button_views, buttons_markdown, fact_views,
 };
-use crate::cards::markdown::literal;
+use crate::cards::markdown::{code, literal};
 use crate::cards::{Card, RenderError, Templates};
 
 /// Devices per page of a device list (a page always fits the card size limit).
@@ -169,14 +169,14 @@ impl Templates {
         ];
         md.extend(view.rows.iter().enumerate().map(|(i, r)| {
             format!(
-                "{}. {} **{}** · {} · {} · {} · `{}`",
+                "{}. {} **{}** · {} · {} · {} · {}",
                 start + i + 1,
                 r.icon,
                 r.name,
                 r.state,
                 r.product,
                 r.workspace,
-                r.status_cmd.replace('`', "'")
+                code(&r.status_cmd)
             )
         }));
         if !list.filters.is_empty() || !more.is_empty() {

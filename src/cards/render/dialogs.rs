@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     Button, ButtonView, MAX_ACTIONS, NAME_CHARS, TEXT_CHARS, button_views, buttons_markdown,
 };
-use crate::cards::markdown::literal;
+use crate::cards::markdown::{code, literal};
 use crate::cards::{Card, RenderError, Templates};
 
 /// Most candidates in a picker (five action sets of five).
@@ -195,7 +195,7 @@ impl Templates {
                 raw.entries
                     .iter()
                     .zip(&section.entries)
-                    .map(|(r, e)| format!("- `{}`: {}", r.syntax.replace('`', "'"), e.summary)),
+                    .map(|(r, e)| format!("- {}: {}", code(&r.syntax), e.summary)),
             );
         }
         self.card("help", &view, md.join("\n"))
@@ -224,11 +224,7 @@ impl Templates {
             String::new(),
             "Reply with one of:".to_owned(),
         ];
-        md.extend(
-            shown
-                .iter()
-                .map(|b| format!("- `{}`", b.command.replace('`', "'"))),
-        );
+        md.extend(shown.iter().map(|b| format!("- {}", code(&b.command))));
         if !view.note.is_empty() {
             md.push(view.note.clone());
         }
@@ -242,7 +238,10 @@ impl Templates {
                 token,
                 expires_in_minutes,
             } => (
-                format!("This confirmation expires in {expires_in_minutes} minutes."),
+                format!(
+                    "This confirmation expires in {expires_in_minutes} minute{}.",
+                    if *expires_in_minutes == 1 { "" } else { "s" }
+                ),
                 "Default",
                 token.clone(),
             ),

@@ -25,7 +25,7 @@ pub use results::{
     CommandResult, DeviceOutcome, DeviceStatus, FollowUp, Outcome, StatusReport, follow_up_buttons,
 };
 
-use super::markdown::literal;
+use super::markdown::{code, literal};
 
 /// Longest name shown (characters); longer names are clipped with `…`.
 const NAME_CHARS: usize = 60;
@@ -112,13 +112,7 @@ fn buttons_markdown(buttons: &[Button]) -> String {
     buttons
         .iter()
         .take(MAX_ACTIONS)
-        .map(|b| {
-            format!(
-                "- {}: `{}`",
-                literal(&b.title, NAME_CHARS),
-                b.command.replace('`', "'")
-            )
-        })
+        .map(|b| format!("- {}: {}", literal(&b.title, NAME_CHARS), code(&b.command)))
         .collect::<Vec<_>>()
         .join("\n")
 }

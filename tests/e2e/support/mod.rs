@@ -103,6 +103,7 @@ pub async fn run_app(
     app: Application,
 ) -> TestBot {
     let addr = app.local_addr();
+    let readiness = app.readiness();
     let webex = roombot::bot::identity::client(&settings, Arc::new(Metrics::default())).unwrap();
     let target = format!("http://{addr}/webhooks/webex");
     roombot::bot::webhooks::sync(&webex, &target, &SECRET.to_owned().into())
@@ -116,6 +117,9 @@ pub async fn run_app(
         .await
         .expect("roombot runs");
     });
+    tokio::time::timeout(WAIT, readiness.wait_ready())
+        .await
+        .expect("roombot gets ready");
     sandbox.clear_requests();
     TestBot {
         sandbox,

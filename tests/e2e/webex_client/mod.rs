@@ -13,3 +13,5 @@ mod workspaces;
 mod pagination;
 
 mod resilience;
+
+mod delivery;

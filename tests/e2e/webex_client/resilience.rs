@@ -80,7 +80,7 @@ async fn locked_423_is_handled_like_429_even_for_post_messages() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn rate_limit_without_retry_after_waits_the_default_and_gives_up_after_max_attempts() {
+async fn rate_limit_without_retry_after_waits_the_default_and_gives_up_at_the_deadline() {
     let fake = FakeWebex::start().await;
     fake.me()
         .respond(ResponseTemplate::new(429).set_body_json(error_body("slow down")))
@@ -88,7 +88,8 @@ async fn rate_limit_without_retry_after_waits_the_default_and_gives_up_after_max
         .mount()
         .await;
     let mut config = fake.config();
-    config.max_attempts = 2;
+    // Attempts at 0 s and 5 s; a third at 10 s would start past the 8 s deadline.
+    config.retry_deadline = Duration::from_secs(8);
     let (client, mut calls) = observed_client(config);
     let _clock = ClockHold::new();
 
@@ -169,15 +170,19 @@ async fn service_unavailable_on_xapi_command_or_message_post_is_not_retried() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_timeout_surfaces_as_a_clear_error_and_is_not_retried() {
+async fn a_timed_out_get_is_retried_until_the_deadline_then_surfaces_clearly() {
     let fake = FakeWebex::start().await;
     // The fake answers after a minute of real time; the client's 5 s (paused, auto-advancing)
-    // timeout fires first.
+    // timeout fires first, every time.
     let slow = ResponseTemplate::new(200)
         .set_body_json(fixture("message.json"))
         .set_delay(Duration::from_secs(60));
     fake.get_message("M1").respond(slow).mount().await;
-    let (client, mut calls) = observed_client(fake.config());
+    let mut config = fake.config();
+    // Attempt 1 times out at 5 s, a backoff of at most 0.5 s fits the 6 s deadline, attempt 2
+    // times out past it: two attempts.
+    config.retry_deadline = Duration::from_secs(6);
+    let (client, mut calls) = observed_client(config);
 
     let err = client
         .get_message(&MessageId::from("M1"))
@@ -190,8 +195,49 @@ async fn a_timeout_surfaces_as_a_clear_error_and_is_not_retried() {
         "{text}"
     );
     let attempts = calls.drain();
-    assert_eq!(attempts.len(), 1, "timeouts are final");
-    assert_eq!(attempts[0].status, None);
+    assert_eq!(attempts.len(), 2, "retried once, then the deadline");
+    assert!(attempts.iter().all(|a| a.status.is_none()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_timed_out_post_is_never_repeated() {
+    let fake = FakeWebex::start().await;
+    let slow = ResponseTemplate::new(200)
+        .set_body_json(fixture("message_created.json"))
+        .set_delay(Duration::from_secs(60));
+    fake.xapi_command("SystemUnit.Boot")
+        .respond(slow)
+        .mount()
+        .await;
+    let (client, mut calls) = observed_client(fake.config());
+
+    let err = client
+        .xapi_command(&DeviceId::from("D1"), "SystemUnit.Boot", None, None)
+        .await
+        .expect_err("times out");
+    assert!(matches!(err, WebexError::Timeout { .. }), "{err:?}");
+    assert_eq!(calls.drain().len(), 1, "Webex may have run it");
+}
+
+#[tokio::test]
+async fn internal_server_error_on_a_get_is_retried_like_503() {
+    let fake = FakeWebex::start().await;
+    fake.get_device("D1")
+        .returns(500, error_body("oops"))
+        .times(2)
+        .expect(2)
+        .mount()
+        .await;
+    fake.get_device("D1")
+        .returns_fixture("device.json")
+        .expect(1)
+        .mount()
+        .await;
+    let client = fake.client();
+    client
+        .get_device(&DeviceId::from("D1"))
+        .await
+        .expect("device after two retries");
 }
 
 #[tokio::test]
@@ -242,8 +288,11 @@ async fn errors_carry_status_message_descriptions_and_tracking_id_but_never_the_
 #[tokio::test]
 async fn unmatched_requests_are_named_by_the_catch_all() {
     let fake = FakeWebex::start().await;
-    let err = fake
-        .client()
+    let mut config = fake.config();
+    // The catch-all's 500 is retried for a GET: keep the deadline short.
+    config.retry_deadline = Duration::from_millis(200);
+    let err = roombot::webex::WebexClient::new(config)
+        .expect("client")
         .get_message(&MessageId::from("nobody-mocked-this"))
         .await
         .expect_err("500");
