@@ -122,6 +122,7 @@ impl Startup {
     }
 
     fn bot(&self, me: &BotIdentity) -> Arc<Bot> {
+        self.responder.know_bot(me.id.clone());
         Arc::new(Bot::new(
             self.webex.clone(),
             me.clone(),

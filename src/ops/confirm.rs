@@ -202,7 +202,7 @@ impl Ops {
                 if let Some(thread) = &request.place.thread {
                     repost = repost.in_thread(thread);
                 }
-                if let Err(error) = webex.create_message(&repost).await {
+                if let Err(error) = self.post_message(&repost).await {
                     tracing::warn!(%error, "could not repost a closed confirmation card");
                 }
             }

@@ -314,8 +314,7 @@ impl Ops {
             expiry.as_deref().unwrap_or("soon")
         );
         match self
-            .webex
-            .create_message(&NewMessage::to_person(person).markdown(text))
+            .post_message(&NewMessage::to_person(person).markdown(text))
             .await
         {
             Ok(_) => CallResult::Done(Answer::Code {

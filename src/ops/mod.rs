@@ -30,7 +30,7 @@ mod value_space;
 mod workspaces;
 mod xapi;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::cards::Templates;
@@ -40,7 +40,7 @@ use crate::request::{Reply, Request};
 use crate::resolve::Directory;
 use crate::settings::Settings;
 use crate::store::Store;
-use crate::webex::{WebexClient, WebexError};
+use crate::webex::{PersonId, WebexClient, WebexError};
 use audit::{AuditRecord, Verdict};
 use execute::Outcome;
 
@@ -52,6 +52,9 @@ pub struct Ops {
     directory: Directory,
     confirmation_ttl: Duration,
     max_in_flight: usize,
+    /// The bot's own person id, once known: messages ops posts itself (a direct message, a
+    /// reposted card) are then delivered checking for a landed copy before posting again.
+    bot_id: OnceLock<PersonId>,
 }
 
 /// The request being served, and whether its person already confirmed it.
@@ -139,7 +142,24 @@ impl Ops {
             directory: Directory::new(settings.bot.cache_ttl),
             confirmation_ttl: settings.bot.confirmation_ttl,
             max_in_flight: settings.webex.max_in_flight.max(1),
+            bot_id: OnceLock::new(),
         })
+    }
+
+    /// Tells ops who the bot is (from `GET /people/me`, once start-up learnt it).
+    pub fn know_bot(&self, id: PersonId) {
+        let _ = self.bot_id.set(id);
+    }
+
+    /// Posts a message of ops' own (not the reply): delivered once where Webex lets us check.
+    pub(crate) async fn post_message(
+        &self,
+        message: &crate::webex::NewMessage,
+    ) -> Result<crate::webex::Message, WebexError> {
+        match self.bot_id.get() {
+            Some(me) => self.webex.deliver_message(message, me).await,
+            None => self.webex.create_message(message).await,
+        }
     }
 
     /// Runs `command` for `request`: plan, confirm if needed, execute, reply. `plan <command>`
