@@ -40,18 +40,19 @@ pub(crate) struct Location {
 }
 
 /// The structured address of `/locations`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Address {
     #[serde(default)]
     pub address1: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub address2: Option<String>,
     #[serde(default)]
     pub city: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub postal_code: Option<String>,
     #[serde(default)]
     pub country: String,
