@@ -179,6 +179,9 @@ pub(crate) fn describe(error: &WebexError) -> String {
         WebexError::Decode { .. } => "Webex answered with something I could not read".to_owned(),
         WebexError::InvalidRequest(reason) => format!("the request was not sent: {reason}"),
         WebexError::Undelivered { last, .. } => describe(last),
+        WebexError::Credential { message, .. } => format!(
+            "my admin access to Webex does not work ({message}); an admin must sign roombot in again with `roombot auth login`"
+        ),
     }
 }
 

@@ -11,6 +11,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use super::error::WebexError;
+use super::token::{Credential, Refresher};
 
 /// How to reach Webex and how hard to push it.
 #[derive(Debug, Clone)]
@@ -74,6 +75,8 @@ pub type Observer = Arc<dyn Fn(&CallRecord) + Send + Sync>;
 pub struct WebexClient {
     pub(crate) inner: Arc<Inner>,
     pub(crate) observer: Option<Observer>,
+    /// Where the bearer token comes from (`config.token`, unless a refresher replaced it).
+    pub(crate) credential: Credential,
 }
 
 pub(crate) struct Inner {
@@ -103,6 +106,7 @@ impl WebexClient {
             .build()
             .map_err(|e| WebexError::InvalidRequest(format!("cannot build HTTP client: {e}")))?;
         let permits = Semaphore::new(config.max_in_flight.max(1));
+        let credential = Credential::Static(config.token.clone());
         let inner = Inner {
             http,
             base,
@@ -112,7 +116,22 @@ impl WebexClient {
         Ok(Self {
             inner: Arc::new(inner),
             observer: None,
+            credential,
         })
+    }
+
+    /// Takes its bearer tokens from `refresher` (an admin credential) instead of `config.token`.
+    pub fn with_refresher(mut self, refresher: Arc<Refresher>) -> Self {
+        self.credential = Credential::Refreshing(refresher);
+        self
+    }
+
+    /// The refresher behind this client's tokens, if they are refreshed.
+    pub fn refresher(&self) -> Option<&Arc<Refresher>> {
+        match &self.credential {
+            Credential::Refreshing(refresher) => Some(refresher),
+            Credential::Static(_) => None,
+        }
     }
 
     /// Calls `observer` once per HTTP attempt (after the answer or the failure).

@@ -54,6 +54,13 @@ pub enum WebexError {
         /// The last post's error.
         last: Box<WebexError>,
     },
+    /// The admin credential could not be refreshed (a revoked or expired refresh token, a wrong
+    /// client secret, or no answer from the token endpoint).
+    #[error("admin access to Webex failed: {message} (trackingId {tracking_id})")]
+    Credential {
+        message: String,
+        tracking_id: String,
+    },
 }
 
 /// A Webex error answer: `{message, errors[].description, trackingId}` plus what we sent.
@@ -86,6 +93,7 @@ impl WebexError {
             | Self::Decode { tracking_id, .. } => Some(tracking_id),
             Self::InvalidRequest(_) => None,
             Self::Undelivered { last, .. } => last.tracking_id(),
+            Self::Credential { tracking_id, .. } => Some(tracking_id),
         }
     }
 
@@ -110,7 +118,7 @@ impl WebexError {
         match self {
             Self::Api(api) => api.status >= 500 || matches!(api.status, 408 | 423 | 429),
             Self::Timeout { .. } | Self::Transport { .. } => true,
-            Self::Decode { .. } | Self::InvalidRequest(_) => false,
+            Self::Decode { .. } | Self::InvalidRequest(_) | Self::Credential { .. } => false,
             Self::Undelivered { last, .. } => last.is_transient(),
         }
     }

@@ -31,6 +31,7 @@ pub mod pagination;
 pub mod people;
 pub mod retry;
 pub mod status;
+pub mod token;
 pub mod webhooks;
 pub mod workspaces;
 pub mod xapi;
@@ -57,6 +58,7 @@ pub use messages::{
 pub use pagination::{Listing, Page};
 pub use people::{Person, PersonType};
 pub use status::flatten_status;
+pub use token::{OAuthClient, OnRotate, Refresher, TokenInfo};
 pub use webhooks::{NewWebhook, Webhook, WebhookStatus, WebhookUpdate};
 pub use workspaces::{NewWorkspace, Workspace, WorkspaceFilter, WorkspaceType};
 pub use xapi::{MAX_STATUS_NAMES, XapiCommandResult, XapiStatus};

@@ -5,7 +5,7 @@
 use bytes::Bytes;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use reqwest::{Method, StatusCode};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use url::Url;
@@ -14,6 +14,7 @@ use super::client::{CallRecord, WebexClient};
 use super::error::{ApiError, RequestInfo, WebexError};
 use super::request::{Body, Request, relative_path};
 use super::retry::{self, Outcome};
+use super::token::Credential;
 
 /// A success answer.
 #[derive(Debug)]
@@ -79,8 +80,23 @@ impl WebexClient {
         let config = &self.inner.config;
         let deadline = retry::deadline(config);
         let (mut number, mut failures) = (1, 0);
+        let mut refreshed = false;
         loop {
-            let result = self.attempt(request, &url, &tracking_id, number).await;
+            let (token, generation) = self.credential.token().await?;
+            let result = self
+                .attempt(request, &url, &tracking_id, number, &token)
+                .await;
+            // An expired or revoked access token: refresh once and send again at once.
+            if let (Ok(raw), Credential::Refreshing(refresher), false) =
+                (&result, &self.credential, refreshed)
+                && raw.status == StatusCode::UNAUTHORIZED
+            {
+                tracing::info!(tracking_id = %tracking_id, endpoint = request.endpoint, "admin access token refused; refreshing once");
+                refresher.reject(generation).await;
+                refreshed = true;
+                number += 1;
+                continue;
+            }
             let outcome = outcome_of(&result);
             if !matches!(outcome, Outcome::Status(s) if retry::is_rate_limit(s)) {
                 failures += 1;
@@ -112,11 +128,12 @@ impl WebexClient {
         url: &Url,
         tracking_id: &str,
         attempt: u32,
+        token: &SecretString,
     ) -> Result<Raw, reqwest::Error> {
         // The semaphore is never closed, so acquiring only waits for a free slot.
         let _permit = self.inner.permits.acquire().await.ok();
         let started = Instant::now();
-        let result = self.exchange(request, url, tracking_id).await;
+        let result = self.exchange(request, url, tracking_id, token).await;
         let elapsed = started.elapsed();
         let status = result.as_ref().ok().map(|raw| raw.status.as_u16());
         tracing::debug!(
@@ -140,12 +157,13 @@ impl WebexClient {
         request: &Request,
         url: &Url,
         tracking_id: &str,
+        token: &SecretString,
     ) -> Result<Raw, reqwest::Error> {
         let mut builder = self
             .inner
             .http
             .request(request.method.clone(), url.clone())
-            .bearer_auth(self.inner.config.token.expose_secret())
+            .bearer_auth(token.expose_secret())
             .header("TrackingID", tracking_id);
         builder = match &request.body {
             Some(Body::Json(value)) => builder
