@@ -45,6 +45,18 @@ pub struct WebexSettings {
     /// First backoff step after a transient failure.
     pub retry_backoff: Duration,
     pub retry_after_cap: Duration,
+    /// The admin credential (`[webex.admin]`); `None` in bot-only mode.
+    pub admin: Option<AdminSettings>,
+}
+
+/// `[webex.admin]`: an integration or service app an org admin authorized, for what Webex
+/// keeps from bots (configurations, workspaces, locations, tags, activation codes, deletes).
+#[derive(Clone)]
+pub struct AdminSettings {
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// The refresh token as configured; `None` when only the store has one (`auth login`).
+    pub refresh_token: Option<SecretString>,
 }
 
 /// `[server]`: the HTTP listener. `Debug` hides the public URL's credentials.
@@ -221,6 +233,33 @@ fn parse_emails(value: &str) -> Vec<String> {
         .collect()
 }
 
+/// `[webex.admin]`, checked: nothing set is bot-only mode; a client id needs its secret.
+fn admin_settings(raw: raw::RawAdmin) -> Result<Option<AdminSettings>, SettingsError> {
+    let client_id = raw.client_id.trim().to_owned();
+    let client_secret = non_empty_secret(raw.client_secret);
+    let refresh_token = non_empty_secret(raw.refresh_token);
+    if client_id.is_empty() {
+        if client_secret.is_some() || refresh_token.is_some() {
+            return Err(SettingsError::invalid(
+                "webex.admin.client_id",
+                "is empty while the admin secret or refresh token is set",
+            ));
+        }
+        return Ok(None);
+    }
+    let Some(client_secret) = client_secret else {
+        return Err(SettingsError::invalid(
+            "webex.admin.client_secret",
+            "must be set with webex.admin.client_id",
+        ));
+    };
+    Ok(Some(AdminSettings {
+        client_id,
+        client_secret,
+        refresh_token,
+    }))
+}
+
 fn positive(key: &str, value: u64) -> Result<u64, SettingsError> {
     if value == 0 {
         return Err(SettingsError::invalid(key, "must be at least 1"));
@@ -283,6 +322,7 @@ impl TryFrom<raw::RawSettings> for Settings {
                     raw.webex.retry_backoff_ms,
                 )?),
                 retry_after_cap: Duration::from_secs(raw.webex.retry_after_cap_secs),
+                admin: admin_settings(raw.webex.admin)?,
             },
             server: server_settings(&raw.server)?,
             store: StoreSettings {

@@ -32,6 +32,15 @@ pub(super) struct RawWebex {
     pub retry_deadline_secs: u64,
     pub retry_backoff_ms: u64,
     pub retry_after_cap_secs: u64,
+    pub admin: RawAdmin,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAdmin {
+    pub client_id: String,
+    pub client_secret: String,
+    pub refresh_token: String,
 }
 
 #[derive(Debug, Deserialize)]

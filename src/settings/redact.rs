@@ -5,7 +5,7 @@ use std::fmt;
 
 use url::Url;
 
-use super::{ServerSettings, WebexSettings};
+use super::{AdminSettings, ServerSettings, WebexSettings};
 
 /// What [`redact_url`] puts in place of a hidden part.
 const HIDDEN: &str = "REDACTED";
@@ -47,6 +47,17 @@ impl fmt::Debug for WebexSettings {
             .field("retry_deadline", &self.retry_deadline)
             .field("retry_backoff", &self.retry_backoff)
             .field("retry_after_cap", &self.retry_after_cap)
+            .field("admin", &self.admin)
+            .finish()
+    }
+}
+
+impl fmt::Debug for AdminSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AdminSettings")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("refresh_token", &self.refresh_token)
             .finish()
     }
 }

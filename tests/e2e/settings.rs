@@ -46,8 +46,18 @@ fn every_named_environment_variable_works() {
             "ROOMBOT__ACCESS__ADMINS",
             "Ada@Example.com, ops@example.com",
         ),
+        ("ROOMBOT__WEBEX__ADMIN__CLIENT_ID", "C-admin"),
+        ("ROOMBOT__WEBEX__ADMIN__CLIENT_SECRET", "csecret"),
+        ("ROOMBOT__WEBEX__ADMIN__REFRESH_TOKEN", "rtoken"),
     ])
     .expect("settings load");
+    let admin = settings
+        .webex
+        .admin
+        .clone()
+        .expect("admin access configured");
+    assert_eq!(admin.client_id, "C-admin");
+    assert!(admin.refresh_token.is_some());
     assert_eq!(settings.webex.expose_token(), Some("tok-123"));
     assert_eq!(settings.webex.api_base.as_str(), "http://127.0.0.1:9999/v1");
     assert!(settings.webex.webhook_secret.is_some());
@@ -128,12 +138,23 @@ fn bad_values_name_the_setting_and_its_variable() {
         ("ROOMBOT__BOT__WORKERS", "0", "bot.workers"),
         ("ROOMBOT__BOT__WORKERS", "many", "workers"),
         ("ROOMBOT__SERVER__NO_SUCH_KEY", "1", "no_such_key"),
+        (
+            "ROOMBOT__WEBEX__ADMIN__CLIENT_ID",
+            "C-admin",
+            "webex.admin.client_secret",
+        ),
+        (
+            "ROOMBOT__WEBEX__ADMIN__REFRESH_TOKEN",
+            "r",
+            "webex.admin.client_id",
+        ),
     ];
     for (key, value, named) in cases {
         let error = load_env(&[(key, value)]).expect_err(key).to_string();
         assert!(error.contains(named), "{key}={value:?} gave {error:?}");
         if named.contains('.') {
-            assert!(error.contains(key), "{key}={value:?} gave {error:?}");
+            let variable = roombot::settings::env_name(named);
+            assert!(error.contains(&variable), "{key}={value:?} gave {error:?}");
         }
     }
 }
@@ -153,6 +174,15 @@ fn secrets_never_appear_in_debug_output() {
     let settings = load_env(&[
         ("ROOMBOT__WEBEX__TOKEN", "super-secret-token-value"),
         ("ROOMBOT__WEBEX__WEBHOOK_SECRET", "super-secret-hook-value"),
+        ("ROOMBOT__WEBEX__ADMIN__CLIENT_ID", "C-admin"),
+        (
+            "ROOMBOT__WEBEX__ADMIN__CLIENT_SECRET",
+            "super-secret-client",
+        ),
+        (
+            "ROOMBOT__WEBEX__ADMIN__REFRESH_TOKEN",
+            "super-secret-refresh",
+        ),
         (
             "ROOMBOT__WEBEX__API_BASE",
             "https://bot:super-secret-password@proxy.example.com/v1",
