@@ -65,7 +65,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         settings.require_serving()?;
         let metrics = Arc::new(Metrics::default());
-        let startup = Startup::prepare(settings.clone(), metrics.clone())?;
+        let startup = Startup::prepare(settings.clone(), metrics.clone()).await?;
         let mut app = Self::bind(&settings, metrics).await?;
         startup.announce(&app.readiness);
         app.startup = Some(startup);

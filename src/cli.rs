@@ -95,6 +95,10 @@ pub struct DemoArgs {
     /// Share of sandbox requests answered 429, and the same share answered 5xx (0.0-1.0).
     #[arg(long, default_value_t = 0.0)]
     pub fault_rate: f64,
+    /// Run roombot without its admin credential, as a bot alone: configurations, workspaces,
+    /// locations, tags and deletes are refused, names come from devices.
+    #[arg(long)]
+    pub bot_only: bool,
 }
 
 #[cfg(feature = "sandbox")]
@@ -106,6 +110,7 @@ impl DemoArgs {
             seed: self.seed,
             latency: Duration::from_millis(self.latency_ms),
             fault_rate: self.fault_rate.clamp(0.0, 0.5),
+            bot_only: self.bot_only,
         }
     }
 }

@@ -31,6 +31,8 @@ pub struct DemoOptions {
     pub latency: Duration,
     /// Share of requests answered 429 / 5xx (each), 0.0–1.0.
     pub fault_rate: f64,
+    /// roombot runs without the admin credential the sandbox would issue it.
+    pub bot_only: bool,
 }
 
 /// A running sandbox with roombot attached.
@@ -54,7 +56,7 @@ impl Demo {
             uuid::Uuid::new_v4().simple()
         ));
         let secret = uuid::Uuid::new_v4().simple().to_string();
-        let settings = bot_settings(&sandbox, &store, &secret)?;
+        let settings = bot_settings(&sandbox, &store, &secret, !options.bot_only)?;
         let app = Application::build(settings.clone()).await?;
         let bot_addr = app.local_addr();
         let readiness = app.readiness();
@@ -172,12 +174,30 @@ fn sandbox_options(options: &DemoOptions) -> SandboxOptions {
 }
 
 /// roombot's settings against `sandbox`: the demo admin and operator get their roles.
+/// roombot's admin credential in the sandbox: an integration the demo admin (Ada) authorized,
+/// as `ROOMBOT__WEBEX__ADMIN__*` variables.
+pub fn admin_env(sandbox: &SandboxHandle) -> anyhow::Result<Vec<(&'static str, String)>> {
+    let integration = sandbox.register_integration("roombot admin access", &[]);
+    let refresh_token = sandbox
+        .admin_refresh_token(&integration.client_id)
+        .map_err(|e| anyhow::anyhow!("the sandbox issues no admin token: {e}"))?;
+    Ok(vec![
+        ("ROOMBOT__WEBEX__ADMIN__CLIENT_ID", integration.client_id),
+        (
+            "ROOMBOT__WEBEX__ADMIN__CLIENT_SECRET",
+            integration.client_secret,
+        ),
+        ("ROOMBOT__WEBEX__ADMIN__REFRESH_TOKEN", refresh_token),
+    ])
+}
+
 fn bot_settings(
     sandbox: &SandboxHandle,
     store: &std::path::Path,
     secret: &str,
+    admin: bool,
 ) -> anyhow::Result<Settings> {
-    let env: HashMap<String, String> = [
+    let mut env: HashMap<String, String> = [
         ("ROOMBOT__WEBEX__TOKEN", sandbox.bot_token().to_owned()),
         ("ROOMBOT__WEBEX__API_BASE", sandbox.base_url()),
         ("ROOMBOT__WEBEX__WEBHOOK_SECRET", secret.to_owned()),
@@ -195,6 +215,13 @@ fn bot_settings(
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
+    if admin {
+        env.extend(
+            admin_env(sandbox)?
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v)),
+        );
+    }
     Ok(Settings::load(&Sources {
         env,
         ..Sources::default()

@@ -84,6 +84,9 @@ pub struct Org {
     names: HashMap<WorkspaceId, String>,
     /// Device positions by id: re-checking a stored plan looks every device up.
     device_index: HashMap<DeviceId, usize>,
+    /// Workspaces were listed (admin access); else targets name devices, and a workspace is
+    /// the devices sharing a `workspaceId`.
+    pub named: bool,
 }
 
 impl Org {
@@ -104,6 +107,23 @@ impl Org {
             fetched: Instant::now(),
             names,
             device_index,
+            named: true,
+        }
+    }
+
+    /// The bot's devices alone (bot-only mode: no Workspaces API, so no workspace names).
+    pub fn bot_only(devices: Vec<Device>) -> Self {
+        Self {
+            named: false,
+            ..Self::new(Vec::new(), devices)
+        }
+    }
+
+    /// The devices of `device`'s workspace (just `device` when it has none).
+    fn workspace_of(&self, device: &Device) -> Vec<Device> {
+        match &device.workspace_id {
+            Some(id) => self.devices_in(id),
+            None => vec![device.clone()],
         }
     }
 
@@ -301,6 +321,9 @@ pub fn resolve_in(snapshot: &Org, locations: &[Location], target: &Target) -> Re
     };
     match target {
         Target::All => Resolution::Devices(snapshot.devices.clone()),
+        Target::Room(name) | Target::Workspace(name) | Target::Bare(name) if !snapshot.named => {
+            by_device_names(snapshot, name)
+        }
         Target::Room(name) | Target::Workspace(name) => match snapshot.find_workspace(name) {
             NameMatch::One(w) => Resolution::Devices(snapshot.devices_in(&w.id)),
             NameMatch::Many(many) => ambiguous(name, many.iter().map(|w| Target::Room(ws_name(w)))),
@@ -335,6 +358,34 @@ pub fn resolve_in(snapshot: &Org, locations: &[Location], target: &Target) -> Re
                 }
                 NameMatch::None { .. } => not_found("workspace", name, closest),
             },
+        },
+    }
+}
+
+/// Bot-only mode: `name` matched against device names; the matching devices' workspaces are the
+/// target (one `workspaceId`, one workspace), several of them a choice.
+fn by_device_names(org: &Org, name: &str) -> Resolution {
+    match org.find_device(name) {
+        NameMatch::One(device) => Resolution::Devices(org.workspace_of(&device)),
+        NameMatch::Many(many) => {
+            let mut groups: Vec<(Option<WorkspaceId>, String)> = Vec::new();
+            for device in &many {
+                if !groups.iter().any(|(id, _)| *id == device.workspace_id) {
+                    groups.push((device.workspace_id.clone(), dev_name(device)));
+                }
+            }
+            match groups.as_slice() {
+                [_] => Resolution::Devices(org.workspace_of(&many[0])),
+                _ => ambiguous(
+                    name,
+                    groups.into_iter().map(|(_, first)| Target::Room(first)),
+                ),
+            }
+        }
+        NameMatch::None { closest } => Resolution::NotFound {
+            kind: "device",
+            query: name.to_owned(),
+            closest,
         },
     }
 }

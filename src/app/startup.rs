@@ -37,7 +37,7 @@ pub(super) struct Startup {
 
 impl Startup {
     /// The Webex client, the store and the command layer; fails on bad settings or store.
-    pub(super) fn prepare(settings: Settings, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
+    pub(super) async fn prepare(settings: Settings, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
         let webex = identity::client(&settings, metrics.clone())?;
         if settings.server.sync_webhooks_on_start {
             public_url(&settings)?;
@@ -48,7 +48,8 @@ impl Startup {
                 settings.store.path.display()
             )
         })?;
-        let responder = Arc::new(Ops::new(&settings, webex.clone(), store.clone())?);
+        let admin = identity::admin_client_kept(&settings, metrics.clone(), &store).await?;
+        let responder = Arc::new(Ops::new(&settings, webex.clone(), admin, store.clone())?);
         Ok(Self {
             settings,
             webex,

@@ -8,7 +8,11 @@ use tokio::time::Instant;
 
 use crate::metrics::Metrics;
 use crate::settings::Settings;
-use crate::webex::{ClientConfig, OrgId, Person, PersonId, WebexClient, WebexError, retry};
+use crate::store::{KeptSecret, Store};
+use crate::webex::{
+    ClientConfig, OAuthClient, OnRotate, OrgId, Person, PersonId, Refresher, WebexClient,
+    WebexError, retry,
+};
 
 /// Who the bot is, from `GET /people/me`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +29,14 @@ const ME_TRY: Duration = Duration::from_secs(5);
 /// A Webex client configured from settings, reporting its calls to `metrics`.
 pub fn client(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<WebexClient> {
     let token = settings.require_token()?.clone();
+    client_with(settings, metrics, token)
+}
+
+fn client_with(
+    settings: &Settings,
+    metrics: Arc<Metrics>,
+    token: secrecy::SecretString,
+) -> anyhow::Result<WebexClient> {
     let mut config = ClientConfig::new(settings.webex.api_base.clone(), token);
     config.timeout = settings.webex.timeout;
     config.max_in_flight = settings.webex.max_in_flight;
@@ -38,6 +50,100 @@ pub fn client(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Webe
         metrics.webex_call(call.method.as_str(), call.endpoint, &status, call.elapsed);
     });
     Ok(WebexClient::new(config)?.with_observer(observer))
+}
+
+/// The admin credential's client (`None` in bot-only mode): every call's token comes from the
+/// configured refresh token (`refresh_token`, when given, wins over the setting: the store's
+/// rotated one), exchanged at `{webex.api_base}/access_token`; `on_rotate` keeps each new one.
+pub fn admin_client(
+    settings: &Settings,
+    metrics: Arc<Metrics>,
+    refresh_token: Option<secrecy::SecretString>,
+    on_rotate: Option<crate::webex::OnRotate>,
+) -> anyhow::Result<Option<WebexClient>> {
+    let Some(admin) = &settings.webex.admin else {
+        return Ok(None);
+    };
+    let refresh_token = refresh_token.or_else(|| admin.refresh_token.clone()).ok_or_else(|| {
+        anyhow::anyhow!(
+            "webex.admin.client_id is set but there is no refresh token: set webex.admin.refresh_token \
+             (ROOMBOT__WEBEX__ADMIN__REFRESH_TOKEN) or run `roombot auth login`"
+        )
+    })?;
+    let client = OAuthClient {
+        client_id: admin.client_id.clone(),
+        client_secret: admin.client_secret.clone(),
+    };
+    let mut refresher = Refresher::new(
+        client,
+        refresh_token,
+        &settings.webex.api_base,
+        settings.webex.timeout,
+    )?;
+    if let Some(on_rotate) = on_rotate {
+        refresher = refresher.on_rotate(on_rotate);
+    }
+    // The fixed token is never sent: every call asks the refresher.
+    let bot = client_with(
+        settings,
+        metrics,
+        secrecy::SecretString::from(String::new()),
+    )?;
+    Ok(Some(bot.with_refresher(Arc::new(refresher))))
+}
+
+/// The admin client (`None` in bot-only mode) with its refresh token chosen and kept: the
+/// store's rotated token while the setting it came from is unchanged, else the setting's (then
+/// kept); each rotated token is kept before it is used.
+pub async fn admin_client_kept(
+    settings: &Settings,
+    metrics: Arc<Metrics>,
+    store: &Store,
+) -> anyhow::Result<Option<WebexClient>> {
+    let Some(admin) = &settings.webex.admin else {
+        return Ok(None);
+    };
+    let name = format!("admin refresh token of {}", admin.client_id);
+    let fingerprint = admin
+        .refresh_token
+        .as_ref()
+        .map(fingerprint)
+        .unwrap_or_default();
+    let kept = store.kept_secret(&name).await?;
+    let token = match (kept, &admin.refresh_token) {
+        (Some(kept), Some(_)) if kept.setting_fingerprint == fingerprint => Some(kept.secret),
+        (Some(kept), None) => Some(kept.secret),
+        (_, Some(setting)) => {
+            let kept = KeptSecret {
+                secret: setting.clone(),
+                setting_fingerprint: fingerprint.clone(),
+            };
+            store.keep_secret(&name, kept).await?;
+            Some(setting.clone())
+        }
+        (None, None) => None,
+    };
+    let store = store.clone();
+    let on_rotate: OnRotate = Arc::new(move |secret| {
+        let (store, name, fingerprint) = (store.clone(), name.clone(), fingerprint.clone());
+        Box::pin(async move {
+            let kept = KeptSecret {
+                secret,
+                setting_fingerprint: fingerprint,
+            };
+            if let Err(error) = store.keep_secret(&name, kept).await {
+                tracing::error!(%error, "could not keep the rotated admin refresh token; after a restart admin access needs `roombot auth login`");
+            }
+        })
+    });
+    admin_client(settings, metrics, token, Some(on_rotate))
+}
+
+/// A fingerprint of a configured secret (to notice it changed), never the secret.
+fn fingerprint(secret: &secrecy::SecretString) -> String {
+    use secrecy::ExposeSecret;
+    use sha1::Digest;
+    hex::encode(sha1::Sha1::digest(secret.expose_secret().as_bytes()))
 }
 
 /// Asks Webex who the bot is until it answers. Transient failures (5xx, 429, timeouts, no

@@ -9,7 +9,7 @@ use crate::webex::{ConfigPatch, LocationKind, NewWorkspace, WorkspaceType};
 
 use super::Ops;
 use super::config_read::not_editable;
-use super::execute::{Answer, CallResult, Failure, refused};
+use super::execute::{Answer, CallResult, Failure, no_admin, refused};
 use super::value_space::typed_value;
 use super::xapi::plain;
 
@@ -25,7 +25,9 @@ impl Ops {
         key: &str,
         value: Option<&Value>,
     ) -> CallResult {
-        let webex = &self.webex;
+        let Some(webex) = self.admin.as_ref() else {
+            return no_admin();
+        };
         let current = match webex.get_configurations(&device.id, Some(key)).await {
             Ok(current) => current,
             Err(error) => return CallResult::Failed(Failure::of(&error, "read configurations")),
@@ -78,7 +80,9 @@ impl Ops {
         workspace: &WorkspaceRef,
         changes: &WorkspaceChanges,
     ) -> CallResult {
-        let webex = &self.webex;
+        let Some(webex) = self.admin.as_ref() else {
+            return no_admin();
+        };
         let mut current = match webex.get_workspace(&workspace.id).await {
             Ok(current) => current,
             Err(error) => return CallResult::Failed(Failure::of(&error, "read a workspace")),
@@ -100,6 +104,9 @@ impl Ops {
 
     /// Creates `new`, finding its floor's id by number in its location first.
     pub(crate) async fn create_workspace(&self, new: &NewWorkspacePlan) -> CallResult {
+        let Some(webex) = self.admin.as_ref() else {
+            return no_admin();
+        };
         let mut body = NewWorkspace {
             display_name: new.name.clone(),
             workspace_type: new.kind.as_deref().map(WorkspaceType::from),
@@ -109,8 +116,7 @@ impl Ops {
         };
         if let Some(location) = &new.location {
             if let Some(number) = new.floor {
-                let floors = self
-                    .webex
+                let floors = webex
                     .list_floors(LocationKind::Org, &location.id)
                     .list_all(FLOOR_PAGES)
                     .await;
@@ -134,7 +140,7 @@ impl Ops {
             }
             body.location_id = Some(location.id.clone());
         }
-        match self.webex.create_workspace(&body).await {
+        match webex.create_workspace(&body).await {
             Ok(created) => CallResult::Done(Answer::Workspace(Box::new(created))),
             Err(error) => CallResult::Failed(Failure::of(&error, "create a workspace")),
         }

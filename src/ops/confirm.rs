@@ -120,7 +120,7 @@ impl Ops {
 
     /// Runs a confirmed plan as it stands in the organisation now.
     async fn run_confirmed(&self, request: &Request, stored: &Plan) -> Reply {
-        let done = match self.directory.refresh(&self.webex).await {
+        let done = match self.directory.refresh().await {
             Err(error) => self.webex_failure("list devices and workspaces", &error),
             Ok(org) => {
                 let snapshot = Snapshot {
@@ -130,6 +130,7 @@ impl Ops {
                         is_group: request.place.is_group,
                         default_target: None,
                     },
+                    admin: self.admin.is_some(),
                 };
                 match recheck(stored, &snapshot, &request.actor) {
                     Err(refusal) => self.refusal(&refusal),

@@ -9,7 +9,7 @@ use std::future::Future;
 use futures::StreamExt;
 use serde_json::Value;
 
-use crate::plan::{Call, Op, Plan, Subject};
+use crate::plan::{Call, Credential, Op, Plan, Subject};
 use crate::request::Request;
 use crate::webex::{
     DeviceConfigurations, Floor, LocationKind, NewMessage, TagsPatch, WebexError, Workspace,
@@ -176,7 +176,9 @@ impl Ops {
     }
 
     async fn device_call(&self, device: &crate::plan::DeviceRef, op: &Op) -> CallResult {
-        let webex = &self.webex;
+        let Some(webex) = self.client_for(op) else {
+            return no_admin();
+        };
         let id = &device.id;
         match op {
             Op::XapiCommand { path, arguments } => webex
@@ -214,7 +216,9 @@ impl Ops {
     }
 
     async fn workspace_call(&self, workspace: &crate::plan::WorkspaceRef, op: &Op) -> CallResult {
-        let webex = &self.webex;
+        let Some(webex) = self.client_for(op) else {
+            return no_admin();
+        };
         match op {
             Op::UpdateWorkspace { changes } => self.update_workspace(workspace, changes).await,
             Op::DeleteWorkspace => webex
@@ -230,7 +234,9 @@ impl Ops {
     }
 
     async fn location_call(&self, location: &crate::plan::LocationRef, op: &Op) -> CallResult {
-        let webex = &self.webex;
+        let Some(webex) = self.client_for(op) else {
+            return no_admin();
+        };
         match op {
             Op::ListFloors => webex
                 .list_floors(LocationKind::Org, &location.id)
@@ -254,10 +260,12 @@ impl Ops {
     }
 
     async fn org_call(&self, op: &Op) -> CallResult {
+        let Some(webex) = self.client_for(op) else {
+            return no_admin();
+        };
         match op {
             Op::CreateWorkspace { new } => self.create_workspace(new).await,
-            Op::CreateLocation { fields } => self
-                .webex
+            Op::CreateLocation { fields } => webex
                 .create_workspace_location(fields)
                 .await
                 .map(|l| Answer::Location(Box::new(l)))
@@ -289,13 +297,24 @@ impl Ops {
         }
     }
 
+    /// The client whose token an op's calls carry (`None`: it needs admin access roombot lacks).
+    pub(crate) fn client_for(&self, op: &Op) -> Option<&crate::webex::WebexClient> {
+        match op.credential() {
+            Credential::Admin => self.admin.as_ref(),
+            Credential::Bot | Credential::Local => Some(&self.webex),
+        }
+    }
+
     /// An activation code; in a group space it goes to `deliver_to` by direct message.
     async fn activation_code(
         &self,
         workspace: &crate::plan::WorkspaceRef,
         deliver_to: Option<&crate::webex::PersonId>,
     ) -> CallResult {
-        let code = match self.webex.create_activation_code(&workspace.id, None).await {
+        let Some(admin) = self.admin.as_ref() else {
+            return no_admin();
+        };
+        let code = match admin.create_activation_code(&workspace.id, None).await {
             Ok(code) => code,
             Err(error) => return CallResult::Failed(Failure::of(&error, "activation code")),
         };
@@ -325,6 +344,14 @@ impl Ops {
             Err(error) => CallResult::Failed(Failure::of(&error, "direct message")),
         }
     }
+}
+
+/// A call that needs the admin credential in bot-only mode (planning refuses those first).
+pub(crate) fn no_admin() -> CallResult {
+    refused(
+        "This needs admin access for roombot, which it does not have.",
+        "README: Admin access.",
+    )
 }
 
 /// A refusal result.

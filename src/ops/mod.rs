@@ -35,7 +35,7 @@ use std::time::Duration;
 
 use crate::cards::Templates;
 use crate::command::{Command, Target};
-use crate::plan::{Action, Plan, Snapshot, Space, check_role, plan};
+use crate::plan::{Action, Plan, Snapshot, Space, check_admin, check_role, plan};
 use crate::request::{Reply, Request};
 use crate::resolve::Directory;
 use crate::settings::Settings;
@@ -46,7 +46,10 @@ use execute::Outcome;
 
 /// Runs commands against Webex. Shared by all workers.
 pub struct Ops {
+    /// The bot's client: messages and xAPI.
     webex: WebexClient,
+    /// The admin credential's client (`None`: bot-only mode).
+    admin: Option<WebexClient>,
     store: Store,
     templates: Arc<Templates>,
     directory: Directory,
@@ -131,15 +134,22 @@ impl Done {
 }
 
 impl Ops {
-    /// Operations through `webex` and `store`, with the cache TTL, confirmation TTL and fan-out
+    /// Operations through `webex` (the bot), `admin` (the admin credential, if any) and `store`,
+    /// with the cache TTL, confirmation TTL and fan-out
     /// bound from `settings`. Loads and checks every card template: a bad template fails
     /// start-up, not a reply.
-    pub fn new(settings: &Settings, webex: WebexClient, store: Store) -> anyhow::Result<Self> {
+    pub fn new(
+        settings: &Settings,
+        webex: WebexClient,
+        admin: Option<WebexClient>,
+        store: Store,
+    ) -> anyhow::Result<Self> {
         Ok(Self {
+            directory: Directory::new(settings.bot.cache_ttl, webex.clone(), admin.clone()),
             webex,
+            admin,
             store,
             templates: Arc::new(Templates::load()?),
-            directory: Directory::new(settings.bot.cache_ttl),
             confirmation_ttl: settings.bot.confirmation_ttl,
             max_in_flight: settings.webex.max_in_flight.max(1),
             bot_id: OnceLock::new(),
@@ -204,8 +214,11 @@ impl Ops {
         request: &Request,
         command: &Command,
     ) -> Result<(Plan, Snapshot), Done> {
-        // A role too low is refused before anything is looked up: no Webex call.
-        check_role(command, request.actor.role).map_err(|refusal| self.refusal(&refusal))?;
+        // A role too low, or a need for admin access roombot lacks, is refused before anything
+        // is looked up: no Webex call.
+        check_role(command, request.actor.role)
+            .and_then(|()| check_admin(command, self.admin.is_some()))
+            .map_err(|refusal| self.refusal(&refusal))?;
         let mut fresh = false;
         loop {
             let snapshot = self
@@ -239,11 +252,11 @@ impl Ops {
         fresh: bool,
     ) -> Result<Snapshot, WebexError> {
         let org = match fresh {
-            true => self.directory.refresh(&self.webex).await?,
-            false => self.directory.snapshot(&self.webex).await?,
+            true => self.directory.refresh().await?,
+            false => self.directory.snapshot().await?,
         };
         let locations = match needs_locations(command) {
-            true => self.directory.locations(&self.webex, fresh).await?,
+            true => self.directory.locations(fresh).await?,
             false => Arc::default(),
         };
         let wants_default = matches!(command, Command::UseShow)
@@ -260,6 +273,7 @@ impl Ops {
             org,
             locations,
             space,
+            admin: self.admin.is_some(),
         })
     }
 

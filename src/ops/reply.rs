@@ -107,6 +107,7 @@ impl Ops {
                 closest,
             } => self.not_found(kind, query, closest),
             Refusal::Invalid { message, hint } => self.rejected(message, hint),
+            Refusal::NeedsAdmin { verb } => self.needs_admin(verb),
         }
     }
 
@@ -121,6 +122,19 @@ impl Ops {
             }
         );
         let hint = "Roles are set by the bot's operators (access settings).";
+        Done::new(
+            self.error_reply(&message, hint, "", vec![Button::new("Help", "help")]),
+            Verdict::Refused,
+        )
+        .detail(message)
+    }
+
+    /// roombot runs without its admin credential: say so, and who can fix it. No Webex call.
+    fn needs_admin(&self, verb: &str) -> Done {
+        let message = format!(
+            "`{verb}` needs admin access for roombot, and it has none: Webex keeps configurations, workspaces, locations, tags, activation codes and device deletes for administrators, not bots."
+        );
+        let hint = "An organisation admin can give roombot admin access (README: Admin access); device commands and status work without it.";
         Done::new(
             self.error_reply(&message, hint, "", vec![Button::new("Help", "help")]),
             Verdict::Refused,

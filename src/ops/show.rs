@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::cards::{Button, Fact, PlanCall, PlanPreview, PlanSkip};
-use crate::plan::{Action, Confirm, Op, Plan, Subject};
+use crate::plan::{Action, Confirm, Credential, Op, Plan, Subject};
 
 use super::audit::Verdict;
 use super::reply::device_names;
@@ -26,7 +26,7 @@ impl Ops {
                     _ => ("the organisation".to_owned(), String::new()),
                 };
                 PlanCall {
-                    what: describe_op(&call.op),
+                    what: format!("{} ({})", describe_op(&call.op), credential(&call.op)),
                     subject,
                     workspace,
                 }
@@ -83,6 +83,21 @@ fn facts(plan: &Plan) -> Vec<Fact> {
     };
     facts.push(Fact::new("Confirmation", confirmation));
     facts
+}
+
+/// Whose token makes the call, in words.
+fn credential(op: &Op) -> &'static str {
+    match (op.credential(), op) {
+        (
+            Credential::Admin,
+            Op::CreateActivationCode {
+                deliver_to: Some(_),
+            },
+        ) => "admin credential; the message: bot token",
+        (Credential::Admin, _) => "admin credential",
+        (Credential::Bot, _) => "bot token",
+        (Credential::Local, _) => "no Webex call",
+    }
 }
 
 /// What a call does, in words an operator knows.

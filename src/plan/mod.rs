@@ -37,7 +37,7 @@ pub use devices::{STATUS_SUMMARY, xapi_call};
 pub use manage::{plan_location_form, plan_location_submit, plan_workspace_submit};
 pub use model::*;
 pub use recheck::recheck;
-pub use role::{check_role, required_role};
+pub use role::{check_admin, check_role, needs_admin, required_role};
 
 /// What is known when planning: the organisation as listed, its locations (loaded only for
 /// commands that name one, else empty) and the space the command came from.
@@ -46,6 +46,8 @@ pub struct Snapshot {
     pub org: Arc<Org>,
     pub locations: Arc<Vec<Location>>,
     pub space: Space,
+    /// roombot has the admin credential (else it runs bot-only: what needs admin is refused).
+    pub admin: bool,
 }
 
 /// The space a command came from, as planning needs it.
@@ -60,6 +62,7 @@ pub struct Space {
 /// Plans `command` for `actor` against `snapshot`. Pure: the same inputs give the same plan.
 pub fn plan(command: &Command, snapshot: &Snapshot, actor: &Actor) -> Result<Plan, Refusal> {
     role::check_role(command, actor.role)?;
+    role::check_admin(command, snapshot.admin)?;
     let command = with_default_target(command, snapshot)?;
     let command = &command;
     match command {

@@ -126,7 +126,41 @@ pub enum Op {
     ClearDefaultTarget,
 }
 
+/// Whose token makes a call (DESIGN rule 10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Credential {
+    /// The bot's token: messages and xAPI, on the workspaces an admin granted the bot.
+    Bot,
+    /// The admin credential: configurations, workspaces, locations, floors, tags, activation
+    /// codes and device deletes ("restricted to administrators, not bots").
+    Admin,
+    /// No Webex call: roombot's own store.
+    Local,
+}
+
 impl Op {
+    /// Whose token makes the call. An activation code is created with the admin credential;
+    /// the direct message that carries it is the bot's.
+    pub fn credential(&self) -> Credential {
+        match self {
+            Self::XapiCommand { .. } | Self::XapiStatus { .. } => Credential::Bot,
+            Self::SetDefaultTarget { .. } | Self::ClearDefaultTarget => Credential::Local,
+            Self::ConfigRead { .. }
+            | Self::ConfigSet { .. }
+            | Self::ConfigReset { .. }
+            | Self::SetTags { .. }
+            | Self::DeleteDevice
+            | Self::UpdateWorkspace { .. }
+            | Self::DeleteWorkspace
+            | Self::CreateActivationCode { .. }
+            | Self::CreateWorkspace { .. }
+            | Self::CreateLocation { .. }
+            | Self::CreateFloor { .. }
+            | Self::ListFloors => Credential::Admin,
+        }
+    }
+
     /// Whether the op changes something (the listing cache is stale after it).
     pub fn changes_org(&self) -> bool {
         matches!(
@@ -318,6 +352,11 @@ pub enum Refusal {
     },
     /// The input cannot work as given.
     Invalid { message: String, hint: String },
+    /// It needs the admin credential, and roombot has none (bot-only mode).
+    NeedsAdmin {
+        /// The command's first word, e.g. `config`.
+        verb: String,
+    },
 }
 
 /// One option of a [`Refusal::Choose`]: a button title and the command it runs.

@@ -1,5 +1,6 @@
 //! Who may run what: the least role of each command (viewers read, operators act, admins
-//! manage), checked before anything else is planned.
+//! manage), and which commands need roombot's admin credential; both checked before anything
+//! else is planned, so a refusal makes no Webex call.
 
 use crate::access::Role;
 use crate::command::Command;
@@ -59,6 +60,60 @@ pub fn check_role(command: &Command, role: Role) -> Result<(), Refusal> {
         verb: text.split_whitespace().next().unwrap_or("this").to_owned(),
         needed,
         have: role,
+    })
+}
+
+/// Whether `command` needs the admin credential: it reads or changes configurations, tags,
+/// workspaces, locations or floors, deletes a device, or lists what only admins may list
+/// (workspace names, locations). Device commands, status, device lists and `use` do not.
+pub fn needs_admin(command: &Command) -> bool {
+    match command {
+        Command::ConfigGet { .. }
+        | Command::ConfigSet { .. }
+        | Command::ConfigReset { .. }
+        | Command::XConfiguration { .. }
+        | Command::Tag { .. }
+        | Command::DeleteDevice { .. }
+        | Command::Workspaces { .. }
+        | Command::Workspace { .. }
+        | Command::WorkspaceEdit { .. }
+        | Command::WorkspaceCreate { .. }
+        | Command::WorkspaceDelete { .. }
+        | Command::Activate { .. }
+        | Command::LocationCreate { .. }
+        | Command::FloorCreate { .. }
+        | Command::Locations
+        | Command::Floors { .. } => true,
+        Command::Devices { filters } => filters.place.is_some(),
+        Command::Plan { command } => needs_admin(command),
+        Command::Help { .. }
+        | Command::Mute { .. }
+        | Command::Unmute { .. }
+        | Command::Volume { .. }
+        | Command::VolumeStep { .. }
+        | Command::Standby { .. }
+        | Command::Reboot { .. }
+        | Command::Dial { .. }
+        | Command::Hangup { .. }
+        | Command::Alert { .. }
+        | Command::Selfview { .. }
+        | Command::Status { .. }
+        | Command::XCommand { .. }
+        | Command::XStatus { .. }
+        | Command::UseShow
+        | Command::Use { .. }
+        | Command::UseClear => false,
+    }
+}
+
+/// Refuses `command` when it needs the admin credential and roombot runs without one.
+pub fn check_admin(command: &Command, admin: bool) -> Result<(), Refusal> {
+    if admin || !needs_admin(command) {
+        return Ok(());
+    }
+    let text = command.canonical();
+    Err(Refusal::NeedsAdmin {
+        verb: text.split_whitespace().next().unwrap_or("this").to_owned(),
     })
 }
 

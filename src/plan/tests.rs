@@ -71,6 +71,19 @@ fn snapshot() -> Snapshot {
         org: Arc::new(crate::resolve::Org::new(workspaces, devices)),
         locations: Arc::new(["HQ", "Oslo", "Barcelona"].map(location).to_vec()),
         space: Space::default(),
+        admin: true,
+    }
+}
+
+/// The same organisation as a bot without admin access sees it: its devices only, no
+/// workspace names, no locations.
+fn bot_only() -> Snapshot {
+    let full = snapshot();
+    Snapshot {
+        org: Arc::new(crate::resolve::Org::bot_only(full.org.devices.clone())),
+        locations: Arc::default(),
+        admin: false,
+        ..full
     }
 }
 
@@ -602,4 +615,70 @@ fn a_plan_of_a_plan_or_of_help_is_refused() {
         refused(Role::Viewer, "help"),
         Refusal::Invalid { .. }
     ));
+}
+
+#[test]
+fn every_call_names_the_credential_that_makes_it() {
+    let mute = planned("mute 4B");
+    assert_eq!(mute.calls[0].op.credential(), Credential::Bot);
+    let set = planned("config set Audio.DefaultVolume 60 in 4B");
+    assert_eq!(set.calls[0].op.credential(), Credential::Admin);
+    for text in [
+        "tag 4B add vip",
+        "workspace 4B capacity 8",
+        "floors HQ",
+        "activate 4B",
+    ] {
+        let plan = planned(text);
+        assert!(
+            plan.calls
+                .iter()
+                .all(|c| c.op.credential() == Credential::Admin),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        planned("use 4B").calls[0].op.credential(),
+        Credential::Local
+    );
+}
+
+#[test]
+fn without_admin_access_what_needs_it_is_refused_and_the_rest_still_plans() {
+    let snap = bot_only();
+    for text in [
+        "config set Audio.DefaultVolume 60 in 4B",
+        "config Audio.DefaultVolume in 4B",
+        "workspace create Lab",
+        "workspaces",
+        "tag 4B add vip",
+        "locations",
+        "delete device \"Lobby Board\"",
+    ] {
+        let refused = plan_as(Role::Admin, text, &snap).expect_err(text);
+        assert!(
+            matches!(refused, Refusal::NeedsAdmin { .. }),
+            "{text}: {refused:?}"
+        );
+    }
+    // A workspace is the devices sharing a workspaceId; its name comes from a device's.
+    let mute = plan_as(Role::Operator, "mute 4B Codec", &snap).expect("planned");
+    assert_eq!(
+        targets(&mute),
+        [
+            ("4B Codec", None),
+            ("4B Navigator", Some(SkipReason::NoAccess))
+        ]
+    );
+    let Refusal::Choose { options, .. } =
+        plan_as(Role::Operator, "mute 4B", &snap).expect_err("two")
+    else {
+        panic!("a choice between the two workspaces");
+    };
+    let commands: Vec<&str> = options.iter().map(|o| o.command.as_str()).collect();
+    assert_eq!(
+        commands,
+        [r#"mute room "4B Codec""#, r#"mute room "4B North Bar""#]
+    );
+    assert!(plan_as(Role::Viewer, "status all", &snap).is_ok());
 }

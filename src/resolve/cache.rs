@@ -1,85 +1,112 @@
-//! The listing cache: one snapshot of workspaces and devices, and one of locations, each kept
-//! for the TTL; a miss refetches once; the bot's own changes invalidate both.
+//! The listing cache: one [`Org`] listing and one of locations, each kept for the TTL; the bot's
+//! own changes drop both ([`Directory::invalidate`]).
+//!
+//! With the admin credential, workspaces, locations and every device come from admin listings
+//! (names, all devices), while each device's `permissions` come from the bot's own listing: what
+//! an admin granted the bot in Control Hub bounds what xAPI calls reach, and a device the bot was
+//! not granted shows as "no access granted". Without it (bot-only), the bot's device listing is
+//! all there is: no workspace names, no locations.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{NameMatch, Org, Resolution, resolve_in, ws_name};
-use crate::command::Target;
+use super::Org;
 use crate::webex::{
     Device, DeviceFilter, Location, LocationFilter, WebexClient, WebexError, Workspace,
-    WorkspaceFilter, WorkspaceId,
+    WorkspaceFilter,
 };
 
 /// Page size asked for when listing workspaces and devices (Webex pages at most 1,000).
 const LISTING_PAGE: u32 = 1000;
 
-/// Most pages read per listing (100 items a page by default).
+/// Most pages read per listing.
 const PAGE_CAP: usize = 200;
 
-/// The listing cache: one snapshot of workspaces and devices, and one of locations.
+/// The listing cache.
 #[derive(Debug)]
 pub struct Directory {
     ttl: Duration,
-    snapshot: Mutex<Option<Arc<Org>>>,
+    bot: WebexClient,
+    admin: Option<WebexClient>,
+    org: Mutex<Option<Arc<Org>>>,
     locations: Mutex<Option<(Instant, Arc<Vec<Location>>)>>,
 }
 
 impl Directory {
-    /// An empty cache whose listings live for `ttl`.
-    pub fn new(ttl: Duration) -> Self {
+    /// An empty cache whose listings live for `ttl`, listed with the bot's client and (when
+    /// configured) the admin's.
+    pub fn new(ttl: Duration, bot: WebexClient, admin: Option<WebexClient>) -> Self {
         Self {
             ttl,
-            snapshot: Mutex::new(None),
+            bot,
+            admin,
+            org: Mutex::new(None),
             locations: Mutex::new(None),
         }
     }
 
+    /// Whether listings (and what they name) come with admin access.
+    pub fn has_admin(&self) -> bool {
+        self.admin.is_some()
+    }
+
     /// Forgets every listing: the next use fetches again (after the bot's own changes).
     pub fn invalidate(&self) {
-        *lock(&self.snapshot) = None;
+        *lock(&self.org) = None;
         *lock(&self.locations) = None;
     }
 
-    /// The cached snapshot, fetched if missing or older than the TTL.
-    pub async fn snapshot(&self, webex: &WebexClient) -> Result<Arc<Org>, WebexError> {
-        let cached = lock(&self.snapshot).clone();
+    /// The cached listing, fetched if missing or older than the TTL.
+    pub async fn snapshot(&self) -> Result<Arc<Org>, WebexError> {
+        let cached = lock(&self.org).clone();
         match cached {
-            Some(snapshot) if snapshot.fetched.elapsed() < self.ttl => Ok(snapshot),
-            _ => self.refresh(webex).await,
+            Some(org) if org.fetched.elapsed() < self.ttl => Ok(org),
+            _ => self.refresh().await,
         }
     }
 
-    /// Lists workspaces and devices now (concurrently) and caches the result.
-    pub async fn refresh(&self, webex: &WebexClient) -> Result<Arc<Org>, WebexError> {
+    /// Lists now (concurrently) and caches the result.
+    pub async fn refresh(&self) -> Result<Arc<Org>, WebexError> {
+        let org = Arc::new(match &self.admin {
+            Some(admin) => self.list_as_admin(admin).await?,
+            None => Org::bot_only(slim(list_devices(&self.bot).await?, |d| &mut d.extra)),
+        });
+        *lock(&self.org) = Some(org.clone());
+        Ok(org)
+    }
+
+    /// Workspaces and every device as the admin sees them; permissions as the bot holds them.
+    async fn list_as_admin(&self, admin: &WebexClient) -> Result<Org, WebexError> {
         // Large pages: a 10,000-device org is 10 requests, not 100 at Webex's default size.
-        let workspace_listing = webex.list_workspaces(&WorkspaceFilter {
+        let listing = admin.list_workspaces(&WorkspaceFilter {
             max: Some(LISTING_PAGE),
             ..WorkspaceFilter::default()
         });
-        let device_listing = webex.list_devices(&DeviceFilter {
-            max: Some(LISTING_PAGE),
-            ..DeviceFilter::default()
-        });
-        let (workspaces, devices) = tokio::try_join!(
-            workspace_listing.list_all(PAGE_CAP),
-            device_listing.list_all(PAGE_CAP),
-        )?;
-        let snapshot = Arc::new(Org::new(
+        let workspaces = listing.list_all(PAGE_CAP);
+        let (workspaces, all, granted): (Vec<Workspace>, Vec<Device>, Vec<Device>) =
+            tokio::try_join!(workspaces, list_devices(admin), list_devices(&self.bot))?;
+        let mut permissions: HashMap<_, _> =
+            granted.into_iter().map(|d| (d.id, d.permissions)).collect();
+        let devices = all
+            .into_iter()
+            .map(|mut device| {
+                device.permissions = permissions.remove(&device.id).flatten();
+                device
+            })
+            .collect();
+        Ok(Org::new(
             slim(workspaces, |w| &mut w.extra),
             slim(devices, |d| &mut d.extra),
-        ));
-        *lock(&self.snapshot) = Some(snapshot.clone());
-        Ok(snapshot)
+        ))
     }
 
-    /// The organisation's locations (`/locations`), cached like the snapshot.
-    pub async fn locations(
-        &self,
-        webex: &WebexClient,
-        force: bool,
-    ) -> Result<Arc<Vec<Location>>, WebexError> {
+    /// The organisation's locations (`/locations`, admin only), cached like the listing; none
+    /// without the admin credential.
+    pub async fn locations(&self, force: bool) -> Result<Arc<Vec<Location>>, WebexError> {
+        let Some(admin) = &self.admin else {
+            return Ok(Arc::default());
+        };
         let cached = lock(&self.locations).clone();
         if let Some((at, locations)) = cached
             && !force
@@ -88,7 +115,7 @@ impl Directory {
             return Ok(locations);
         }
         let locations = Arc::new(
-            webex
+            admin
                 .list_locations(&LocationFilter::default())
                 .list_all(PAGE_CAP)
                 .await?,
@@ -96,71 +123,16 @@ impl Directory {
         *lock(&self.locations) = Some((Instant::now(), locations.clone()));
         Ok(locations)
     }
+}
 
-    /// Resolves `target`; an unknown name refetches the listings once before "not found".
-    pub async fn resolve(
-        &self,
-        webex: &WebexClient,
-        target: &Target,
-    ) -> Result<(Resolution, Arc<Org>), WebexError> {
-        let needs_locations = matches!(target, Target::Location(_));
-        let snapshot = self.snapshot(webex).await?;
-        let locations = match needs_locations {
-            true => self.locations(webex, false).await?,
-            false => Arc::new(Vec::new()),
-        };
-        let resolution = resolve_in(&snapshot, &locations, target);
-        if !matches!(resolution, Resolution::NotFound { .. }) {
-            return Ok((resolution, snapshot));
-        }
-        let snapshot = self.refresh(webex).await?;
-        let locations = match needs_locations {
-            true => self.locations(webex, true).await?,
-            false => locations,
-        };
-        Ok((resolve_in(&snapshot, &locations, target), snapshot))
-    }
-
-    /// Finds a workspace by name, refetching once on a miss.
-    pub async fn find_workspace(
-        &self,
-        webex: &WebexClient,
-        name: &str,
-    ) -> Result<(NameMatch<Workspace>, Arc<Org>), WebexError> {
-        let snapshot = self.snapshot(webex).await?;
-        if let found @ (NameMatch::One(_) | NameMatch::Many(_)) = snapshot.find_workspace(name) {
-            return Ok((found, snapshot));
-        }
-        let snapshot = self.refresh(webex).await?;
-        Ok((snapshot.find_workspace(name), snapshot))
-    }
-
-    /// Finds a device by name, refetching once on a miss.
-    pub async fn find_device(
-        &self,
-        webex: &WebexClient,
-        name: &str,
-    ) -> Result<(NameMatch<Device>, Arc<Org>), WebexError> {
-        let snapshot = self.snapshot(webex).await?;
-        if let found @ (NameMatch::One(_) | NameMatch::Many(_)) = snapshot.find_device(name) {
-            return Ok((found, snapshot));
-        }
-        let snapshot = self.refresh(webex).await?;
-        Ok((snapshot.find_device(name), snapshot))
-    }
-
-    /// Workspace names by id, for labelling device rows.
-    pub async fn workspace_names(
-        &self,
-        webex: &WebexClient,
-    ) -> Result<HashMap<WorkspaceId, String>, WebexError> {
-        let snapshot = self.snapshot(webex).await?;
-        Ok(snapshot
-            .workspaces
-            .iter()
-            .map(|w| (w.id.clone(), ws_name(w)))
-            .collect())
-    }
+async fn list_devices(client: &WebexClient) -> Result<Vec<Device>, WebexError> {
+    client
+        .list_devices(&DeviceFilter {
+            max: Some(LISTING_PAGE),
+            ..DeviceFilter::default()
+        })
+        .list_all(PAGE_CAP)
+        .await
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -168,6 +140,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
 /// Drops the fields roombot does not model from cached listings: they are only needed to send a
 /// whole object back (workspace edits fetch it fresh for that), and for a 10,000-device org they
 /// are most of the cache's memory.

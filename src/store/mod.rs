@@ -3,6 +3,7 @@
 //! tokio's blocking pool so no async task blocks on disk. Callers never see SQL.
 
 mod confirmations;
+mod credentials;
 mod defaults;
 mod ledger;
 mod posted;
@@ -13,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::Connection;
 
 pub use confirmations::{Confirmation, NewConfirmation, Taken};
+pub use credentials::KeptSecret;
 pub use ledger::DeliveryKey;
 pub use posted::PostedMessage;
 
@@ -64,6 +66,12 @@ CREATE TABLE IF NOT EXISTS space_defaults (
 CREATE TABLE IF NOT EXISTS used_forms (
     message_id TEXT PRIMARY KEY,
     used_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS credentials (
+    name TEXT PRIMARY KEY,
+    secret TEXT NOT NULL,
+    setting_fingerprint TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pending_events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,

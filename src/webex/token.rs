@@ -21,8 +21,13 @@ use super::error::WebexError;
 /// An access token is refreshed when it expires within this margin.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(5 * 60);
 
-/// Called with each new refresh token Webex hands out (rotation), to be kept.
-pub type OnRotate = Arc<dyn Fn(&SecretString) + Send + Sync>;
+/// Called with each new refresh token Webex hands out (rotation), to be kept; the refresh
+/// waits for it, so a token Webex already replaced is never the only one kept.
+pub type OnRotate = Arc<
+    dyn Fn(SecretString) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
+        + Send
+        + Sync,
+>;
 
 /// The bearer token of a client.
 #[derive(Clone)]
@@ -195,35 +200,38 @@ impl Refresher {
         let grant: Grant = serde_json::from_slice(&body).map_err(|_| {
             credential_error("Webex's token answer could not be read", &tracking_id)
         })?;
-        Ok(self.install(state, grant))
+        let (info, rotated) = self.install(state, grant);
+        if let (Some(rotated), Some(on_rotate)) = (rotated, &self.on_rotate) {
+            on_rotate(rotated).await;
+        }
+        Ok(info)
     }
 
-    /// Takes a grant: the new access token, and a rotated refresh token (handed on).
-    fn install(&self, state: &mut State, grant: Grant) -> TokenInfo {
+    /// Takes a grant: the new access token, and a rotated refresh token (returned, to be kept).
+    fn install(&self, state: &mut State, grant: Grant) -> (TokenInfo, Option<SecretString>) {
         let expires_in = Duration::from_secs(grant.expires_in);
         state.access = Some(Access {
             token: grant.access_token,
             expires_at: Instant::now() + expires_in,
         });
         state.generation += 1;
-        if let Some(rotated) = grant.refresh_token
-            && rotated.expose_secret() != state.refresh.expose_secret()
-        {
-            if let Some(on_rotate) = &self.on_rotate {
-                on_rotate(&rotated);
-            }
-            state.refresh = rotated;
+        let rotated = grant
+            .refresh_token
+            .filter(|new| new.expose_secret() != state.refresh.expose_secret());
+        if let Some(new) = &rotated {
+            state.refresh = new.clone();
         }
         tracing::info!(
             client_id = %self.client.client_id,
             expires_in_secs = expires_in.as_secs(),
             "admin access token refreshed"
         );
-        TokenInfo {
+        let info = TokenInfo {
             expires_in,
             refresh_expires_in: grant.refresh_token_expires_in.map(Duration::from_secs),
             scopes: grant.scope,
-        }
+        };
+        (info, rotated)
     }
 }
 

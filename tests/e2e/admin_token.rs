@@ -35,8 +35,9 @@ async fn admin_client() -> (SandboxHandle, WebexClient, Arc<Mutex<Vec<String>>>,
         Duration::from_secs(10),
     )
     .unwrap()
-    .on_rotate(Arc::new(move |token: &SecretString| {
-        kept.lock().unwrap().push(token.expose_secret().to_owned())
+    .on_rotate(Arc::new(move |token: SecretString| {
+        kept.lock().unwrap().push(token.expose_secret().to_owned());
+        Box::pin(async {})
     }));
     // The fixed token is never used: every call takes the refresher's.
     let config = ClientConfig::new(base, SecretString::from("unused"));

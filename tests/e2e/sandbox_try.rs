@@ -19,6 +19,7 @@ fn options() -> DemoOptions {
         seed: 1,
         latency: Duration::ZERO,
         fault_rate: 0.0,
+        bot_only: false,
     }
 }
 

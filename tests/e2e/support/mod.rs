@@ -58,6 +58,14 @@ pub fn settings_for(
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
+    // roombot's admin credential, unless the test sets (or blanks) it itself.
+    if !extra
+        .iter()
+        .any(|(k, _)| k.starts_with("ROOMBOT__WEBEX__ADMIN__"))
+    {
+        let admin = roombot::demo::admin_env(sandbox).expect("the sandbox issues admin access");
+        env.extend(admin.into_iter().map(|(k, v)| (k.to_owned(), v)));
+    }
     for (k, v) in extra {
         env.insert((*k).to_owned(), (*v).to_owned());
     }
@@ -263,13 +271,38 @@ impl TestBot {
             .expect("the bot answers the click")
     }
 
-    /// Requests the bot made to the sandbox (the request log, bot token only).
+    /// Requests roombot made to the sandbox (the request log): with the bot's token or its admin
+    /// credential.
     pub fn bot_calls(&self) -> Vec<LoggedRequest> {
         let email = self.sandbox.bot().email.clone();
+        let admin = self
+            .settings
+            .webex
+            .admin
+            .as_ref()
+            .map(|a| a.client_id.clone());
         self.sandbox
             .requests()
             .into_iter()
-            .filter(|r| r.caller_email.as_deref() == Some(email.as_str()))
+            .filter(|r| {
+                r.caller_email.as_deref() == Some(email.as_str())
+                    || (admin.is_some()
+                        && r.token.as_ref().and_then(|t| t.client_id.as_ref()) == admin.as_ref())
+            })
+            .collect()
+    }
+
+    /// Calls roombot made with its admin credential (the integration's tokens).
+    pub fn admin_calls(&self) -> Vec<LoggedRequest> {
+        let admin = self
+            .settings
+            .webex
+            .admin
+            .as_ref()
+            .map(|a| a.client_id.clone());
+        self.bot_calls()
+            .into_iter()
+            .filter(|r| r.token.as_ref().and_then(|t| t.client_id.as_ref()) == admin.as_ref())
             .collect()
     }
 }
