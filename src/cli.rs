@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::app::{Application, shutdown_signal};
@@ -163,25 +164,33 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// `roombot check`: token and device access, printed as a report.
+/// `roombot check`: both identities and what each reaches, printed as a report.
 async fn check(settings: Settings) -> ExitCode {
     if let Err(error) = settings.require_token() {
         return settings_failure(&error);
     }
-    let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
-    let webex = match crate::bot::identity::client(&settings, metrics) {
-        Ok(webex) => webex,
-        Err(error) => {
-            eprintln!("roombot: {error:#}");
-            return ExitCode::FAILURE;
-        }
+    let result = async {
+        let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
+        let webex = crate::bot::identity::client(&settings, metrics.clone())?;
+        // The store holds the admin refresh token as Webex last rotated it.
+        let store = crate::store::Store::open(&settings.store.path).with_context(|| {
+            format!(
+                "cannot open the store {} (store.path)",
+                settings.store.path.display()
+            )
+        })?;
+        let admin = crate::bot::identity::admin_client_kept(&settings, metrics, &store).await?;
+        Ok::<_, anyhow::Error>(crate::ops::check::check(&webex, admin.as_ref()).await)
     };
-    let report = crate::ops::check::check(&webex).await;
-    print!("{report}");
-    if report.ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+    match result.await {
+        Ok(report) => {
+            print!("{report}");
+            match report.ok {
+                true => ExitCode::SUCCESS,
+                false => ExitCode::FAILURE,
+            }
+        }
+        Err(error) => failure(&error),
     }
 }
 

@@ -6,7 +6,7 @@
 //! locations) for `bot.cache_ttl`. A name that matches nothing refetches once before giving up,
 //! and the bot's own changes call [`Directory::invalidate`]. Only `ops` calls into this module.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use crate::command::Target;
@@ -87,6 +87,8 @@ pub struct Org {
     /// Workspaces were listed (admin access); else targets name devices, and a workspace is
     /// the devices sharing a `workspaceId`.
     pub named: bool,
+    /// Workspaces with a main device (one that is not a touch controller).
+    with_main: HashSet<WorkspaceId>,
 }
 
 impl Org {
@@ -101,6 +103,11 @@ impl Org {
             .enumerate()
             .map(|(at, d)| (d.id.clone(), at))
             .collect();
+        let with_main = devices
+            .iter()
+            .filter(|d| !is_controller(d))
+            .filter_map(|d| d.workspace_id.clone())
+            .collect();
         Self {
             workspaces,
             devices,
@@ -108,7 +115,18 @@ impl Org {
             names,
             device_index,
             named: true,
+            with_main,
         }
+    }
+
+    /// Whether `device` is a touch controller in a room with a main device (a peripheral:
+    /// commands and status go to the main device).
+    pub fn is_peripheral(&self, device: &Device) -> bool {
+        is_controller(device)
+            && device
+                .workspace_id
+                .as_ref()
+                .is_some_and(|w| self.with_main.contains(w))
     }
 
     /// The bot's devices alone (bot-only mode: no Workspaces API, so no workspace names).
@@ -198,6 +216,14 @@ impl Org {
     }
 }
 
+/// Whether `device` is a touch controller (Room Navigator, Touch 10), by its product name.
+fn is_controller(device: &Device) -> bool {
+    device.product.as_deref().is_some_and(|p| {
+        let p = p.to_ascii_lowercase();
+        p.contains("navigator") || p.contains("touch 10")
+    })
+}
+
 /// Devices a target stands for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resolution {
@@ -261,6 +287,9 @@ pub enum SkipReason {
     Offline,
     /// Already as asked (e.g. the tag is already there): nothing to send.
     Unchanged,
+    /// A touch controller (Room Navigator, Touch 10) of a room with a main device: commands and
+    /// status go to the main device.
+    Peripheral,
     /// No longer in the organisation (deleted since a confirmation was asked).
     Gone,
 }
@@ -275,6 +304,9 @@ impl SkipReason {
             }
             Self::Offline => "skipped: offline, not called",
             Self::Unchanged => "unchanged: already so, nothing sent",
+            Self::Peripheral => {
+                "not called: a touch controller; the room's main device is addressed"
+            }
             Self::Gone => {
                 "skipped: no longer in the organisation (gone since you were asked to confirm)"
             }

@@ -234,11 +234,16 @@ fn selected(
 ) -> Result<(Plan, Vec<Device>), Refusal> {
     let devices = devices_of(command, target, snapshot)?;
     let mut plan = Plan::new(command, action, target.text());
+    // A touch controller named on its own is addressed; in a room, tag, location or `all`,
+    // its room's main device is.
+    let folds = !matches!(target, Target::Device(_));
     plan.devices = devices
         .iter()
         .map(|device| Targeted {
             device: device_ref(device, &snapshot.org),
-            skip: skip_reason(device, need),
+            skip: skip_reason(device, need).or_else(|| {
+                (folds && snapshot.org.is_peripheral(device)).then_some(SkipReason::Peripheral)
+            }),
         })
         .collect();
     Ok((plan, devices))

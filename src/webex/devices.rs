@@ -78,10 +78,18 @@ pub struct Device {
 
 impl Device {
     fn has_permission(&self, wanted: &[Permission]) -> bool {
-        self.permissions
-            .iter()
-            .flatten()
-            .any(|p| wanted.contains(p))
+        // A device that lists its capabilities without `xapi` (a desk phone) takes no xAPI at
+        // all, whatever grant its workspace has.
+        let has_xapi = self
+            .capabilities
+            .as_ref()
+            .is_none_or(|c| c.iter().any(|c| c == "xapi"));
+        has_xapi
+            && self
+                .permissions
+                .iter()
+                .flatten()
+                .any(|p| wanted.contains(p))
     }
 
     /// May run xAPI commands: `xapi:all` or the legacy bare `xapi`.

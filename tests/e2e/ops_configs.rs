@@ -26,8 +26,8 @@ async fn status_of_a_workspace_shows_the_summary_with_refresh() {
         assert!(said.contains(fact), "{fact} missing: {said}");
     }
     assert!(
-        said.contains("no access granted"),
-        "the Navigator is skipped: {said}"
+        said.contains("touch controller"),
+        "the Navigator is folded into the room kit: {said}"
     );
     assert_eq!(
         calls(&bot, "GET", "xapi/status").len(),

@@ -68,7 +68,7 @@ async fn check_reports_the_token_and_device_access() {
     let bot = spawn_bot().await;
     let webex =
         roombot::bot::identity::client(&bot.settings, Arc::new(Metrics::default())).unwrap();
-    let report = roombot::ops::check::check(&webex).await;
+    let report = roombot::ops::check::check(&webex, None).await;
     assert!(report.ok, "{report}");
     let printed = report.to_string();
     assert!(printed.contains("ok: token of bot"), "{printed}");
@@ -76,11 +76,15 @@ async fn check_reports_the_token_and_device_access() {
         printed.contains("with commands") && printed.contains("read-only"),
         "{printed}"
     );
+    assert!(
+        printed.contains("warning: no admin credential"),
+        "{printed}"
+    );
 
     let mut settings = bot.settings.clone();
     settings.webex.token = Some("not-a-token".to_owned().into());
     let stranger = roombot::bot::identity::client(&settings, Arc::new(Metrics::default())).unwrap();
-    let report = roombot::ops::check::check(&stranger).await;
+    let report = roombot::ops::check::check(&stranger, None).await;
     assert!(!report.ok, "{report}");
     assert!(
         report

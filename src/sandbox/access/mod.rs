@@ -34,10 +34,9 @@ pub enum Access {
 }
 
 impl Default for Access {
-    /// Permissive for now: roombot still sends admin calls with its bot token. Flip this to
-    /// [`Access::Enforced`] once the bot side uses its admin credential (issue 13).
+    /// Enforced, as Webex does: roombot makes admin calls with its admin credential.
     fn default() -> Self {
-        Self::Permissive
+        Self::Enforced
     }
 }
 

@@ -88,6 +88,13 @@ impl Org {
         if caller.org_id != self.org_id {
             return None;
         }
+        // Devices without the xapi capability (desk phones) carry no xAPI permission.
+        let xapi = device.capabilities.iter().any(|c| c == "xapi");
+        let permissions = self.grant_permissions(caller, device)?;
+        Some(if xapi { permissions } else { Vec::new() })
+    }
+
+    fn grant_permissions(&self, caller: &Caller, device: &Device) -> Option<Vec<String>> {
         match caller.device_view() {
             DeviceView::AsStored => Some(device.permissions.clone()),
             DeviceView::All => Some(Grant::Full.permissions()),
