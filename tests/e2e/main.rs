@@ -9,6 +9,7 @@ mod sandbox_org_support;
 mod served_support;
 mod support;
 
+mod admin_access;
 mod admin_token;
 mod bad_input;
 mod cards_browser;

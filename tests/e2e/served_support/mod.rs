@@ -61,6 +61,7 @@ pub async fn spawn_served_with(
             &sandbox.person(Role::Operator).email,
         )
         .env("ROOMBOT__LOG__LEVEL", "warn")
+        .envs(admin_env(&sandbox, extra))
         .envs(extra.iter().copied())
         .current_dir(dir.path())
         .stdout(Stdio::null())
@@ -91,6 +92,17 @@ pub async fn spawn_served_with(
         pid,
         child,
         _dir: dir,
+    }
+}
+
+/// roombot's admin credential for `sandbox`, unless `extra` sets (or blanks) it itself.
+fn admin_env(sandbox: &SandboxHandle, extra: &[(&str, &str)]) -> Vec<(&'static str, String)> {
+    match extra
+        .iter()
+        .any(|(k, _)| k.starts_with("ROOMBOT__WEBEX__ADMIN__"))
+    {
+        true => Vec::new(),
+        false => roombot::demo::admin_env(sandbox).expect("the sandbox issues admin access"),
     }
 }
 
