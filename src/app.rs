@@ -6,6 +6,7 @@
 //! deliveries get 503 until the bot knows who it is. Transient Webex failures are retried with
 //! backoff; a rejected token stops roombot with an error.
 
+pub mod login;
 mod readiness;
 mod serve;
 mod startup;
@@ -47,6 +48,8 @@ pub struct Application {
     metrics: Arc<Metrics>,
     /// Start-up still to do once serving (`build`); `None` when built ready (`build_with`).
     startup: Option<Startup>,
+    /// `GET /oauth/callback`, when an admin credential is configured (`build`).
+    login: Option<Router>,
     /// Tasks that must finish after the server stops (drainer, workers, ledger writer).
     background: Vec<JoinHandle<()>>,
     /// Tasks that run forever and are simply stopped at shutdown (the webhook watchdog).
@@ -66,7 +69,8 @@ impl Application {
         settings.require_serving()?;
         let metrics = Arc::new(Metrics::default());
         let startup = Startup::prepare(settings.clone(), metrics.clone()).await?;
-        let mut app = Self::bind(&settings, metrics).await?;
+        let login = startup.login_routes();
+        let mut app = Self::bind(&settings, metrics, login).await?;
         startup.announce(&app.readiness);
         app.startup = Some(startup);
         Ok(app)
@@ -81,18 +85,22 @@ impl Application {
         handler: Handler,
         metrics: Arc<Metrics>,
     ) -> anyhow::Result<Self> {
-        let mut app = Self::bind(settings, metrics.clone()).await?;
+        let mut app = Self::bind(settings, metrics.clone(), None).await?;
         let wired = wire(settings, identity, store, handler, metrics).await?;
         app.install(wired);
         Ok(app)
     }
 
     /// Binds the listener and serves the start-up routes (health, readiness, metrics).
-    async fn bind(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
+    async fn bind(
+        settings: &Settings,
+        metrics: Arc<Metrics>,
+        login: Option<Router>,
+    ) -> anyhow::Result<Self> {
         let limits = ServerLimits::from_settings(&settings.server);
         let readiness = Arc::new(Readiness::default());
         let routes = Routes::default();
-        routes.set(router(None, &metrics, &readiness, &limits));
+        routes.set(router(None, &metrics, &readiness, &limits, login.clone()));
         let listener = serve::bind(settings.server.listen).await.map_err(|e| {
             anyhow::anyhow!(
                 "cannot listen on {} (server.listen): {e}",
@@ -108,6 +116,7 @@ impl Application {
             readiness,
             metrics,
             startup: None,
+            login,
             background: Vec::new(),
             chores: Vec::new(),
         })
@@ -120,6 +129,7 @@ impl Application {
             &self.metrics,
             &self.readiness,
             &self.limits,
+            self.login.clone(),
         );
         self.routes.set(routes);
         self.background.extend(wired.background);
@@ -246,13 +256,14 @@ async fn wire(
     })
 }
 
-/// The routes: webhook intake (503 until `intake` exists), health, readiness, metrics; all under
-/// the server's body and request limits.
+/// The routes: webhook intake (503 until `intake` exists), health, readiness, metrics, and the
+/// admin sign-in's callback when there is one; all under the server's body and request limits.
 fn router(
     intake: Option<Arc<Intake>>,
     metrics: &Arc<Metrics>,
     readiness: &Arc<Readiness>,
     limits: &ServerLimits,
+    login: Option<Router>,
 ) -> Router {
     let webhooks = match intake {
         Some(intake) => post(crate::webhook::receive).with_state(intake),
@@ -263,6 +274,7 @@ fn router(
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz).with_state(readiness.clone()))
         .route("/metrics", get(render_metrics).with_state(metrics.clone()))
+        .merge(login.unwrap_or_default())
         .layer(DefaultBodyLimit::max(limits.body_limit));
     serve::with_limits(routes, limits)
 }

@@ -72,9 +72,32 @@ pub enum CliCommand {
         #[arg(long, default_value_t = 3)]
         timeout: u64,
     },
-    /// Validate the token and the bot's device access (needs ROOMBOT__WEBEX__TOKEN); prints a
-    /// report and exits 1 if the bot cannot work.
+    /// Validate the bot's token and device access, and the admin credential when configured
+    /// (needs ROOMBOT__WEBEX__TOKEN); prints a report and exits 1 if something does not work.
     Check,
+    /// Admin access: sign roombot in with the integration in webex.admin (an organisation admin
+    /// approves it in a browser).
+    Auth {
+        #[command(subcommand)]
+        action: AuthAction,
+    },
+}
+
+/// `roombot auth …`.
+#[derive(Debug, Subcommand)]
+pub enum AuthAction {
+    /// Print the consent address for an organisation admin, then finish the sign-in: on a
+    /// loopback redirect address roombot listens for Webex's redirect itself; on the server's
+    /// public URL, `roombot serve` receives it (GET /oauth/callback) and this waits for it.
+    Login {
+        /// Where Webex sends the admin back (registered with the integration). Default:
+        /// server.public_url + /oauth/callback, else http://127.0.0.1:8765/oauth/callback.
+        #[arg(long)]
+        redirect_uri: Option<String>,
+        /// Finish with a code copied from the redirect address instead of waiting for it.
+        #[arg(long)]
+        code: Option<String>,
+    },
 }
 
 /// Options of the sandbox (`roombot sandbox`, `roombot exec --sandbox`).
@@ -161,6 +184,9 @@ pub async fn run(cli: Cli) -> ExitCode {
             healthcheck(&url, Duration::from_secs(timeout)).await
         }
         CliCommand::Check => check(settings).await,
+        CliCommand::Auth {
+            action: AuthAction::Login { redirect_uri, code },
+        } => auth_login(settings, redirect_uri, code).await,
     }
 }
 
@@ -192,6 +218,92 @@ async fn check(settings: Settings) -> ExitCode {
         }
         Err(error) => failure(&error),
     }
+}
+
+/// `roombot auth login`: the consent address, then the sign-in finished (here or by `serve`).
+async fn auth_login(
+    settings: Settings,
+    redirect: Option<String>,
+    code: Option<String>,
+) -> ExitCode {
+    let result = async {
+        let store = crate::store::Store::open(&settings.store.path).with_context(|| {
+            format!(
+                "cannot open the store {} (store.path)",
+                settings.store.path.display()
+            )
+        })?;
+        let redirect = redirect.unwrap_or_else(|| crate::bot::auth::redirect_uri(&settings));
+        if let Some(code) = code {
+            return crate::bot::auth::finish(&settings, &store, &code, None, &redirect).await;
+        }
+        let url = crate::bot::auth::begin(&settings, &store, &redirect).await?;
+        println!(
+            "Open this address as an organisation admin and approve roombot's admin access:\n\n{url}\n"
+        );
+        wait_for_sign_in(&settings, &store, &redirect).await
+    };
+    match result.await {
+        Ok(()) => {
+            println!("roombot is signed in: admin access works from its next Webex call.");
+            ExitCode::SUCCESS
+        }
+        Err(error) => failure(&error),
+    }
+}
+
+/// Waits (up to 15 minutes) for the admin's approval: listening on a loopback redirect address
+/// itself, else for `roombot serve` to keep the new refresh token.
+async fn wait_for_sign_in(
+    settings: &Settings,
+    store: &crate::store::Store,
+    redirect: &str,
+) -> anyhow::Result<()> {
+    use crate::app::login::{Login, routes};
+    let url = url::Url::parse(redirect).context("--redirect-uri is not a URL")?;
+    let loopback = url
+        .host_str()
+        .is_some_and(|h| h == "127.0.0.1" || h == "localhost");
+    let deadline = Duration::from_secs(15 * 60);
+    if loopback {
+        let port = url.port_or_known_default().unwrap_or(80);
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .with_context(|| format!("cannot listen on 127.0.0.1:{port} for the redirect"))?;
+        let login = Login::new(settings.clone(), store.clone(), redirect.to_owned());
+        let server = axum::serve(listener, routes(login.clone()));
+        println!("Waiting for Webex to send the admin back to {redirect} …");
+        return tokio::select! {
+            () = login.signed_in.notified() => Ok(()),
+            result = server.into_future() => Err(anyhow::anyhow!("the redirect listener stopped: {result:?}")),
+            () = tokio::time::sleep(deadline) => Err(anyhow::anyhow!("no approval within 15 minutes")),
+        };
+    }
+    println!("Waiting for roombot serve to receive the admin at {redirect} …");
+    let name = crate::bot::identity::admin_token_name(
+        &settings
+            .webex
+            .admin
+            .as_ref()
+            .context("no webex.admin settings")?
+            .client_id,
+    );
+    let before = store
+        .kept_secret(&name)
+        .await?
+        .map(|k| secrecy::ExposeSecret::expose_secret(&k.secret).to_owned());
+    let started = tokio::time::Instant::now();
+    while started.elapsed() < deadline {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let now = store
+            .kept_secret(&name)
+            .await?
+            .map(|k| secrecy::ExposeSecret::expose_secret(&k.secret).to_owned());
+        if now.is_some() && now != before {
+            return Ok(());
+        }
+    }
+    anyhow::bail!("no approval within 15 minutes")
 }
 
 /// Log settings for `command`: `exec` prints a reply, so its terminal stays free of routine logs.

@@ -89,6 +89,8 @@ pub struct Org {
     pub named: bool,
     /// Workspaces with a main device (one that is not a touch controller).
     with_main: HashSet<WorkspaceId>,
+    /// The admin credential failed when this was listed (so it is the bot's view alone), why.
+    pub admin_broken: Option<String>,
 }
 
 impl Org {
@@ -116,6 +118,7 @@ impl Org {
             device_index,
             named: true,
             with_main,
+            admin_broken: None,
         }
     }
 

@@ -59,6 +59,14 @@ impl Startup {
         })
     }
 
+    /// `GET /oauth/callback` for the admin sign-in, when an admin credential is configured.
+    pub(super) fn login_routes(&self) -> Option<axum::Router> {
+        self.settings.webex.admin.as_ref()?;
+        let redirect = crate::bot::auth::redirect_uri(&self.settings);
+        let login = super::login::Login::new(self.settings.clone(), self.store.clone(), redirect);
+        Some(super::login::routes(login))
+    }
+
     /// Registers the checks this start-up will pass.
     pub(super) fn announce(&self, readiness: &Readiness) {
         readiness.pending(WEBEX, "identity not known yet (GET /people/me)");

@@ -10,7 +10,7 @@ use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::store::{KeptSecret, Store};
 use crate::webex::{
-    ClientConfig, OAuthClient, OnRotate, OrgId, Person, PersonId, Refresher, WebexClient,
+    ClientConfig, OAuthClient, OnRotate, OrgId, Person, PersonId, Refresher, Reload, WebexClient,
     WebexError, retry,
 };
 
@@ -60,16 +60,23 @@ pub fn admin_client(
     metrics: Arc<Metrics>,
     refresh_token: Option<secrecy::SecretString>,
     on_rotate: Option<crate::webex::OnRotate>,
+    reload: Option<Reload>,
 ) -> anyhow::Result<Option<WebexClient>> {
     let Some(admin) = &settings.webex.admin else {
         return Ok(None);
     };
-    let refresh_token = refresh_token.or_else(|| admin.refresh_token.clone()).ok_or_else(|| {
-        anyhow::anyhow!(
-            "webex.admin.client_id is set but there is no refresh token: set webex.admin.refresh_token \
-             (ROOMBOT__WEBEX__ADMIN__REFRESH_TOKEN) or run `roombot auth login`"
-        )
-    })?;
+    let refresh_token = match refresh_token.or_else(|| admin.refresh_token.clone()) {
+        Some(token) => token,
+        None => {
+            // Not signed in yet: admin access starts working once `roombot auth login` kept a
+            // token (the refresher reloads it), no restart needed.
+            tracing::warn!(
+                "webex.admin.client_id is set but roombot is not signed in: run `roombot auth login` \
+                 or set webex.admin.refresh_token (ROOMBOT__WEBEX__ADMIN__REFRESH_TOKEN)"
+            );
+            secrecy::SecretString::from(String::new())
+        }
+    };
     let client = OAuthClient {
         client_id: admin.client_id.clone(),
         client_secret: admin.client_secret.clone(),
@@ -82,6 +89,9 @@ pub fn admin_client(
     )?;
     if let Some(on_rotate) = on_rotate {
         refresher = refresher.on_rotate(on_rotate);
+    }
+    if let Some(reload) = reload {
+        refresher = refresher.reload_with(reload);
     }
     // The fixed token is never sent: every call asks the refresher.
     let bot = client_with(
@@ -103,7 +113,7 @@ pub async fn admin_client_kept(
     let Some(admin) = &settings.webex.admin else {
         return Ok(None);
     };
-    let name = format!("admin refresh token of {}", admin.client_id);
+    let name = admin_token_name(&admin.client_id);
     let fingerprint = admin
         .refresh_token
         .as_ref()
@@ -123,6 +133,20 @@ pub async fn admin_client_kept(
         }
         (None, None) => None,
     };
+    let reload: Reload = {
+        let (store, name) = (store.clone(), name.clone());
+        Arc::new(move || {
+            let (store, name) = (store.clone(), name.clone());
+            Box::pin(async move {
+                store
+                    .kept_secret(&name)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|k| k.secret)
+            })
+        })
+    };
     let store = store.clone();
     let on_rotate: OnRotate = Arc::new(move |secret| {
         let (store, name, fingerprint) = (store.clone(), name.clone(), fingerprint.clone());
@@ -136,11 +160,16 @@ pub async fn admin_client_kept(
             }
         })
     });
-    admin_client(settings, metrics, token, Some(on_rotate))
+    admin_client(settings, metrics, token, Some(on_rotate), Some(reload))
+}
+
+/// The store's name for the admin refresh token of integration `client_id`.
+pub(crate) fn admin_token_name(client_id: &str) -> String {
+    format!("admin refresh token of {client_id}")
 }
 
 /// A fingerprint of a configured secret (to notice it changed), never the secret.
-fn fingerprint(secret: &secrecy::SecretString) -> String {
+pub(crate) fn fingerprint(secret: &secrecy::SecretString) -> String {
     use secrecy::ExposeSecret;
     use sha1::Digest;
     hex::encode(sha1::Sha1::digest(secret.expose_secret().as_bytes()))

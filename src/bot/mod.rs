@@ -1,6 +1,7 @@
 //! The bot worker: takes queued webhook events, fetches the message or card action (webhooks carry
 //! ids only), works out who and where, hands the text to the command layer and posts the reply.
 
+pub mod auth;
 pub mod identity;
 pub mod mention;
 pub mod people;

@@ -124,13 +124,13 @@ impl Ops {
             Err(error) => self.webex_failure("list devices and workspaces", &error),
             Ok(org) => {
                 let snapshot = Snapshot {
+                    admin: self.admin_access(Some(&org)),
                     org,
                     locations: Arc::default(),
                     space: Space {
                         is_group: request.place.is_group,
                         default_target: None,
                     },
-                    admin: self.admin.is_some(),
                 };
                 match recheck(stored, &snapshot, &request.actor) {
                     Err(refusal) => self.refusal(&refusal),

@@ -156,6 +156,18 @@ impl Ops {
         })
     }
 
+    /// Whether admin access works: none configured, or (per the last listing) broken and why.
+    pub(crate) fn admin_access(
+        &self,
+        org: Option<&crate::resolve::Org>,
+    ) -> Result<(), Option<String>> {
+        match (&self.admin, org.and_then(|o| o.admin_broken.clone())) {
+            (None, _) => Err(None),
+            (Some(_), Some(why)) => Err(Some(why)),
+            (Some(_), None) => Ok(()),
+        }
+    }
+
     /// Tells ops who the bot is (from `GET /people/me`, once start-up learnt it).
     pub fn know_bot(&self, id: PersonId) {
         let _ = self.bot_id.set(id);
@@ -217,7 +229,7 @@ impl Ops {
         // A role too low, or a need for admin access roombot lacks, is refused before anything
         // is looked up: no Webex call.
         check_role(command, request.actor.role)
-            .and_then(|()| check_admin(command, self.admin.is_some()))
+            .and_then(|()| check_admin(command, &self.admin_access(None)))
             .map_err(|refusal| self.refusal(&refusal))?;
         let mut fresh = false;
         loop {
@@ -270,10 +282,10 @@ impl Ops {
             default_target,
         };
         Ok(Snapshot {
+            admin: self.admin_access(Some(&org)),
             org,
             locations,
             space,
-            admin: self.admin.is_some(),
         })
     }
 

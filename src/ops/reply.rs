@@ -107,7 +107,7 @@ impl Ops {
                 closest,
             } => self.not_found(kind, query, closest),
             Refusal::Invalid { message, hint } => self.rejected(message, hint),
-            Refusal::NeedsAdmin { verb } => self.needs_admin(verb),
+            Refusal::NeedsAdmin { verb, broken } => self.needs_admin(verb, broken.as_deref()),
         }
     }
 
@@ -129,12 +129,25 @@ impl Ops {
         .detail(message)
     }
 
-    /// roombot runs without its admin credential: say so, and who can fix it. No Webex call.
-    fn needs_admin(&self, verb: &str) -> Done {
-        let message = format!(
-            "`{verb}` needs admin access for roombot, and it has none: Webex keeps configurations, workspaces, locations, tags, activation codes and device deletes for administrators, not bots."
-        );
-        let hint = "An organisation admin can give roombot admin access (README: Admin access); device commands and status work without it.";
+    /// roombot runs without a working admin credential: say so, and who can fix it. No Webex
+    /// call.
+    fn needs_admin(&self, verb: &str, broken: Option<&str>) -> Done {
+        let message = match broken {
+            None => format!(
+                "`{verb}` needs admin access for roombot, and it has none: Webex keeps configurations, workspaces, locations, tags, activation codes and device deletes for administrators, not bots."
+            ),
+            Some(why) => format!(
+                "`{verb}` needs admin access for roombot, and its admin access does not work right now ({why})."
+            ),
+        };
+        let hint = match broken {
+            None => {
+                "An organisation admin can give roombot admin access (README: Admin access); device commands and status work without it."
+            }
+            Some(_) => {
+                "An organisation admin must sign roombot in again with `roombot auth login`; device commands and status still work."
+            }
+        };
         Done::new(
             self.error_reply(&message, hint, "", vec![Button::new("Help", "help")]),
             Verdict::Refused,

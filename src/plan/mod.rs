@@ -46,8 +46,9 @@ pub struct Snapshot {
     pub org: Arc<Org>,
     pub locations: Arc<Vec<Location>>,
     pub space: Space,
-    /// roombot has the admin credential (else it runs bot-only: what needs admin is refused).
-    pub admin: bool,
+    /// roombot's admin credential works (`Err(None)`: it has none, bot-only mode; `Err(Some)`:
+    /// it does not work, and why). What needs admin is refused without it.
+    pub admin: Result<(), Option<String>>,
 }
 
 /// The space a command came from, as planning needs it.
@@ -62,7 +63,7 @@ pub struct Space {
 /// Plans `command` for `actor` against `snapshot`. Pure: the same inputs give the same plan.
 pub fn plan(command: &Command, snapshot: &Snapshot, actor: &Actor) -> Result<Plan, Refusal> {
     role::check_role(command, actor.role)?;
-    role::check_admin(command, snapshot.admin)?;
+    role::check_admin(command, &snapshot.admin)?;
     let command = with_default_target(command, snapshot)?;
     let command = &command;
     match command {

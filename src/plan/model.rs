@@ -356,6 +356,8 @@ pub enum Refusal {
     NeedsAdmin {
         /// The command's first word, e.g. `config`.
         verb: String,
+        /// Why the admin credential roombot has does not work (`None`: it has none).
+        broken: Option<String>,
     },
 }
 

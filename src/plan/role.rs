@@ -106,14 +106,19 @@ pub fn needs_admin(command: &Command) -> bool {
     }
 }
 
-/// Refuses `command` when it needs the admin credential and roombot runs without one.
-pub fn check_admin(command: &Command, admin: bool) -> Result<(), Refusal> {
-    if admin || !needs_admin(command) {
+/// Refuses `command` when it needs the admin credential and roombot has none (`Err(None)`)
+/// or the one it has does not work (`Err(Some(why))`).
+pub fn check_admin(command: &Command, admin: &Result<(), Option<String>>) -> Result<(), Refusal> {
+    let Err(broken) = admin else {
+        return Ok(());
+    };
+    if !needs_admin(command) {
         return Ok(());
     }
     let text = command.canonical();
     Err(Refusal::NeedsAdmin {
         verb: text.split_whitespace().next().unwrap_or("this").to_owned(),
+        broken: broken.clone(),
     })
 }
 

@@ -71,7 +71,7 @@ fn snapshot() -> Snapshot {
         org: Arc::new(crate::resolve::Org::new(workspaces, devices)),
         locations: Arc::new(["HQ", "Oslo", "Barcelona"].map(location).to_vec()),
         space: Space::default(),
-        admin: true,
+        admin: Ok(()),
     }
 }
 
@@ -82,7 +82,7 @@ fn bot_only() -> Snapshot {
     Snapshot {
         org: Arc::new(crate::resolve::Org::bot_only(full.org.devices.clone())),
         locations: Arc::default(),
-        admin: false,
+        admin: Err(None),
         ..full
     }
 }

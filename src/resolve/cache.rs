@@ -68,12 +68,30 @@ impl Directory {
 
     /// Lists now (concurrently) and caches the result.
     pub async fn refresh(&self) -> Result<Arc<Org>, WebexError> {
-        let org = Arc::new(match &self.admin {
-            Some(admin) => self.list_as_admin(admin).await?,
-            None => Org::bot_only(slim(list_devices(&self.bot).await?, |d| &mut d.extra)),
+        let listed = match &self.admin {
+            Some(admin) => self.list_as_admin(admin).await,
+            None => self.list_as_bot().await,
+        };
+        let org = Arc::new(match listed {
+            // The admin credential does not work: go on with the bot's own view, and say why.
+            Err(WebexError::Credential { message, .. }) => {
+                tracing::warn!(%message, "admin access failed; listing with the bot's token alone");
+                Org {
+                    admin_broken: Some(message),
+                    ..self.list_as_bot().await?
+                }
+            }
+            other => other?,
         });
         *lock(&self.org) = Some(org.clone());
         Ok(org)
+    }
+
+    /// The bot's own devices: no workspace names, no locations.
+    async fn list_as_bot(&self) -> Result<Org, WebexError> {
+        Ok(Org::bot_only(slim(list_devices(&self.bot).await?, |d| {
+            &mut d.extra
+        })))
     }
 
     /// Workspaces and every device as the admin sees them; permissions as the bot holds them.
@@ -107,6 +125,12 @@ impl Directory {
         let Some(admin) = &self.admin else {
             return Ok(Arc::default());
         };
+        if lock(&self.org)
+            .as_ref()
+            .is_some_and(|o| o.admin_broken.is_some())
+        {
+            return Ok(Arc::default());
+        }
         let cached = lock(&self.locations).clone();
         if let Some((at, locations)) = cached
             && !force

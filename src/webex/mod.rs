@@ -27,6 +27,7 @@ pub mod error;
 pub mod ids;
 pub mod locations;
 pub mod messages;
+pub mod oauth;
 pub mod pagination;
 pub mod people;
 pub mod retry;
@@ -58,7 +59,7 @@ pub use messages::{
 pub use pagination::{Listing, Page};
 pub use people::{Person, PersonType};
 pub use status::flatten_status;
-pub use token::{OAuthClient, OnRotate, Refresher, TokenInfo};
+pub use token::{OAuthClient, OnRotate, Refresher, Reload, TokenInfo};
 pub use webhooks::{NewWebhook, Webhook, WebhookStatus, WebhookUpdate};
 pub use workspaces::{NewWorkspace, Workspace, WorkspaceFilter, WorkspaceType};
 pub use xapi::{MAX_STATUS_NAMES, XapiCommandResult, XapiStatus};

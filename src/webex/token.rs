@@ -29,6 +29,14 @@ pub type OnRotate = Arc<
         + Sync,
 >;
 
+/// Asked for a newer refresh token when Webex refuses the current one (an admin signed roombot
+/// in again meanwhile, `roombot auth login`); `None` when there is none.
+pub type Reload = Arc<
+    dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<SecretString>> + Send>>
+        + Send
+        + Sync,
+>;
+
 /// The bearer token of a client.
 #[derive(Clone)]
 pub enum Credential {
@@ -63,6 +71,7 @@ pub struct Refresher {
     http: reqwest::Client,
     state: Mutex<State>,
     on_rotate: Option<OnRotate>,
+    reload: Option<Reload>,
 }
 
 struct State {
@@ -104,10 +113,7 @@ impl Refresher {
         api_base: &Url,
         timeout: Duration,
     ) -> Result<Self, WebexError> {
-        let mut token_url = api_base.clone();
-        let path = format!("{}/access_token", api_base.path().trim_end_matches('/'));
-        token_url.set_path(&path);
-        token_url.set_query(None);
+        let token_url = super::oauth::endpoint(api_base, "access_token");
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .user_agent(concat!("roombot/", env!("CARGO_PKG_VERSION")))
@@ -123,7 +129,14 @@ impl Refresher {
                 generation: 0,
             }),
             on_rotate: None,
+            reload: None,
         })
+    }
+
+    /// Asks `reload` for a newer refresh token when Webex refuses the current one.
+    pub fn reload_with(mut self, reload: Reload) -> Self {
+        self.reload = Some(reload);
+        self
     }
 
     /// Hands each rotated refresh token to `on_rotate`.
@@ -163,6 +176,26 @@ impl Refresher {
     }
 
     async fn refresh_locked(&self, state: &mut State) -> Result<TokenInfo, WebexError> {
+        let error = match self.exchange(state).await {
+            Ok(info) => return Ok(info),
+            Err(error) => error,
+        };
+        // Refused: perhaps an admin signed roombot in again; try their newer token once.
+        let newer = match &self.reload {
+            Some(reload) => reload().await,
+            None => None,
+        };
+        match newer {
+            Some(token) if token.expose_secret() != state.refresh.expose_secret() => {
+                tracing::info!(client_id = %self.client.client_id, "trying the newer admin refresh token");
+                state.refresh = token;
+                self.exchange(state).await
+            }
+            _ => Err(error),
+        }
+    }
+
+    async fn exchange(&self, state: &mut State) -> Result<TokenInfo, WebexError> {
         let form = [
             ("grant_type", "refresh_token"),
             ("client_id", self.client.client_id.as_str()),

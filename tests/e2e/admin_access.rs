@@ -292,3 +292,107 @@ async fn no_secret_reaches_the_log_even_at_trace_level() {
     );
     served.stop().await;
 }
+
+/// A free loopback port (bound, then released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test]
+async fn auth_login_signs_roombot_in_through_the_admins_consent() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    let bot = spawn_bot_with(SandboxOptions::default(), &BOT_ONLY).await;
+    let (sandbox, mut settings, store_dir) = bot.stop().await;
+    let redirect = format!("http://127.0.0.1:{}/oauth/callback", free_port());
+    let integration = sandbox.register_integration("roombot admin access", &[&redirect]);
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_roombot"))
+        .args(["auth", "login", "--redirect-uri", &redirect])
+        .env_clear()
+        .env("ROOMBOT__WEBEX__API_BASE", sandbox.base_url())
+        .env("ROOMBOT__STORE__PATH", &settings.store.path)
+        .env("ROOMBOT__WEBEX__ADMIN__CLIENT_ID", &integration.client_id)
+        .env(
+            "ROOMBOT__WEBEX__ADMIN__CLIENT_SECRET",
+            &integration.client_secret,
+        )
+        .env("ROOMBOT__LOG__LEVEL", "warn")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("roombot auth login starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let consent = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the consent address");
+        if line.starts_with("http") {
+            break url::Url::parse(&line).unwrap();
+        }
+    };
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if line.starts_with("Waiting") {
+            break;
+        }
+    }
+    // Ada approves on the consent page; Webex sends her browser back to roombot.
+    let mut form: Vec<(String, String)> = consent.query_pairs().into_owned().collect();
+    form.push(("person".into(), sandbox.person(Role::Admin).email.clone()));
+    form.push(("decision".into(), "accept".into()));
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let approved = browser
+        .post(format!("{}/authorize", sandbox.base_url()))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let back = approved.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.starts_with(&redirect), "{back}");
+    let landed = browser.get(&back).send().await.unwrap();
+    assert_eq!(landed.status(), 200, "{}", landed.text().await.unwrap());
+    let status = tokio::time::timeout(crate::support::WAIT, child.wait())
+        .await
+        .expect("auth login finishes")
+        .unwrap();
+    assert!(status.success());
+    // roombot started with only the client id and secret uses the kept refresh token.
+    settings.webex.admin = Some(roombot::settings::AdminSettings {
+        client_id: integration.client_id.clone(),
+        client_secret: integration.client_secret.clone().into(),
+        refresh_token: None,
+    });
+    let bot = crate::support::start_app(sandbox, settings, store_dir).await;
+    let reply = text(
+        &bot.say(
+            Role::Operator,
+            "config set Audio.DefaultVolume 47 in device \"4B Room Kit Pro\"",
+        )
+        .await,
+    );
+    assert!(reply.contains("Audio.DefaultVolume = 47"), "{reply}");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn the_server_callback_refuses_a_sign_in_it_did_not_start() {
+    let bot = spawn_bot().await;
+    let answer = reqwest::get(format!(
+        "http://{}/oauth/callback?code=stolen&state=forged",
+        bot.addr
+    ))
+    .await
+    .unwrap();
+    assert_eq!(answer.status(), 400);
+    let page = answer.text().await.unwrap();
+    assert!(page.contains("was not started here"), "{page}");
+    bot.stop().await;
+}
