@@ -10,7 +10,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use roombot::app::{Application, BotIdentity};
-use roombot::bot::worker::Handler;
+use roombot::bot::worker::{Handled, Handler};
 use roombot::metrics::Metrics;
 use roombot::settings::{Settings, Sources};
 use roombot::store::Store;
@@ -86,7 +86,7 @@ async fn start(dir: &std::path::Path) -> std::net::SocketAddr {
         org_id: None,
     };
     let store = Store::open(&dir.join("bench.db")).unwrap();
-    let handler: Handler = Arc::new(|_event| Box::pin(async {}));
+    let handler: Handler = Arc::new(|_event| Box::pin(async { Handled::Done }));
     let app = Application::build_with(
         &settings,
         &identity,

@@ -1,5 +1,7 @@
 //! The HTTP application: builds the router and its state from [`Settings`], binds the listener and
-//! serves until a shutdown signal, finishing in-flight requests first.
+//! serves until a shutdown signal, finishing in-flight requests first. Wires intake → store →
+//! queue → workers, the feeder that replays stored events, the store's watch and pruning, and
+//! `/healthz`, `/readyz`, `/metrics`.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -18,13 +20,15 @@ use tokio::task::JoinHandle;
 
 use crate::access::AccessPolicy;
 use crate::bot::respond::CommandResponder;
-use crate::bot::worker::{self, Handler};
+use crate::bot::worker::{self, Handler, Outcomes};
 use crate::bot::{Bot, identity, webhooks};
 use crate::metrics::Metrics;
+use crate::readiness::{self, Readiness};
 use crate::settings::Settings;
-use crate::store::Store;
+use crate::store::{Retention, Store, prune_every};
+use crate::webex::PersonId;
 use crate::webhook::dedupe::Deduper;
-use crate::webhook::{Intake, drain_spilled};
+use crate::webhook::{Intake, queue};
 
 /// Who the bot is, from `GET /people/me`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,20 +43,26 @@ pub struct BotIdentity {
 pub struct AppState {
     pub intake: Arc<Intake>,
     pub metrics: Arc<Metrics>,
+    pub readiness: Readiness,
 }
 
 /// A bound, ready-to-run roombot server.
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    /// Tasks that must finish after the server stops (drainer, workers, ledger writer).
+    /// Tasks that must finish after the server stops (feeder, workers).
     background: Vec<JoinHandle<()>>,
-    /// Tasks that run forever and are simply stopped at shutdown (the webhook watchdog).
+    /// Tasks that run forever and are simply stopped at shutdown (the webhook watchdog, the
+    /// store's watch and pruning).
     chores: Vec<JoinHandle<()>>,
 }
 
 /// How often `serve` checks that Webex has not disabled our webhooks.
 const WATCHDOG_EVERY: Duration = Duration::from_secs(60);
+/// How often the store is checked (an error line when it stops being usable).
+const STORE_WATCH_EVERY: Duration = Duration::from_secs(5);
+/// How often old rows are pruned from the store.
+const PRUNE_EVERY: Duration = Duration::from_secs(60 * 60);
 
 /// `server.sync_webhooks_on_start`: create or update our webhooks before serving.
 async fn sync_webhooks_on_start(
@@ -119,28 +129,37 @@ impl Application {
             .webhook_secret
             .clone()
             .context("webex.webhook_secret (ROOMBOT__WEBEX__WEBHOOK_SECRET) is not set")?;
-        let (dedupe, ledger_writer) = Deduper::start(store.clone()).await?;
+        let chores = store_chores(settings, &store, &metrics).await;
+        let dedupe = Deduper::load(&store).await?;
         let (queue, events) = mpsc::channel(settings.bot.queue_capacity);
+        let wake_feeder = Arc::new(tokio::sync::Notify::new());
         let intake = Arc::new(Intake::new(
             secret,
-            identity.id.clone(),
+            PersonId::new(identity.id.clone()),
             dedupe,
             queue.clone(),
             store.clone(),
+            wake_feeder.clone(),
             metrics.clone(),
         ));
-        let drainer = tokio::spawn(drain_spilled(
-            store,
+        let feeder = tokio::spawn(queue::feed(
+            store.clone(),
             queue.downgrade(),
-            intake.spill_signal(),
-        ));
-        let workers = tokio::spawn(worker::run(
-            events,
-            settings.bot.workers,
-            handler,
+            wake_feeder,
             metrics.clone(),
         ));
-        let state = AppState { intake, metrics };
+        let outcomes = Outcomes {
+            store: store.clone(),
+            metrics: metrics.clone(),
+            deadline: settings.bot.event_deadline,
+        };
+        let workers = tokio::spawn(worker::run(events, settings.bot.workers, handler, outcomes));
+        let readiness = Readiness::default().with_store(store);
+        let state = AppState {
+            intake,
+            metrics,
+            readiness,
+        };
         let router = router(state, settings.server.body_limit_bytes);
         let listener = TcpListener::bind(settings.server.listen)
             .await
@@ -153,8 +172,8 @@ impl Application {
         Ok(Self {
             listener,
             router,
-            background: vec![drainer, workers, ledger_writer],
-            chores: Vec::new(),
+            background: vec![feeder, workers],
+            chores,
         })
     }
 
@@ -180,21 +199,57 @@ impl Application {
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await?;
-        // The router (and with it the intake's queue sender and dedupe) is dropped now: the
-        // workers finish the queued events, the drainer and the ledger writer flush and end.
+        // The router (and with it the intake's queue sender) is dropped now: the feeder ends,
+        // the workers finish the queued events; anything else pending stays in the store.
         for task in self.background {
             let _ = task.await;
+        }
+        for chore in self.chores {
+            chore.abort();
         }
         tracing::info!("roombot stopped");
         Ok(())
     }
 }
 
-/// The routes: webhook intake, health, metrics.
+/// Prunes the store once now, then starts its pruning timer and its watch (which keeps
+/// `roombot_store_ready` current and logs an error line when the store stops being usable).
+async fn store_chores(
+    settings: &Settings,
+    store: &Store,
+    metrics: &Arc<Metrics>,
+) -> Vec<JoinHandle<()>> {
+    let keep = Retention {
+        finished_events: settings.store.keep_finished_events,
+        failed_events: settings.store.keep_failed_events,
+        posted_messages: settings.store.keep_posted_messages,
+        used_forms: settings.store.keep_used_forms,
+        confirmations: settings.store.keep_confirmations,
+        ..Retention::default()
+    };
+    match store.prune(&keep).await {
+        Ok(pruned) => tracing::info!(?pruned, "store pruned"),
+        Err(error) => tracing::error!(%error, "pruning the store failed; will try again"),
+    }
+    let pruned = store.clone();
+    let pruning = async move {
+        tokio::time::sleep(PRUNE_EVERY).await;
+        prune_every(pruned, keep, PRUNE_EVERY).await;
+    };
+    let (watched, metrics) = (store.clone(), metrics.clone());
+    let report = move |ready: bool| metrics.set_store(ready, watched.busy_retries());
+    vec![
+        tokio::spawn(pruning),
+        tokio::spawn(store.clone().watch(STORE_WATCH_EVERY, report)),
+    ]
+}
+
+/// The routes: webhook intake, health, readiness, metrics.
 fn router(state: AppState, body_limit: usize) -> Router {
     Router::new()
         .route("/webhooks/webex", post(crate::webhook::receive))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readiness::readyz))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state)

@@ -8,13 +8,16 @@
 //! - [`cli`]: the `roombot` command line.
 //! - [`app`]: the HTTP application: router, workers, graceful shutdown.
 //! - [`metrics`]: Prometheus counters and histograms for `/metrics`.
-//! - [`store`]: the SQLite store (dedupe ledger, spilled events, confirmations).
+//! - [`store`]: the SQLite store (accepted events and their journal, dedupe ledger,
+//!   confirmations, posted messages); schema migrations, retention, health.
+//! - [`readiness`]: `GET /readyz`, a list of named checks (the store).
 //! - [`webex`]: the typed Webex REST client; the only place that knows Webex URLs.
 //! - [`command`]: the chat language: one grammar for parsing and help.
 //! - [`resolve`]: target → devices: name matching, permissions, the listing cache.
 //! - [`ops`]: device operations: commands → Webex calls → replies, with audit events.
 //! - [`cards`]: Adaptive Card templates and their expander.
-//! - [`webhook`]: webhook intake: signature check, envelope, dedupe, queue.
+//! - [`webhook`]: webhook intake: signature check, envelope, dedupe, durable store, queue and
+//!   the feeder that replays stored events.
 //! - [`bot`]: the worker side: fetch the message or card action, who and where, reply; webhook
 //!   sync and watchdog; start-up identity.
 //! - [`demo`]: the sandbox and the bot wired together (`roombot sandbox`, `exec --sandbox`).
@@ -30,6 +33,7 @@ pub mod command;
 pub mod demo;
 pub mod metrics;
 pub mod ops;
+pub mod readiness;
 pub mod resolve;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

@@ -1,6 +1,7 @@
 //! Process metrics in the Prometheus text format (`GET /metrics`): webhook deliveries by outcome,
-//! queue depth, commands by kind and result, Webex calls by endpoint and status, and latency
-//! histograms. Hot-path counters are plain atomics; labelled series sit behind a short lock.
+//! queue depth, stored events by outcome, the store's readiness and lock retries, commands by kind
+//! and result, Webex calls by endpoint and status, and latency histograms. Hot-path counters are
+//! plain atomics; labelled series sit behind a short lock.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -11,24 +12,44 @@ use std::time::Duration;
 /// What happened to one webhook delivery at intake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivery {
+    /// Stored and queued for a worker at once.
     Queued,
-    Spilled,
+    /// Stored; the queue was full, so it waits in the store for the feeder.
+    Deferred,
     Duplicate,
     OwnMessage,
     Ignored,
     Forged,
     Malformed,
+    /// The store could not take it (answered 503).
+    StoreFailed,
 }
 
-const DELIVERY_NAMES: [&str; 7] = [
+const DELIVERY_NAMES: [&str; 8] = [
     "queued",
-    "spilled",
+    "deferred",
     "duplicate",
     "own_message",
     "ignored",
     "forged",
     "malformed",
+    "store_failed",
 ];
+
+/// What happened to a stored event after intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventOutcome {
+    /// Handed to the workers from the store (deferred, retried, or left by a previous process).
+    Fed,
+    /// Handled: replied (or nothing to answer).
+    Done,
+    /// Failed for now; it stays in the store for another attempt.
+    Retried,
+    /// Given up: failed for good or past its deadline (an error line names it).
+    Failed,
+}
+
+const EVENT_NAMES: [&str; 4] = ["fed", "done", "retried", "failed"];
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [
@@ -38,8 +59,11 @@ const BUCKETS: [f64; 12] = [
 /// All metrics of the process.
 #[derive(Default)]
 pub struct Metrics {
-    deliveries: [AtomicU64; 7],
+    deliveries: [AtomicU64; 8],
+    events: [AtomicU64; 4],
     queue_depth: AtomicU64,
+    store_ready: AtomicU64,
+    store_busy_retries: AtomicU64,
     commands: Mutex<BTreeMap<(String, String), u64>>,
     webex_calls: Mutex<BTreeMap<(String, String, String), u64>>,
     handling: Histogram,
@@ -93,6 +117,23 @@ impl Metrics {
         self.deliveries[outcome as usize].load(Ordering::Relaxed)
     }
 
+    /// Counts one stored event's outcome.
+    pub fn event(&self, outcome: EventOutcome) {
+        self.events[outcome as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many stored events had `outcome`.
+    pub fn events(&self, outcome: EventOutcome) -> u64 {
+        self.events[outcome as usize].load(Ordering::Relaxed)
+    }
+
+    /// Records the store's readiness and its writer's lock retries so far.
+    pub fn set_store(&self, ready: bool, busy_retries: u64) {
+        self.store_ready.store(u64::from(ready), Ordering::Relaxed);
+        self.store_busy_retries
+            .store(busy_retries, Ordering::Relaxed);
+    }
+
     /// Sets the number of queued events.
     pub fn set_queue_depth(&self, depth: usize) {
         self.queue_depth.store(depth as u64, Ordering::Relaxed);
@@ -132,6 +173,7 @@ impl Metrics {
                 "roombot_webhook_deliveries_total{{outcome=\"{name}\"}} {n}"
             );
         }
+        self.render_store(&mut out);
         let depth = self.queue_depth.load(Ordering::Relaxed);
         let _ = writeln!(
             out,
@@ -177,6 +219,23 @@ impl Metrics {
     }
 }
 
+impl Metrics {
+    fn render_store(&self, out: &mut String) {
+        out.push_str("# HELP roombot_events_total Stored webhook events by outcome.\n");
+        out.push_str("# TYPE roombot_events_total counter\n");
+        for (name, counter) in EVENT_NAMES.iter().zip(&self.events) {
+            let n = counter.load(Ordering::Relaxed);
+            let _ = writeln!(out, "roombot_events_total{{outcome=\"{name}\"}} {n}");
+        }
+        let ready = self.store_ready.load(Ordering::Relaxed);
+        let retries = self.store_busy_retries.load(Ordering::Relaxed);
+        let _ = writeln!(
+            out,
+            "# HELP roombot_store_ready 1 while the store passes its readiness check.\n# TYPE roombot_store_ready gauge\nroombot_store_ready {ready}\n# HELP roombot_store_busy_retries_total Write batches run again because the database was locked.\n# TYPE roombot_store_busy_retries_total counter\nroombot_store_busy_retries_total {retries}"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +247,8 @@ mod tests {
         metrics.delivery(Delivery::Queued);
         metrics.delivery(Delivery::Queued);
         metrics.set_queue_depth(3);
+        metrics.event(EventOutcome::Failed);
+        metrics.set_store(true, 2);
         metrics.command("mute", "ok", Duration::from_millis(3));
         metrics.webex_call("POST", "xapi/command", "200", Duration::from_millis(20));
         let text = metrics.render();
@@ -195,6 +256,10 @@ mod tests {
             "roombot_webhook_deliveries_total{outcome=\"queued\"} 2",
             "roombot_webhook_deliveries_total{outcome=\"forged\"} 1",
             "roombot_queue_depth 3",
+            "roombot_events_total{outcome=\"failed\"} 1",
+            "roombot_events_total{outcome=\"done\"} 0",
+            "roombot_store_ready 1",
+            "roombot_store_busy_retries_total 2",
             "roombot_commands_total{kind=\"mute\",result=\"ok\"} 1",
             "roombot_webex_calls_total{method=\"POST\",endpoint=\"xapi/command\",status=\"200\"} 1",
             "roombot_event_handling_seconds_bucket{le=\"0.005\"} 1",

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::access::Role;
+use crate::store::Ticket;
 use crate::webex::{MessageId, PersonId, RoomId};
 
 /// The person behind a message or a card click.
@@ -31,6 +32,9 @@ pub struct Request {
     pub input: Input,
     /// The bot's message whose card was clicked (card clicks only).
     pub card_message: Option<MessageId>,
+    /// The stored event this request answers (`None` outside the webhook path, e.g. `exec`):
+    /// the handle on its journal, checked before the first call that changes something.
+    pub ticket: Option<Ticket>,
 }
 
 /// What was asked: typed text, or what a card button carries (DESIGN rule 3).

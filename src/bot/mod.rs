@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod identity;
+pub mod journal;
 pub mod mention;
 pub mod people;
 pub mod reply;
@@ -16,17 +17,18 @@ use std::time::{Duration, Instant};
 use crate::access::AccessPolicy;
 use crate::app::BotIdentity;
 use crate::metrics::Metrics;
-use crate::store::{PostedMessage, Store};
+use crate::store::{PostedMessage, Store, Ticket};
 use crate::webex::{
     AttachmentAction, AttachmentActionId, Message, MessageId, NewMessage, PersonId, RoomId,
     RoomType, WebexClient, WebexError,
 };
 use crate::webhook::envelope::{Envelope, EventKind};
+use crate::webhook::queue::QueuedEvent;
 use context::{Actor, FormKind, Input, Place, Request};
 use mention::MentionStripper;
 use people::PeopleCache;
 use reply::Reply;
-use worker::Handler;
+use worker::{Handled, Handler};
 
 /// How often a message fetch that answers 404 is tried: REST can lag the webhook.
 const FETCH_ATTEMPTS: u32 = 4;
@@ -84,21 +86,31 @@ impl Bot {
         })
     }
 
-    /// Handles one queued event; failures are logged, never propagated.
-    #[tracing::instrument(name = "handle event", skip(self, event), fields(resource = %event.resource, id = %event.data.id))]
-    pub async fn handle(&self, event: Envelope) {
+    /// Handles one queued event and says how it went (the worker records it). A later attempt
+    /// whose reply was already saved only posts that reply ([`Bot::finish_journaled`]).
+    #[tracing::instrument(name = "handle event", skip(self, queued), fields(resource = %queued.envelope.resource, id = %queued.envelope.data.id, event = queued.ticket.event, attempt = queued.ticket.attempt))]
+    pub async fn handle(&self, queued: QueuedEvent) -> Handled {
+        if let Some(handled) = self.finish_journaled(queued.ticket).await {
+            return handled;
+        }
         let started = Instant::now();
+        let (event, ticket) = (&queued.envelope, Some(queued.ticket));
         let result = match event.kind() {
-            Some(EventKind::MessageCreated) => self.on_message(&event, started).await,
-            Some(EventKind::AttachmentActionCreated) => self.on_action(&event, started).await,
+            Some(EventKind::MessageCreated) => self.on_message(event, ticket, started).await,
+            Some(EventKind::AttachmentActionCreated) => {
+                self.on_action(event, ticket, started).await
+            }
             None => Ok(()),
         };
-        if let Err(error) = result {
-            tracing::error!(%error, tracking_id = ?error.tracking_id(), "event failed");
-        }
+        journal::handled(result)
     }
 
-    async fn on_message(&self, event: &Envelope, started: Instant) -> Result<(), WebexError> {
+    async fn on_message(
+        &self,
+        event: &Envelope,
+        ticket: Option<Ticket>,
+        started: Instant,
+    ) -> Result<(), WebexError> {
         let message = self
             .fetch_message(&MessageId::new(event.data.id.clone()))
             .await?;
@@ -134,11 +146,17 @@ impl Bot {
             place,
             input: Input::Text(text),
             card_message: None,
+            ticket,
         };
         self.answer(&request, started).await
     }
 
-    async fn on_action(&self, event: &Envelope, started: Instant) -> Result<(), WebexError> {
+    async fn on_action(
+        &self,
+        event: &Envelope,
+        ticket: Option<Ticket>,
+        started: Instant,
+    ) -> Result<(), WebexError> {
         let action = self
             .webex
             .get_attachment_action(&AttachmentActionId::new(event.data.id.clone()))
@@ -158,12 +176,9 @@ impl Bot {
             return Ok(());
         };
         let actor = self.actor(&person_id, None).await;
-        let room_id = action
-            .room_id
-            .clone()
-            .unwrap_or_else(|| RoomId::new(posted.room_id.clone()));
+        let room_id = action.room_id.clone().unwrap_or(posted.room_id);
         let is_group = posted.parent_id.is_some();
-        let thread = posted.parent_id.map(MessageId::new);
+        let thread = posted.parent_id;
         let place = Place {
             room_id,
             is_group,
@@ -174,12 +189,14 @@ impl Bot {
             place,
             input,
             card_message: Some(message_id),
+            ticket,
         };
         self.answer(&request, started).await
     }
 
     async fn answer(&self, request: &Request, started: Instant) -> Result<(), WebexError> {
         let reply = self.responder.respond(self, request).await;
+        self.journal_reply(request, &reply).await;
         let posted = self.post(&request.place, &reply).await;
         let (kind, result) = reply
             .outcome
@@ -205,9 +222,9 @@ impl Bot {
         }
         let posted = self.webex.create_message(&message).await?;
         let record = PostedMessage {
-            id: posted.id.as_str().to_owned(),
-            room_id: place.room_id.as_str().to_owned(),
-            parent_id: place.thread.as_ref().map(|t| t.as_str().to_owned()),
+            id: posted.id.clone(),
+            room_id: place.room_id.clone(),
+            parent_id: place.thread.clone(),
         };
         if let Err(error) = self.store.record_posted(record).await {
             tracing::error!(%error, "could not remember a posted message; its buttons will be refused");
@@ -232,7 +249,7 @@ impl Bot {
 
     /// Whether `id` is a message the bot posted (the store, else Webex).
     async fn our_message(&self, id: &MessageId) -> Result<Option<PostedMessage>, WebexError> {
-        if let Ok(Some(posted)) = self.store.posted(id.as_str()).await {
+        if let Ok(Some(posted)) = self.store.posted(id).await {
             return Ok(Some(posted));
         }
         let message = self.webex.get_message(id).await?;
@@ -241,12 +258,9 @@ impl Bot {
             .as_ref()
             .is_some_and(|p| p.as_str() == self.me.id);
         Ok(ours.then(|| PostedMessage {
-            id: message.id.as_str().to_owned(),
-            room_id: message
-                .room_id
-                .map(|r| r.as_str().to_owned())
-                .unwrap_or_default(),
-            parent_id: message.parent_id.map(|p| p.as_str().to_owned()),
+            id: message.id,
+            room_id: message.room_id.unwrap_or_else(|| RoomId::new("")),
+            parent_id: message.parent_id,
         }))
     }
 

@@ -135,7 +135,7 @@ impl CommandResponder {
     ) -> Reply {
         let taken = match bot
             .store
-            .take_confirmation(token, request.actor.person_id.as_str())
+            .take_confirmation(token, &request.actor.person_id, request.ticket)
             .await
         {
             Ok(taken) => taken,

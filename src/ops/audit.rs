@@ -114,6 +114,7 @@ mod tests {
             },
             input: Input::Text("reboot 4B".into()),
             card_message: None,
+            ticket: None,
         };
         let audit = AuditRecord {
             verdict: Verdict::Refused,

@@ -23,14 +23,9 @@ impl Ops {
         let ttl = self.confirmation_ttl.as_secs();
         let new = NewConfirmation {
             command: command.canonical(),
-            person_id: ctx.request.actor.person_id.as_str().to_owned(),
-            room_id: ctx.request.place.room_id.as_str().to_owned(),
-            thread_id: ctx
-                .request
-                .place
-                .thread
-                .as_ref()
-                .map(|t| t.as_str().to_owned()),
+            person_id: ctx.request.actor.person_id.clone(),
+            room_id: ctx.request.place.room_id.clone(),
+            thread_id: ctx.request.place.thread.clone(),
             summary: summary.to_owned(),
             ttl_secs: i64::try_from(ttl).unwrap_or(i64::MAX),
         };

@@ -12,7 +12,8 @@ use crate::bot::context::{FormKind, Request};
 use crate::bot::reply::Reply;
 use crate::cards::{Choice, LocationForm, WorkspaceForm};
 use crate::command::{Command, WorkspaceDetails, WorkspaceType};
-use crate::webex::Location;
+use crate::store::Ticket;
+use crate::webex::{Location, MessageId};
 
 use super::audit::{self, Verdict};
 use super::form_checks::{NO_LOCATION, location_fields, workspace_draft};
@@ -42,10 +43,10 @@ impl Ops {
             FormKind::LocationCreate => Command::LocationCreate { name: None },
         };
         let needed = target::required_role(&command);
-        let form = request.card_message.as_ref().map(|m| m.as_str().to_owned());
+        let form = request.card_message.clone();
         let done = if request.actor.role < needed {
             self.refuse(&ctx, &command, needed)
-        } else if let Some(done) = self.claim(bot, form.as_deref()).await {
+        } else if let Some(done) = self.claim(bot, form.as_ref(), request.ticket).await {
             done
         } else {
             let done = match kind {
@@ -68,9 +69,14 @@ impl Ops {
 
     /// Claims the form card for this submission; `Some(answer)` when it was already used, so
     /// clicking Create twice creates once.
-    async fn claim(&self, bot: &Bot, form: Option<&str>) -> Option<Done> {
+    async fn claim(
+        &self,
+        bot: &Bot,
+        form: Option<&MessageId>,
+        ticket: Option<Ticket>,
+    ) -> Option<Done> {
         let form = form?;
-        match bot.store.claim_form(form).await {
+        match bot.store.claim_form(form, ticket).await {
             Ok(true) => None,
             Ok(false) => Some(self.rejected(
                 "This form was already used to create something.",

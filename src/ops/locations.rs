@@ -105,6 +105,12 @@ impl Ops {
         fields: &WorkspaceLocationFields,
     ) -> Done {
         let name = fields.display_name.clone().unwrap_or_default();
+        if let Some(done) = self
+            .begin_action(ctx, &format!("location create {name}"))
+            .await
+        {
+            return done;
+        }
         let created = match ctx.bot.webex.create_workspace_location(fields).await {
             Ok(created) => created,
             Err(error) => return self.webex_failure(&format!("create location {name}"), &error),
@@ -161,6 +167,12 @@ impl Ops {
             floor_number: i64::from(number),
             display_name: name,
         };
+        if let Some(done) = self
+            .begin_action(ctx, &format!("floor create {label} {number}"))
+            .await
+        {
+            return done;
+        }
         match ctx
             .bot
             .webex

@@ -16,6 +16,7 @@ mod confirm;
 mod devices;
 mod form_checks;
 mod forms;
+mod journal;
 mod locations;
 mod reply;
 mod spaces;
@@ -223,7 +224,7 @@ impl Ops {
         if slot.is_some() {
             return Ok(command);
         }
-        let room = ctx.request.place.room_id.as_str();
+        let room = &ctx.request.place.room_id;
         match ctx.bot.store.default_target(room).await {
             Ok(Some(text)) => {
                 if let Some(target) = target::parse_target(&text) {

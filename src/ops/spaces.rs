@@ -14,7 +14,7 @@ impl Ops {
     /// `use`, `use <target>`, `use none`.
     pub(crate) async fn use_target(&self, ctx: &Ctx<'_>, command: Command) -> Done {
         let store = &ctx.bot.store;
-        let room = ctx.request.place.room_id.as_str();
+        let room = &ctx.request.place.room_id;
         match command {
             Command::Use { target } => self.set_default(ctx, target).await,
             Command::UseClear => match store.clear_default_target(room).await {
@@ -78,7 +78,7 @@ impl Ops {
             Ok((Resolution::Devices(_), _)) => {}
         }
         let text = target_text(&target);
-        let room = ctx.request.place.room_id.as_str();
+        let room = &ctx.request.place.room_id;
         if let Err(error) = ctx
             .bot
             .store

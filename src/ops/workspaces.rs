@@ -250,6 +250,9 @@ impl Ops {
 
     /// An activation code, sent only to the requester: in a group space it goes by direct message.
     async fn activate(&self, ctx: &Ctx<'_>, workspace: &Workspace, label: &str) -> Done {
+        if let Some(done) = self.begin_action(ctx, &format!("activate {label}")).await {
+            return done;
+        }
         let webex = &ctx.bot.webex;
         let code = match webex.create_activation_code(&workspace.id, None).await {
             Ok(code) => code,
@@ -323,6 +326,12 @@ impl Ops {
                 }
             }
             new.location_id = Some(location.id);
+        }
+        if let Some(done) = self
+            .begin_action(ctx, &format!("workspace create {name}"))
+            .await
+        {
+            return done;
         }
         let webex = &ctx.bot.webex;
         let created = match webex.create_workspace(&new).await {

@@ -173,6 +173,11 @@ impl Ops {
                 .ask_confirmation(ctx, &command, &title, &summary, names)
                 .await;
         }
+        if !usable.is_empty()
+            && let Some(done) = self.begin_action(ctx, &command.canonical()).await
+        {
+            return done.targets(names);
+        }
         let results = self.fan_out(ctx, &usable, &call).await;
         let mut rows = Vec::new();
         let mut tracking = Vec::new();
