@@ -236,8 +236,9 @@ async fn store_chores(
         tokio::time::sleep(PRUNE_EVERY).await;
         prune_every(pruned, keep, PRUNE_EVERY).await;
     };
-    let (watched, metrics) = (store.clone(), metrics.clone());
-    let report = move |ready: bool| metrics.set_store(ready, watched.busy_retries());
+    metrics.watch_store_retries(store.busy_retries());
+    let metrics = metrics.clone();
+    let report = move |ready: bool| metrics.set_store_ready(ready);
     vec![
         tokio::spawn(pruning),
         tokio::spawn(store.clone().watch(STORE_WATCH_EVERY, report)),

@@ -63,7 +63,7 @@ pub struct Metrics {
     events: [AtomicU64; 4],
     queue_depth: AtomicU64,
     store_ready: AtomicU64,
-    store_busy_retries: AtomicU64,
+    store_busy_retries: std::sync::OnceLock<std::sync::Arc<AtomicU64>>,
     commands: Mutex<BTreeMap<(String, String), u64>>,
     webex_calls: Mutex<BTreeMap<(String, String, String), u64>>,
     handling: Histogram,
@@ -127,11 +127,14 @@ impl Metrics {
         self.events[outcome as usize].load(Ordering::Relaxed)
     }
 
-    /// Records the store's readiness and its writer's lock retries so far.
-    pub fn set_store(&self, ready: bool, busy_retries: u64) {
+    /// Records whether the store passed its last readiness check.
+    pub fn set_store_ready(&self, ready: bool) {
         self.store_ready.store(u64::from(ready), Ordering::Relaxed);
-        self.store_busy_retries
-            .store(busy_retries, Ordering::Relaxed);
+    }
+
+    /// Shows the store writer's live count of lock retries.
+    pub fn watch_store_retries(&self, counter: std::sync::Arc<AtomicU64>) {
+        let _ = self.store_busy_retries.set(counter);
     }
 
     /// Sets the number of queued events.
@@ -228,7 +231,10 @@ impl Metrics {
             let _ = writeln!(out, "roombot_events_total{{outcome=\"{name}\"}} {n}");
         }
         let ready = self.store_ready.load(Ordering::Relaxed);
-        let retries = self.store_busy_retries.load(Ordering::Relaxed);
+        let retries = self
+            .store_busy_retries
+            .get()
+            .map_or(0, |n| n.load(Ordering::Relaxed));
         let _ = writeln!(
             out,
             "# HELP roombot_store_ready 1 while the store passes its readiness check.\n# TYPE roombot_store_ready gauge\nroombot_store_ready {ready}\n# HELP roombot_store_busy_retries_total Write batches run again because the database was locked.\n# TYPE roombot_store_busy_retries_total counter\nroombot_store_busy_retries_total {retries}"
@@ -248,7 +254,8 @@ mod tests {
         metrics.delivery(Delivery::Queued);
         metrics.set_queue_depth(3);
         metrics.event(EventOutcome::Failed);
-        metrics.set_store(true, 2);
+        metrics.set_store_ready(true);
+        metrics.watch_store_retries(std::sync::Arc::new(AtomicU64::new(2)));
         metrics.command("mute", "ok", Duration::from_millis(3));
         metrics.webex_call("POST", "xapi/command", "200", Duration::from_millis(20));
         let text = metrics.render();

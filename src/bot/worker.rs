@@ -66,8 +66,10 @@ pub async fn run(
                 .catch_unwind()
                 .await
                 .unwrap_or_else(|_| Handled::Failed("the handler panicked".into()));
-            outcomes.record(ticket, received_ms, handled).await;
+            // The worker is free as soon as the handler is; the outcome's write joins the
+            // writer's next batch meanwhile.
             drop(permit);
+            outcomes.record(ticket, received_ms, handled).await;
         });
         // Reap finished handlers so the set does not grow with the event count.
         while running.try_join_next().is_some() {}

@@ -87,13 +87,9 @@ impl Store {
             .map_err(|error| format!("a trivial query failed: {error}"))
     }
 
-    /// Batches the writer ran again because the database was busy or locked.
-    pub fn busy_retries(&self) -> u64 {
-        self.inner
-            .writer
-            .status()
-            .busy_retries
-            .load(std::sync::atomic::Ordering::Relaxed)
+    /// The count of write batches run again because the database was busy or locked (live).
+    pub fn busy_retries(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+        self.inner.writer.status().busy_retries.clone()
     }
 
     /// Checks readiness every `every`, forever: an error line when the store stops being ready

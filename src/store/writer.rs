@@ -40,7 +40,7 @@ pub(super) struct Status {
     /// Since when batches have been meeting a busy database.
     pub busy_since: Mutex<Option<Instant>>,
     /// Batches rolled back and run again because the database was busy or locked.
-    pub busy_retries: AtomicU64,
+    pub busy_retries: std::sync::Arc<AtomicU64>,
 }
 
 impl Writer {

@@ -36,4 +36,5 @@ mod sandbox_org_xapi;
 mod sandbox_try;
 mod server;
 mod settings;
+mod store;
 mod webex_client;

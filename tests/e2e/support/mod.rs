@@ -98,6 +98,31 @@ pub async fn start_app(
     roombot::bot::webhooks::sync(&webex, &target, &SECRET.to_owned().into())
         .await
         .expect("webhooks sync");
+    let bot = run_app(app, sandbox, settings, store_dir);
+    bot.sandbox.clear_requests();
+    bot
+}
+
+/// Starts roombot without registering webhooks and without clearing the request log: for
+/// tests that count what it does with events already in its store.
+pub async fn start_app_unsynced(
+    sandbox: SandboxHandle,
+    settings: Settings,
+    store_dir: Arc<tempfile::TempDir>,
+) -> TestBot {
+    let app = Application::build(settings.clone())
+        .await
+        .expect("roombot builds");
+    run_app(app, sandbox, settings, store_dir)
+}
+
+fn run_app(
+    app: Application,
+    sandbox: SandboxHandle,
+    settings: Settings,
+    store_dir: Arc<tempfile::TempDir>,
+) -> TestBot {
+    let addr = app.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         app.run_until_stopped(async {
@@ -106,7 +131,6 @@ pub async fn start_app(
         .await
         .expect("roombot runs");
     });
-    sandbox.clear_requests();
     TestBot {
         sandbox,
         addr,
