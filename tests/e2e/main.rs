@@ -18,6 +18,7 @@ mod command_phrases;
 mod command_props;
 mod command_readme;
 mod confirmations;
+mod crash;
 mod forms;
 mod intake;
 mod ops_commands;
