@@ -64,7 +64,7 @@ fn identity(_path: &Path) -> Option<Identity> {
 impl Store {
     /// `Ok` when the store can do its job now; otherwise why not, in one sentence.
     pub async fn check_ready(&self) -> Result<(), String> {
-        if let Some(problem) = self.inner.file.as_ref().and_then(FileWatch::problem) {
+        if let Some(problem) = self.inner.file.as_ref().and_then(|f| f.watch.problem()) {
             return Err(problem);
         }
         let status = self.inner.writer.status();

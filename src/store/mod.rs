@@ -8,6 +8,7 @@
 //! versioned with `PRAGMA user_version` and migrated at open ([`schema`]); [`prune`] keeps each
 //! table to its retention; [`health`] notices a store that was deleted, replaced or went bad.
 
+mod checkpoint;
 mod confirmations;
 mod defaults;
 mod events;
@@ -39,12 +40,20 @@ pub struct Store {
 
 struct Inner {
     writer: writer::Writer,
-    /// Read-only connections; `None` for an in-memory store, whose reads go through the writer.
-    readers: Option<Arc<ReaderPool>>,
-    /// The file and its identity at open, to notice it being deleted or replaced.
-    file: Option<health::FileWatch>,
+    /// What only a file store has; an in-memory store's reads go through the writer.
+    file: Option<File>,
     /// This process's mark on the events it holds in memory (see [`events`]).
     boot: i64,
+}
+
+/// The parts of a store backed by a file.
+struct File {
+    /// Read-only connections.
+    readers: Arc<ReaderPool>,
+    /// The file and its identity at open, to notice it being deleted or replaced.
+    watch: health::FileWatch,
+    /// Checkpoints the WAL off the write path.
+    _checkpointer: checkpoint::Checkpointer,
 }
 
 /// A store failure (I/O, corruption, a full disk, a store that is gone).
@@ -78,34 +87,30 @@ impl Store {
         // crashes (only a power cut can lose the last commits).
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_PAGES)?;
         schema::migrate(&mut conn)?;
-        let readers = Arc::new(ReaderPool {
-            path: path.to_owned(),
-            idle: Mutex::new(Vec::new()),
-        });
-        Ok(Self::with(
-            conn,
-            Some(readers),
-            Some(health::FileWatch::new(path)),
-        ))
+        let file = File {
+            readers: Arc::new(ReaderPool {
+                path: path.to_owned(),
+                idle: Mutex::new(Vec::new()),
+            }),
+            watch: health::FileWatch::new(path),
+            _checkpointer: checkpoint::Checkpointer::start(path.to_owned())?,
+        };
+        Ok(Self::with(conn, Some(file)))
     }
 
     /// An in-memory store, for `exec` and tests that need no file.
     pub fn in_memory() -> Result<Self, StoreError> {
         let mut conn = Connection::open_in_memory()?;
         schema::migrate(&mut conn)?;
-        Ok(Self::with(conn, None, None))
+        Ok(Self::with(conn, None))
     }
 
-    fn with(
-        conn: Connection,
-        readers: Option<Arc<ReaderPool>>,
-        file: Option<health::FileWatch>,
-    ) -> Self {
+    fn with(conn: Connection, file: Option<File>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 writer: writer::Writer::start(conn),
-                readers,
                 file,
                 boot: rand::random::<i64>().abs().max(1),
             }),
@@ -140,7 +145,7 @@ impl Store {
         T: Send + 'static,
         F: FnMut(&Connection) -> rusqlite::Result<T> + Send + 'static,
     {
-        let Some(pool) = self.inner.readers.clone() else {
+        let Some(pool) = self.inner.file.as_ref().map(|f| f.readers.clone()) else {
             return self.write(f).await;
         };
         tokio::task::spawn_blocking(move || {
