@@ -216,6 +216,9 @@ impl Ops {
                 )
                 .await;
         }
+        if let Some(done) = self.begin_action(ctx, &exact.canonical()).await {
+            return done.targets(vec![label]);
+        }
         if let Err(error) = ctx.bot.webex.delete_device(&device.id).await {
             return self
                 .webex_failure(&format!("delete {label}"), &error)

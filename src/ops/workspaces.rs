@@ -234,6 +234,12 @@ impl Ops {
                 )
                 .await;
         }
+        if let Some(done) = self
+            .begin_action(ctx, &format!("workspace delete {label}"))
+            .await
+        {
+            return done;
+        }
         if let Err(error) = ctx.bot.webex.delete_workspace(&workspace.id).await {
             return self.webex_failure(&format!("delete workspace {label}"), &error);
         }
