@@ -130,30 +130,9 @@ impl Application {
             .clone()
             .context("webex.webhook_secret (ROOMBOT__WEBEX__WEBHOOK_SECRET) is not set")?;
         let chores = store_chores(settings, &store, &metrics).await;
-        let dedupe = Deduper::load(&store).await?;
-        let (queue, events) = mpsc::channel(settings.bot.queue_capacity);
-        let wake_feeder = Arc::new(tokio::sync::Notify::new());
-        let intake = Arc::new(Intake::new(
-            secret,
-            PersonId::new(identity.id.clone()),
-            dedupe,
-            queue.clone(),
-            store.clone(),
-            wake_feeder.clone(),
-            metrics.clone(),
-        ));
-        let feeder = tokio::spawn(queue::feed(
-            store.clone(),
-            queue.downgrade(),
-            wake_feeder,
-            metrics.clone(),
-        ));
-        let outcomes = Outcomes {
-            store: store.clone(),
-            metrics: metrics.clone(),
-            deadline: settings.bot.event_deadline,
-        };
-        let workers = tokio::spawn(worker::run(events, settings.bot.workers, handler, outcomes));
+        let bot_id = PersonId::new(identity.id.clone());
+        let (intake, background) =
+            start_pipeline(settings, secret, bot_id, &store, handler, &metrics).await?;
         let readiness = Readiness::default().with_store(store);
         let state = AppState {
             intake,
@@ -172,7 +151,7 @@ impl Application {
         Ok(Self {
             listener,
             router,
-            background: vec![feeder, workers],
+            background,
             chores,
         })
     }
@@ -210,6 +189,46 @@ impl Application {
         tracing::info!("roombot stopped");
         Ok(())
     }
+}
+
+/// Intake → store → queue → workers, and the feeder that hands stored events to the queue.
+/// Returns the intake and the tasks that end once it is dropped (feeder, then workers).
+async fn start_pipeline(
+    settings: &Settings,
+    secret: secrecy::SecretString,
+    bot_id: PersonId,
+    store: &Store,
+    handler: Handler,
+    metrics: &Arc<Metrics>,
+) -> anyhow::Result<(Arc<Intake>, Vec<JoinHandle<()>>)> {
+    let dedupe = Deduper::load(store).await?;
+    let (queue, events) = mpsc::channel(settings.bot.queue_capacity);
+    let wake_feeder = Arc::new(tokio::sync::Notify::new());
+    let intake = Intake::new(
+        secret,
+        bot_id,
+        dedupe,
+        queue.clone(),
+        store.clone(),
+        wake_feeder.clone(),
+        metrics.clone(),
+    );
+    let feeder = queue::feed(
+        store.clone(),
+        queue.downgrade(),
+        wake_feeder,
+        metrics.clone(),
+    );
+    let outcomes = Outcomes {
+        store: store.clone(),
+        metrics: metrics.clone(),
+        deadline: settings.bot.event_deadline,
+    };
+    let workers = worker::run(events, settings.bot.workers, handler, outcomes);
+    Ok((
+        Arc::new(intake),
+        vec![tokio::spawn(feeder), tokio::spawn(workers)],
+    ))
 }
 
 /// Prunes the store once now, then starts its pruning timer and its watch (which keeps

@@ -39,6 +39,45 @@ pub struct EventCounts {
     pub failed: u64,
 }
 
+/// Claims `key` in the ledger and, if it was new, stores the event (held by `owner`, if any).
+fn insert_event(
+    conn: &Connection,
+    key: &DeliveryKey,
+    envelope: &str,
+    owner: Option<i64>,
+) -> rusqlite::Result<Option<PendingEvent>> {
+    let claimed = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO deliveries (resource, id, seen_at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![key.resource, key.id, now_secs()])?;
+    if claimed == 0 {
+        return Ok(None);
+    }
+    let received_ms = now_ms();
+    let attempt = u32::from(owner.is_some());
+    conn.prepare_cached(
+        "INSERT INTO events (resource, delivery_id, envelope, received_ms, owner, attempts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        key.resource,
+        key.id,
+        envelope,
+        received_ms,
+        owner,
+        attempt
+    ])?;
+    Ok(Some(PendingEvent {
+        ticket: Ticket {
+            event: conn.last_insert_rowid(),
+            attempt,
+        },
+        envelope: envelope.to_owned(),
+        received_ms,
+    }))
+}
+
 const PENDING: i64 = 0;
 const DONE: i64 = 1;
 const FAILED: i64 = 2;
@@ -61,38 +100,7 @@ impl Store {
         A: FnOnce(&Result<Option<PendingEvent>, StoreError>) + Send + 'static,
     {
         let owner = hold.then_some(self.boot());
-        let insert = move |conn: &Connection| {
-            let claimed = conn
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO deliveries (resource, id, seen_at) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![key.resource, key.id, now_secs()])?;
-            if claimed == 0 {
-                return Ok(None);
-            }
-            let received_ms = now_ms();
-            let attempt = u32::from(hold);
-            conn.prepare_cached(
-                "INSERT INTO events (resource, delivery_id, envelope, received_ms, owner, attempts)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                key.resource,
-                key.id,
-                envelope,
-                received_ms,
-                owner,
-                attempt
-            ])?;
-            Ok(Some(PendingEvent {
-                ticket: Ticket {
-                    event: conn.last_insert_rowid(),
-                    attempt,
-                },
-                envelope: envelope.clone(),
-                received_ms,
-            }))
-        };
+        let insert = move |conn: &Connection| insert_event(conn, &key, &envelope, owner);
         self.write_then(insert, after).await
     }
 

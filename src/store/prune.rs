@@ -71,55 +71,62 @@ impl Pruned {
 /// Rows deleted per write.
 const CHUNK: i64 = 2000;
 
+// One delete per table: `?1` is the cutoff (seconds, or ms for events), `?2` the chunk size.
+const DELIVERIES: &str = "DELETE FROM deliveries WHERE (resource, id) IN
+    (SELECT resource, id FROM deliveries WHERE seen_at < ?1 LIMIT ?2)";
+const FINISHED_EVENTS: &str = "DELETE FROM events WHERE seq IN
+    (SELECT seq FROM events WHERE state = 1 AND finished_ms < ?1 LIMIT ?2)";
+const FAILED_EVENTS: &str = "DELETE FROM events WHERE seq IN
+    (SELECT seq FROM events WHERE state = 2 AND finished_ms < ?1 LIMIT ?2)";
+const POSTED_MESSAGES: &str = "DELETE FROM posted_messages WHERE id IN
+    (SELECT id FROM posted_messages WHERE posted_at < ?1 LIMIT ?2)";
+const USED_FORMS: &str = "DELETE FROM used_forms WHERE message_id IN
+    (SELECT message_id FROM used_forms WHERE used_at < ?1 LIMIT ?2)";
+const CONFIRMATIONS: &str = "DELETE FROM confirmations WHERE token IN
+    (SELECT token FROM confirmations WHERE expires_at < ?1 LIMIT ?2)";
+
 impl Store {
     /// Deletes every row older than its table's retention.
     pub async fn prune(&self, keep: &Retention) -> Result<Pruned, StoreError> {
         let secs_ago = |d: Duration| now_secs() - d.as_secs() as i64;
         let ms_ago = |d: Duration| now_ms() - d.as_millis() as i64;
-        Ok(Pruned {
-            deliveries: self
-                .prune_chunks(
-                    "DELETE FROM deliveries WHERE (resource, id) IN
-                 (SELECT resource, id FROM deliveries WHERE seen_at < ?1 LIMIT ?2)",
-                    secs_ago(keep.deliveries),
-                )
-                .await?,
-            finished_events: self
-                .prune_chunks(
-                    "DELETE FROM events WHERE seq IN
-                 (SELECT seq FROM events WHERE state = 1 AND finished_ms < ?1 LIMIT ?2)",
-                    ms_ago(keep.finished_events),
-                )
-                .await?,
-            failed_events: self
-                .prune_chunks(
-                    "DELETE FROM events WHERE seq IN
-                 (SELECT seq FROM events WHERE state = 2 AND finished_ms < ?1 LIMIT ?2)",
-                    ms_ago(keep.failed_events),
-                )
-                .await?,
-            posted_messages: self
-                .prune_chunks(
-                    "DELETE FROM posted_messages WHERE id IN
-                 (SELECT id FROM posted_messages WHERE posted_at < ?1 LIMIT ?2)",
-                    secs_ago(keep.posted_messages),
-                )
-                .await?,
-            used_forms: self
-                .prune_chunks(
-                    "DELETE FROM used_forms WHERE message_id IN
-                 (SELECT message_id FROM used_forms WHERE used_at < ?1 LIMIT ?2)",
-                    secs_ago(keep.used_forms),
-                )
-                .await?,
-            confirmations: self
-                .prune_chunks(
-                    "DELETE FROM confirmations WHERE token IN
-                 (SELECT token FROM confirmations WHERE expires_at < ?1 LIMIT ?2)",
-                    secs_ago(keep.confirmations),
-                )
-                .await?,
-        })
+        let mut pruned = Pruned::default();
+        let tables: [(&mut usize, &'static str, i64); 6] = [
+            (
+                &mut pruned.deliveries,
+                DELIVERIES,
+                secs_ago(keep.deliveries),
+            ),
+            (
+                &mut pruned.finished_events,
+                FINISHED_EVENTS,
+                ms_ago(keep.finished_events),
+            ),
+            (
+                &mut pruned.failed_events,
+                FAILED_EVENTS,
+                ms_ago(keep.failed_events),
+            ),
+            (
+                &mut pruned.posted_messages,
+                POSTED_MESSAGES,
+                secs_ago(keep.posted_messages),
+            ),
+            (
+                &mut pruned.used_forms,
+                USED_FORMS,
+                secs_ago(keep.used_forms),
+            ),
+            (
+                &mut pruned.confirmations,
+                CONFIRMATIONS,
+                secs_ago(keep.confirmations),
+            ),
+        ];
+        for (count, sql, cutoff) in tables {
+            *count = self.prune_chunks(sql, cutoff).await?;
+        }
+        Ok(pruned)
     }
 
     async fn prune_chunks(&self, sql: &'static str, cutoff: i64) -> Result<usize, StoreError> {
