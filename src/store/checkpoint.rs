@@ -1,8 +1,11 @@
 //! WAL checkpoints off the write path. SQLite normally checkpoints inside the commit that
 //! crosses `wal_autocheckpoint` pages, which stalls that commit (and every delivery waiting on
-//! it) for the copy and its fsync. Here the writer's automatic checkpoint is raised to a
-//! backstop, and a thread of its own runs passive checkpoints every [`EVERY`]: a passive
-//! checkpoint never blocks the writer or readers.
+//! it) for the copy and its fsyncs. Here the writer's automatic checkpoint is only a far
+//! backstop, and a thread of its own runs a passive checkpoint every [`EVERY`] (it copies
+//! committed pages into the database without blocking the writer or readers). Under sustained
+//! load a passive checkpoint never catches up completely, so the WAL could not start over and
+//! would keep growing; past [`RESTART_PAGES`] the thread runs a restart checkpoint, which holds
+//! writes back only while it copies the few pages left and syncs.
 
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -11,9 +14,11 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 /// How often the WAL is checkpointed.
-const EVERY: Duration = Duration::from_millis(250);
-/// The writer's own checkpoint threshold, in pages: reached only if this thread falls behind.
-pub(super) const BACKSTOP_PAGES: i64 = 10_000;
+const EVERY: Duration = Duration::from_millis(100);
+/// WAL size (pages) past which the WAL is made to start over.
+const RESTART_PAGES: i64 = 16_384;
+/// The writer's own checkpoint threshold, in pages: reached only if this thread stops.
+pub(super) const BACKSTOP_PAGES: i64 = 262_144;
 
 /// Keeps the checkpoint thread running; dropping it stops the thread.
 pub(super) struct Checkpointer {
@@ -36,12 +41,21 @@ impl Checkpointer {
 
 fn run(conn: &Connection, stopped: &mpsc::Receiver<()>) {
     while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(EVERY) {
-        let result: rusqlite::Result<(i64, i64, i64)> =
-            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-            });
+        let result = checkpoint(conn, "PASSIVE").and_then(|wal_pages| {
+            if wal_pages > RESTART_PAGES {
+                checkpoint(conn, "RESTART")?;
+            }
+            Ok(())
+        });
         if let Err(error) = result {
             tracing::warn!(%error, "a WAL checkpoint failed; the next one will try again");
         }
     }
+}
+
+/// Runs a checkpoint in `mode`; returns the WAL's size in pages.
+fn checkpoint(conn: &Connection, mode: &str) -> rusqlite::Result<i64> {
+    conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |row| {
+        row.get(1)
+    })
 }

@@ -19,6 +19,8 @@ const MAX_BATCH: usize = 1024;
 /// The first wait after a busy database; it doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(5);
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
+/// How long SQLite waits on a lock before a write reports busy to the backoff loop.
+const SQLITE_BUSY_WAIT: Duration = Duration::from_millis(250);
 
 /// A queued write: run (maybe more than once), then finish with the batch's outcome.
 trait Work: Send {
@@ -46,8 +48,9 @@ pub(super) struct Status {
 impl Writer {
     /// Starts the writer thread on `conn`. It ends when every handle is dropped.
     pub fn start(conn: Connection) -> Self {
-        // SQLite itself waits briefly on a lock; longer waits are our backoff, which logs.
-        let _ = conn.busy_timeout(Duration::from_millis(50));
+        // SQLite itself waits out short locks (a restart checkpoint takes a few milliseconds);
+        // longer waits are our backoff, which logs and counts them.
+        let _ = conn.busy_timeout(SQLITE_BUSY_WAIT);
         let (jobs, queue) = mpsc::channel::<Box<dyn Work>>();
         let status = std::sync::Arc::new(Status::default());
         let reported = status.clone();
