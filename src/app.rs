@@ -239,7 +239,6 @@ async fn store_chores(
     metrics: &Arc<Metrics>,
 ) -> Vec<JoinHandle<()>> {
     let keep = Retention {
-        finished_events: settings.store.keep_finished_events,
         failed_events: settings.store.keep_failed_events,
         posted_messages: settings.store.keep_posted_messages,
         used_forms: settings.store.keep_used_forms,

@@ -55,8 +55,6 @@ pub struct ServerSettings {
 #[derive(Debug, Clone)]
 pub struct StoreSettings {
     pub path: PathBuf,
-    /// Handled events (row and journal).
-    pub keep_finished_events: Duration,
     /// Events given up on.
     pub keep_failed_events: Duration,
     /// Messages the bot posted.
@@ -296,7 +294,6 @@ impl TryFrom<raw::RawSettings> for Settings {
             },
             store: StoreSettings {
                 path: PathBuf::from(raw.store.path.trim()),
-                keep_finished_events: hours(raw.store.keep_finished_events_hours),
                 keep_failed_events: days(raw.store.keep_failed_events_days),
                 keep_posted_messages: days(raw.store.keep_posted_messages_days),
                 keep_used_forms: days(raw.store.keep_used_forms_days),

@@ -40,7 +40,6 @@ pub(super) struct RawServer {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawStore {
     pub path: String,
-    pub keep_finished_events_hours: u64,
     pub keep_failed_events_days: u64,
     pub keep_posted_messages_days: u64,
     pub keep_used_forms_days: u64,

@@ -1,8 +1,9 @@
 //! Accepted webhook events, durable from before the 200 until handled.
 //!
 //! An event is stored together with its dedupe claim in one transaction ([`Store::accept_event`]).
-//! A row stays pending until a worker finishes it (done, or failed for good); a failed attempt
-//! leaves it pending with a time for the next one. Rows carry an `owner`: the mark of the process
+//! A row stays pending until a worker finishes it: done (the row and its journal are deleted; the
+//! dedupe claim stays in the ledger) or failed for good (kept, with its error, for the retention
+//! of failed events); a failed attempt leaves it pending with a time for the next one. Rows carry an `owner`: the mark of the process
 //! that holds the event in memory (queued or being handled). Anything pending that this process
 //! does not hold (deferred because the queue was full, due for a retry, or left by a process that
 //! died) is claimed by [`Store::claim_due_events`], and each claim is a new attempt.
@@ -31,11 +32,10 @@ pub struct PendingEvent {
     pub received_ms: i64,
 }
 
-/// How many events are where.
+/// How many events wait and how many were given up on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EventCounts {
     pub pending: u64,
-    pub done: u64,
     pub failed: u64,
 }
 
@@ -79,7 +79,6 @@ fn insert_event(
 }
 
 const PENDING: i64 = 0;
-const DONE: i64 = 1;
 const FAILED: i64 = 2;
 
 impl Store {
@@ -152,20 +151,25 @@ impl Store {
         .await
     }
 
-    /// Marks an event handled: done, or (with `failure`) failed for good. Its envelope and
-    /// journaled reply are dropped; the row stays for the retention of finished events.
+    /// Marks an event handled: done (the row goes), or with `failure` failed for good (the row
+    /// stays with its error and without its envelope and journaled reply).
     pub async fn finish_event(
         &self,
         ticket: Ticket,
         failure: Option<String>,
     ) -> Result<(), StoreError> {
-        let state = if failure.is_some() { FAILED } else { DONE };
         self.write(move |conn| {
+            let Some(error) = &failure else {
+                return conn
+                    .prepare_cached("DELETE FROM events WHERE seq = ?1")?
+                    .execute(params![ticket.event])
+                    .map(|_| ());
+            };
             conn.prepare_cached(
                 "UPDATE events SET state = ?2, error = ?3, finished_ms = ?4, owner = NULL,
                  envelope = NULL, reply = NULL WHERE seq = ?1",
             )?
-            .execute(params![ticket.event, state, failure, now_ms()])
+            .execute(params![ticket.event, FAILED, error, now_ms()])
             .map(|_| ())
         })
         .await
@@ -188,7 +192,7 @@ impl Store {
         .await
     }
 
-    /// How many events are pending, done and failed.
+    /// How many events are pending and failed.
     pub async fn event_counts(&self) -> Result<EventCounts, StoreError> {
         self.read(|conn| {
             let mut counts = EventCounts::default();
@@ -198,7 +202,6 @@ impl Store {
                 let (state, n): (i64, u64) = row?;
                 match state {
                     PENDING => counts.pending = n,
-                    DONE => counts.done = n,
                     _ => counts.failed = n,
                 }
             }
@@ -274,8 +277,7 @@ mod tests {
         let again = store.claim_due_events(10).await.unwrap();
         assert_eq!(again[0].ticket.attempt, 2);
         store.finish_event(again[0].ticket, None).await.unwrap();
-        let counts = store.event_counts().await.unwrap();
-        assert_eq!((counts.pending, counts.done), (0, 1));
+        assert_eq!(store.event_counts().await.unwrap(), EventCounts::default());
     }
 
     #[tokio::test]

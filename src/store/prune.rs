@@ -17,10 +17,8 @@ pub const DEDUPE_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
 pub struct Retention {
     /// Delivery keys (dedupe): [`DEDUPE_WINDOW`].
     pub deliveries: Duration,
-    /// Events handled successfully (their row and journal, for diagnosis; the envelope goes
-    /// when they finish).
-    pub finished_events: Duration,
-    /// Events given up on (kept longer: someone may want to know why).
+    /// Events given up on, with their error (an event handled successfully is deleted at
+    /// once; its delivery key stays for dedupe).
     pub failed_events: Duration,
     /// Messages the bot posted: card clicks are accepted on these. Older cards still work:
     /// the bot then asks Webex who posted the message.
@@ -36,7 +34,6 @@ impl Default for Retention {
         const DAY: u64 = 24 * 60 * 60;
         Self {
             deliveries: DEDUPE_WINDOW,
-            finished_events: Duration::from_secs(DAY),
             failed_events: Duration::from_secs(7 * DAY),
             posted_messages: Duration::from_secs(30 * DAY),
             used_forms: Duration::from_secs(365 * DAY),
@@ -49,7 +46,6 @@ impl Default for Retention {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pruned {
     pub deliveries: usize,
-    pub finished_events: usize,
     pub failed_events: usize,
     pub posted_messages: usize,
     pub used_forms: usize,
@@ -60,7 +56,6 @@ impl Pruned {
     /// Rows removed in all.
     pub fn total(&self) -> usize {
         self.deliveries
-            + self.finished_events
             + self.failed_events
             + self.posted_messages
             + self.used_forms
@@ -74,8 +69,6 @@ const CHUNK: i64 = 2000;
 // One delete per table: `?1` is the cutoff (seconds, or ms for events), `?2` the chunk size.
 const DELIVERIES: &str = "DELETE FROM deliveries WHERE (resource, id) IN
     (SELECT resource, id FROM deliveries WHERE seen_at < ?1 LIMIT ?2)";
-const FINISHED_EVENTS: &str = "DELETE FROM events WHERE seq IN
-    (SELECT seq FROM events WHERE state = 1 AND finished_ms < ?1 LIMIT ?2)";
 const FAILED_EVENTS: &str = "DELETE FROM events WHERE seq IN
     (SELECT seq FROM events WHERE state = 2 AND finished_ms < ?1 LIMIT ?2)";
 const POSTED_MESSAGES: &str = "DELETE FROM posted_messages WHERE id IN
@@ -91,16 +84,11 @@ impl Store {
         let secs_ago = |d: Duration| now_secs() - d.as_secs() as i64;
         let ms_ago = |d: Duration| now_ms() - d.as_millis() as i64;
         let mut pruned = Pruned::default();
-        let tables: [(&mut usize, &'static str, i64); 6] = [
+        let tables: [(&mut usize, &'static str, i64); 5] = [
             (
                 &mut pruned.deliveries,
                 DELIVERIES,
                 secs_ago(keep.deliveries),
-            ),
-            (
-                &mut pruned.finished_events,
-                FINISHED_EVENTS,
-                ms_ago(keep.finished_events),
             ),
             (
                 &mut pruned.failed_events,
@@ -171,7 +159,10 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        store.finish_event(event.ticket, None).await.unwrap();
+        store
+            .finish_event(event.ticket, Some("gave up".into()))
+            .await
+            .unwrap();
         store
             .record_posted(PostedMessage {
                 id: MessageId::new("M"),
@@ -219,7 +210,6 @@ mod tests {
         let half_hour = Duration::from_secs(1800);
         let keep = Retention {
             deliveries: half_hour,
-            finished_events: half_hour,
             failed_events: half_hour,
             posted_messages: half_hour,
             used_forms: half_hour,
@@ -231,8 +221,7 @@ mod tests {
             pruned,
             Pruned {
                 deliveries: 1,
-                finished_events: 1,
-                failed_events: 0,
+                failed_events: 1,
                 posted_messages: 1,
                 used_forms: 1,
                 confirmations: 1,

@@ -50,8 +50,8 @@ CREATE TABLE IF NOT EXISTS pending_events (
 ";
 
 /// Migration 2: durable intake. Every accepted event is a row of `events` (its journal in
-/// `step`, `action_attempt` and `reply`) until handled; events spilled by older builds move in as
-/// pending. Confirmations and forms remember the event that took them, so a replayed event
+/// `step`, `action_attempt` and `reply`) until handled (failed ones stay, with their error);
+/// events spilled by older builds move in as pending. Confirmations and forms remember the event that took them, so a replayed event
 /// finds them still its own. Indexes for pruning by age.
 const V2_EVENTS: &str = "
 CREATE TABLE events (
@@ -71,7 +71,7 @@ CREATE TABLE events (
     finished_ms INTEGER
 );
 CREATE INDEX events_pending ON events (next_ms) WHERE state = 0;
-CREATE INDEX events_finished ON events (finished_ms) WHERE state <> 0;
+CREATE INDEX events_failed ON events (finished_ms) WHERE state = 2;
 INSERT INTO events (resource, delivery_id, envelope, received_ms)
     SELECT
         CASE WHEN json_valid(body) THEN coalesce(json_extract(body, '$.resource'), '') ELSE '' END,

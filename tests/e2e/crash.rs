@@ -186,25 +186,25 @@ async fn post_burst(
     posts.join_all().await.into_iter().collect()
 }
 
-/// Events the store still has to handle (a read-only look at the bot's file).
-fn pending_events(db: &Path) -> i64 {
+/// Events still in the store: waiting, or given up on (a read-only look at the bot's file; a
+/// handled event is deleted).
+fn events_left(db: &Path) -> i64 {
     let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
     let conn = rusqlite::Connection::open_with_flags(db, flags).unwrap();
     conn.busy_timeout(Duration::from_secs(5)).unwrap();
-    conn.query_row("SELECT count(*) FROM events WHERE state <> 1", [], |r| {
-        r.get(0)
-    })
-    .unwrap()
+    conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap()
 }
 
-/// Waits until every event in the store is done and the sandbox has delivered everything.
+/// Waits until every event in the store is done (none left, none given up on) and the sandbox
+/// has delivered everything.
 async fn wait_quiet(sandbox: &SandboxHandle, db: &Path, started: Instant) {
     loop {
         sandbox
             .wait_for_deliveries_settled(support::WAIT)
             .await
             .unwrap();
-        if pending_events(db) == 0 {
+        if events_left(db) == 0 {
             return;
         }
         assert!(

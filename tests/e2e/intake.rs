@@ -410,6 +410,18 @@ async fn metrics_count_webex_calls_and_commands() {
     bot.say(Role::Operator, "mute room 4B").await;
     bot.say(Role::Viewer, "mute room 4B").await;
     bot.say(Role::Operator, "frobnicate").await;
+    // A command is counted right after its reply is posted: wait for the fourth.
+    let counted = async {
+        while !metrics(&bot)
+            .await
+            .contains("roombot_event_handling_seconds_count 4")
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, counted)
+        .await
+        .expect("four commands counted");
     let text = metrics(&bot).await;
     for line in [
         "roombot_commands_total{kind=\"help\",result=\"read\"} 1",
