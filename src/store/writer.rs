@@ -1,7 +1,8 @@
 //! The writer: one thread owns the only write connection. It takes the first waiting job, every
-//! job that queued up behind it (up to [`MAX_BATCH`]), and runs them in one transaction, each in
-//! its own savepoint so one job's error does not undo the others; then it commits once and answers
-//! every job (group commit: concurrent writers share one commit). A batch that meets a busy or
+//! job that queued up behind it (up to [`MAX_BATCH`]), and runs them in one transaction; then it
+//! commits once and answers every job (group commit: concurrent writers share one commit). If a
+//! job fails, the batch is run again with each job in its own savepoint, so one job's error does
+//! not undo the others. A batch that meets a busy or
 //! locked database is rolled back and run again with backoff, never dropped.
 
 use std::sync::Mutex;
@@ -131,11 +132,17 @@ fn run(conn: Connection, queue: mpsc::Receiver<Box<dyn Work>>, status: &Status) 
 /// Commits `batch` in one transaction, retrying while the database is busy, then answers it.
 fn commit(conn: &Connection, mut batch: Vec<Box<dyn Work>>, status: &Status) {
     let mut backoff = FIRST_BACKOFF;
+    let mut isolate = false;
     let outcomes = loop {
-        match try_batch(conn, &mut batch) {
-            Ok(outcomes) => {
+        match try_batch(conn, &mut batch, isolate) {
+            Ok(Some(outcomes)) => {
                 status.committed();
                 break outcomes;
+            }
+            Ok(None) => {
+                // A job failed: undo the batch and run it again, each job on its own.
+                let _ = conn.execute_batch("ROLLBACK");
+                isolate = true;
             }
             Err(error) => {
                 // Nothing to roll back if BEGIN itself failed; the error is then harmless.
@@ -160,22 +167,29 @@ fn commit(conn: &Connection, mut batch: Vec<Box<dyn Work>>, status: &Status) {
     }
 }
 
-/// Runs every job in its own savepoint inside one transaction. A busy error anywhere aborts
-/// the batch (to be run again); any other error of a job undoes only that job.
+/// Runs the batch in one transaction. Fast path (`isolate` false): jobs run back to back, and
+/// if one fails the answer is `None` (roll back and run again isolated). Isolated: every job in
+/// its own savepoint, so a failing job is undone alone. A busy error aborts the batch either way
+/// (to be run again).
 fn try_batch(
     conn: &Connection,
     batch: &mut [Box<dyn Work>],
-) -> rusqlite::Result<Vec<Result<(), StoreError>>> {
+    isolate: bool,
+) -> rusqlite::Result<Option<Vec<Result<(), StoreError>>>> {
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for job in batch.iter_mut() {
-        conn.prepare_cached("SAVEPOINT job")?.execute([])?;
+        if isolate {
+            conn.prepare_cached("SAVEPOINT job")?.execute([])?;
+        }
         match job.run(conn) {
-            Ok(()) => {
+            Ok(()) if isolate => {
                 conn.prepare_cached("RELEASE job")?.execute([])?;
                 outcomes.push(Ok(()));
             }
+            Ok(()) => outcomes.push(Ok(())),
             Err(error) if is_busy(&error) => return Err(error),
+            Err(_) if !isolate => return Ok(None),
             Err(error) => {
                 conn.execute_batch("ROLLBACK TO job; RELEASE job")?;
                 outcomes.push(Err(StoreError::Sqlite(error)));
@@ -183,7 +197,7 @@ fn try_batch(
         }
     }
     conn.execute_batch("COMMIT")?;
-    Ok(outcomes)
+    Ok(Some(outcomes))
 }
 
 /// SQLITE_BUSY or SQLITE_LOCKED: another connection holds a lock; worth waiting for.
