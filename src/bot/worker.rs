@@ -143,7 +143,6 @@ mod tests {
         let stored = store
             .accept_event(key, "{}".into(), true, |_| {})
             .await
-            .unwrap()
             .unwrap();
         QueuedEvent {
             ticket: stored.ticket,

@@ -39,21 +39,15 @@ pub struct EventCounts {
     pub failed: u64,
 }
 
-/// Claims `key` in the ledger and, if it was new, stores the event (held by `owner`, if any).
+/// Appends `key` to the ledger and stores the event (held by `owner`, if any).
 fn insert_event(
     conn: &Connection,
     key: &DeliveryKey,
     envelope: &str,
     owner: Option<i64>,
-) -> rusqlite::Result<Option<PendingEvent>> {
-    let claimed = conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO deliveries (resource, id, seen_at) VALUES (?1, ?2, ?3)",
-        )?
+) -> rusqlite::Result<PendingEvent> {
+    conn.prepare_cached("INSERT INTO ledger (resource, id, seen_at) VALUES (?1, ?2, ?3)")?
         .execute(params![key.resource, key.id, now_secs()])?;
-    if claimed == 0 {
-        return Ok(None);
-    }
     let received_ms = now_ms();
     let attempt = u32::from(owner.is_some());
     conn.prepare_cached(
@@ -68,22 +62,23 @@ fn insert_event(
         owner,
         attempt
     ])?;
-    Ok(Some(PendingEvent {
+    Ok(PendingEvent {
         ticket: Ticket {
             event: conn.last_insert_rowid(),
             attempt,
         },
         envelope: envelope.to_owned(),
         received_ms,
-    }))
+    })
 }
 
 const PENDING: i64 = 0;
 const FAILED: i64 = 2;
 
 impl Store {
-    /// Stores an accepted delivery and its dedupe claim `key` in one transaction. Returns `None`
-    /// (and stores nothing) when the ledger already has `key`: a duplicate. With `hold`, this
+    /// Stores an accepted delivery and its dedupe claim `key` (a ledger entry) in one
+    /// transaction. Whether `key` is new is the caller's to know (intake's in-memory set,
+    /// loaded from the ledger by [`Store::recent_deliveries`]). With `hold`, this
     /// process holds the event from the start (attempt 1, to be queued by the caller); otherwise
     /// it waits in the store for [`Store::claim_due_events`]. `after` runs on the writer thread
     /// right after the commit, even if the caller stopped waiting: hand the event over there, so
@@ -94,9 +89,9 @@ impl Store {
         envelope: String,
         hold: bool,
         after: A,
-    ) -> Result<Option<PendingEvent>, StoreError>
+    ) -> Result<PendingEvent, StoreError>
     where
-        A: FnOnce(&Result<Option<PendingEvent>, StoreError>) + Send + 'static,
+        A: FnOnce(&Result<PendingEvent, StoreError>) + Send + 'static,
     {
         let owner = hold.then_some(self.boot());
         let insert = move |conn: &Connection| insert_event(conn, &key, &envelope, owner);
@@ -236,7 +231,7 @@ mod tests {
         }
     }
 
-    async fn accept(store: &Store, id: &str, hold: bool) -> Option<PendingEvent> {
+    async fn accept(store: &Store, id: &str, hold: bool) -> PendingEvent {
         store
             .accept_event(key(id), format!("{{\"id\":\"{id}\"}}"), hold, |_| {})
             .await
@@ -244,12 +239,15 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_event_is_stored_once_with_its_claim() {
+    async fn an_event_is_stored_with_its_claim_and_held() {
         let store = Store::in_memory().unwrap();
-        let first = accept(&store, "m1", true).await.unwrap();
+        let first = accept(&store, "m1", true).await;
         assert_eq!(first.ticket.attempt, 1);
-        assert_eq!(accept(&store, "m1", true).await, None);
         assert_eq!(store.event_counts().await.unwrap().pending, 1);
+        assert_eq!(
+            store.recent_deliveries(60, 10).await.unwrap(),
+            vec![key("m1")]
+        );
         // Held by this process: nothing to claim.
         assert!(store.claim_due_events(10).await.unwrap().is_empty());
     }
@@ -257,7 +255,7 @@ mod tests {
     #[tokio::test]
     async fn a_deferred_event_is_claimed_once_and_a_retry_when_due() {
         let store = Store::in_memory().unwrap();
-        let deferred = accept(&store, "m1", false).await.unwrap();
+        let deferred = accept(&store, "m1", false).await;
         assert_eq!(deferred.ticket.attempt, 0);
         let claimed = store.claim_due_events(10).await.unwrap();
         assert_eq!(claimed.len(), 1);
@@ -285,8 +283,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("e.db");
         let before = Store::open(&path).unwrap();
-        accept(&before, "m1", true).await.unwrap();
-        let failed = accept(&before, "m2", true).await.unwrap();
+        accept(&before, "m1", true).await;
+        let failed = accept(&before, "m2", true).await;
         before
             .finish_event(failed.ticket, Some("gave up".into()))
             .await

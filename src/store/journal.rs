@@ -118,7 +118,6 @@ mod tests {
         let event = store
             .accept_event(key, "{}".into(), true, |_| {})
             .await
-            .unwrap()
             .unwrap();
         event.ticket
     }

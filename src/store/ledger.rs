@@ -1,7 +1,8 @@
 //! The delivery ledger: which webhook deliveries were accepted, so a redelivery is recognised
-//! across restarts. A key is written in the same transaction as its event
-//! ([`Store::accept_event`]); [`super::prune`] forgets keys after [`super::Retention`]'s
-//! `deliveries`.
+//! across restarts. It is append-only, in arrival order: a key is appended in the same
+//! transaction as its event ([`Store::accept_event`]); intake keeps the recent keys in memory
+//! and checks them there ([`crate::webhook::dedupe`]); [`super::prune`] forgets keys after
+//! [`super::Retention`]'s `deliveries`.
 
 use rusqlite::params;
 
@@ -15,22 +16,26 @@ pub struct DeliveryKey {
 }
 
 impl Store {
-    /// Deliveries accepted in the last `max_age_secs`, oldest first.
+    /// The newest `limit` deliveries of the last `max_age_secs`, oldest first.
     pub async fn recent_deliveries(
         &self,
         max_age_secs: i64,
+        limit: usize,
     ) -> Result<Vec<DeliveryKey>, StoreError> {
         self.read(move |conn| {
             let mut select = conn.prepare(
-                "SELECT resource, id FROM deliveries WHERE seen_at >= ?1 ORDER BY seen_at",
+                "SELECT resource, id FROM ledger WHERE seen_at >= ?1 ORDER BY seq DESC LIMIT ?2",
             )?;
-            let rows = select.query_map(params![now_secs() - max_age_secs], |row| {
-                Ok(DeliveryKey {
-                    resource: row.get(0)?,
-                    id: row.get(1)?,
-                })
-            })?;
-            rows.collect()
+            let rows =
+                select.query_map(params![now_secs() - max_age_secs, limit as i64], |row| {
+                    Ok(DeliveryKey {
+                        resource: row.get(0)?,
+                        id: row.get(1)?,
+                    })
+                })?;
+            let mut keys = rows.collect::<Result<Vec<_>, _>>()?;
+            keys.reverse();
+            Ok(keys)
         })
         .await
     }
@@ -48,11 +53,11 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_ledger_survives_reopening_the_file() {
+    async fn the_ledger_survives_reopening_the_file_and_returns_the_newest_keys() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
         let store = Store::open(&path).unwrap();
-        for id in ["a", "b", "a"] {
+        for id in ["a", "b", "c"] {
             store
                 .accept_event(key(id), "{}".into(), false, |_| {})
                 .await
@@ -60,8 +65,9 @@ mod tests {
         }
         drop(store);
         let reopened = Store::open(&path).unwrap();
-        let recent = reopened.recent_deliveries(86_400).await.unwrap();
-        assert_eq!(recent.len(), 2);
-        assert!(recent.contains(&key("a")) && recent.contains(&key("b")));
+        let recent = reopened.recent_deliveries(86_400, 10).await.unwrap();
+        assert_eq!(recent, vec![key("a"), key("b"), key("c")]);
+        let newest = reopened.recent_deliveries(86_400, 2).await.unwrap();
+        assert_eq!(newest, vec![key("b"), key("c")]);
     }
 }

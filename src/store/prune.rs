@@ -67,8 +67,8 @@ impl Pruned {
 const CHUNK: i64 = 2000;
 
 // One delete per table: `?1` is the cutoff (seconds, or ms for events), `?2` the chunk size.
-const DELIVERIES: &str = "DELETE FROM deliveries WHERE (resource, id) IN
-    (SELECT resource, id FROM deliveries WHERE seen_at < ?1 LIMIT ?2)";
+const DELIVERIES: &str = "DELETE FROM ledger WHERE seq IN
+    (SELECT seq FROM ledger WHERE seen_at < ?1 ORDER BY seq LIMIT ?2)";
 const FAILED_EVENTS: &str = "DELETE FROM events WHERE seq IN
     (SELECT seq FROM events WHERE state = 2 AND finished_ms < ?1 LIMIT ?2)";
 const POSTED_MESSAGES: &str = "DELETE FROM posted_messages WHERE id IN
@@ -157,7 +157,6 @@ mod tests {
         let event = store
             .accept_event(key, "{}".into(), true, |_| {})
             .await
-            .unwrap()
             .unwrap();
         store
             .finish_event(event.ticket, Some("gave up".into()))
@@ -190,7 +189,7 @@ mod tests {
         store
             .write(|conn| {
                 conn.execute_batch(
-                    "UPDATE deliveries SET seen_at = seen_at - 3600;
+                    "UPDATE ledger SET seen_at = seen_at - 3600;
                      UPDATE events SET finished_ms = finished_ms - 3600000;
                      UPDATE posted_messages SET posted_at = posted_at - 3600;
                      UPDATE used_forms SET used_at = used_at - 3600;

@@ -51,9 +51,21 @@ CREATE TABLE IF NOT EXISTS pending_events (
 
 /// Migration 2: durable intake. Every accepted event is a row of `events` (its journal in
 /// `step`, `action_attempt` and `reply`) until handled (failed ones stay, with their error);
-/// events spilled by older builds move in as pending. Confirmations and forms remember the event that took them, so a replayed event
+/// events spilled by older builds move in as pending. The dedupe ledger becomes append-only
+/// (`ledger`, in arrival order): a unique index over random Webex ids made every accepted
+/// delivery dirty a random page; uniqueness is kept by intake's in-memory set, loaded from
+/// the ledger at start-up. Confirmations and forms remember the event that took them, so a replayed event
 /// finds them still its own. Indexes for pruning by age.
 const V2_EVENTS: &str = "
+CREATE TABLE ledger (
+    seq INTEGER PRIMARY KEY,
+    resource TEXT NOT NULL,
+    id TEXT NOT NULL,
+    seen_at INTEGER NOT NULL
+);
+INSERT INTO ledger (resource, id, seen_at)
+    SELECT resource, id, seen_at FROM deliveries ORDER BY seen_at;
+DROP TABLE deliveries;
 CREATE TABLE events (
     seq INTEGER PRIMARY KEY,
     resource TEXT NOT NULL,
@@ -173,7 +185,7 @@ mod tests {
         unversioned_file(&path);
         let store = Store::open(&path).unwrap();
 
-        let recent = store.recent_deliveries(3600).await.unwrap();
+        let recent = store.recent_deliveries(3600, 10).await.unwrap();
         assert_eq!(recent.len(), 1);
         assert_eq!(recent[0].id, "M0");
         let posted = store.posted(&MessageId::new("B1")).await.unwrap().unwrap();

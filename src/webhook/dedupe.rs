@@ -1,15 +1,18 @@
-//! Delivery dedupe: Webex has no delivery id, so a delivery is `(resource, data.id)`. The hot path
-//! checks an in-memory set under one short lock, so duplicates never touch the store. The store's
-//! ledger is the truth across restarts: a key is written in the same transaction as its event
-//! (see [`crate::store::Store::accept_event`]), and the set is loaded from it at start-up.
+//! Delivery dedupe: Webex has no delivery id, so a delivery is `(resource, data.id)`. This set is
+//! the authority: it is checked under one short lock, so duplicates never touch the store, and
+//! it holds the newest [`MEMORY_CAP`] keys of the last 24 hours (the oldest go first). The store's
+//! append-only ledger carries it across restarts: a key is written in the same transaction as its
+//! event (see [`crate::store::Store::accept_event`]), and the set is loaded from it at start-up.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
 use crate::store::{DEDUPE_WINDOW, DeliveryKey, Store, StoreError};
 
-/// At most this many keys are kept in memory (the oldest go first); the ledger keeps them all.
-const MEMORY_CAP: usize = 200_000;
+/// At most this many keys are remembered (the oldest go first). Redeliveries come within minutes
+/// (Webex retries a failed delivery; it never resends one that got 200), so the newest 200,000
+/// are plenty.
+pub const MEMORY_CAP: usize = 200_000;
 
 /// The set of deliveries already taken.
 pub struct Deduper {
@@ -23,10 +26,10 @@ struct Seen {
 }
 
 impl Deduper {
-    /// Loads the deliveries of the dedupe window from the ledger.
+    /// Loads the newest deliveries of the dedupe window from the ledger.
     pub async fn load(store: &Store) -> Result<Self, StoreError> {
         let recent = store
-            .recent_deliveries(DEDUPE_WINDOW.as_secs() as i64)
+            .recent_deliveries(DEDUPE_WINDOW.as_secs() as i64, MEMORY_CAP)
             .await?;
         let mut seen = Seen::default();
         let now = crate::store::now_secs();

@@ -124,8 +124,8 @@ impl Intake {
         let (dedupe, claim) = (self.dedupe.clone(), key.clone());
         // Runs on the store's writer thread right after the commit, even if this request is
         // gone by then: an event this process holds always reaches the queue.
-        let hand_over = move |stored: &Result<Option<PendingEvent>, StoreError>| match stored {
-            Ok(Some(event)) => {
+        let hand_over = move |stored: &Result<PendingEvent, StoreError>| match stored {
+            Ok(event) => {
                 if let Some(permit) = permit {
                     permit.send(QueuedEvent {
                         ticket: event.ticket,
@@ -134,18 +134,16 @@ impl Intake {
                     });
                 }
             }
-            Ok(None) => {}
             Err(_) => dedupe.forget(&claim),
         };
         let stored = self.store.accept_event(key, json, hold, hand_over);
         match tokio::time::timeout(STORE_WAIT, stored).await {
-            Ok(Ok(Some(_))) if hold => Delivery::Queued,
-            Ok(Ok(Some(_))) => {
+            Ok(Ok(_)) if hold => Delivery::Queued,
+            Ok(Ok(_)) => {
                 tracing::warn!(%id, "queue full; the event waits in the store");
                 self.feeder.notify_one();
                 Delivery::Deferred
             }
-            Ok(Ok(None)) => Delivery::Duplicate,
             Ok(Err(error)) => {
                 tracing::error!(%error, %id, "could not store an event; answering 503");
                 Delivery::StoreFailed
