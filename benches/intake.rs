@@ -53,21 +53,27 @@ fn main() {
     );
     let pool = seconds as usize * IDS_PER_SECOND;
     write_stored_script(&script, addr, 0, pool, None);
+    let before = metrics.intake_stored_histogram();
     let result = run_wrk(&script, addr, seconds, connections);
     print_row(
         connections,
         "signed, another person's message (stored before the 200)",
         &result,
     );
-    let paced = env_number("BENCH_PACED_CONNECTIONS", 48);
+    let saturated = server_side(&before, &metrics.intake_stored_histogram());
+    let paced = env_number("BENCH_PACED_CONNECTIONS", 96);
     let pause = env_number("BENCH_PACED_PAUSE_MS", 1);
     write_stored_script(&script, addr, pool, pool, Some(pause));
+    let before = metrics.intake_stored_histogram();
     let result = run_wrk(&script, addr, seconds, paced);
     let name = format!(
         "signed, another person's message, paced ({pause} ms between a connection's requests)"
     );
     print_row(paced, &name, &result);
+    let paced = server_side(&before, &metrics.intake_stored_histogram());
     check_stored(&metrics, 2 * pool);
+    println!("server side (time in roombot, from the histogram roombot_intake_stored_seconds):");
+    println!("  saturated: {saturated}\n  paced: {paced}");
     let own = message_body(
         BOT_ID,
         "Y2lzY29zcGFyazovL3VzL01FU1NBR0UvOTJkYjNiZTAtNDNiZC0xMWU2",
@@ -258,6 +264,23 @@ fn check_stored(metrics: &Metrics, pool: usize) {
     );
     assert_eq!(duplicates, 0, "the id pool ran out: raise IDS_PER_SECOND");
     assert_eq!(failed, 0, "the store refused deliveries");
+}
+
+/// What share of the stored deliveries between two histogram readings roombot answered within
+/// 1, 2.5, 5 and 10 ms.
+fn server_side(before: &(Vec<(f64, u64)>, u64), after: &(Vec<(f64, u64)>, u64)) -> String {
+    let total = after.1 - before.1;
+    let shares: Vec<String> = before
+        .0
+        .iter()
+        .zip(&after.0)
+        .filter(|((bound, _), _)| [0.001, 0.0025, 0.005, 0.01].contains(bound))
+        .map(|((bound, a), (_, b))| {
+            let share = (b - a) as f64 * 100.0 / total.max(1) as f64;
+            format!("{share:.2}% within {} ms", bound * 1000.0)
+        })
+        .collect();
+    format!("{total} deliveries, {}", shares.join(", "))
 }
 
 fn print_row(connections: u32, name: &str, result: &WrkResult) {

@@ -67,6 +67,7 @@ pub struct Metrics {
     commands: Mutex<BTreeMap<(String, String), u64>>,
     webex_calls: Mutex<BTreeMap<(String, String, String), u64>>,
     handling: Histogram,
+    intake_latency: Histogram,
     webex_latency: Histogram,
 }
 
@@ -115,6 +116,22 @@ impl Metrics {
     /// How many deliveries had `outcome`.
     pub fn deliveries(&self, outcome: Delivery) -> u64 {
         self.deliveries[outcome as usize].load(Ordering::Relaxed)
+    }
+
+    /// Records how long intake took to answer a signed delivery that was stored.
+    pub fn intake_stored(&self, elapsed: Duration) {
+        self.intake_latency.observe(elapsed);
+    }
+
+    /// The stored-delivery latency histogram so far: (bucket bound in seconds, deliveries
+    /// answered within it) for every bucket, and the total.
+    pub fn intake_stored_histogram(&self) -> (Vec<(f64, u64)>, u64) {
+        let buckets = BUCKETS
+            .iter()
+            .zip(&self.intake_latency.buckets)
+            .map(|(bound, n)| (*bound, n.load(Ordering::Relaxed)))
+            .collect();
+        (buckets, self.intake_latency.count.load(Ordering::Relaxed))
     }
 
     /// Counts one stored event's outcome.
@@ -208,6 +225,11 @@ impl Metrics {
                 "roombot_webex_calls_total{{method=\"{method}\",endpoint=\"{endpoint}\",status=\"{status}\"}} {n}"
             );
         }
+        self.intake_latency.render(
+            &mut out,
+            "roombot_intake_stored_seconds",
+            "Time to store a delivery and answer it.",
+        );
         self.handling.render(
             &mut out,
             "roombot_event_handling_seconds",

@@ -87,8 +87,12 @@ impl Intake {
             self.metrics.delivery(Delivery::Malformed);
             return Verdict::Rejected(StatusCode::BAD_REQUEST);
         };
+        let started = std::time::Instant::now();
         let outcome = self.route(envelope).await;
         self.metrics.delivery(outcome);
+        if matches!(outcome, Delivery::Queued | Delivery::Deferred) {
+            self.metrics.intake_stored(started.elapsed());
+        }
         match outcome {
             Delivery::StoreFailed => Verdict::Rejected(StatusCode::SERVICE_UNAVAILABLE),
             accepted => Verdict::Accepted(accepted),
