@@ -225,26 +225,30 @@ impl Metrics {
                 "roombot_webex_calls_total{{method=\"{method}\",endpoint=\"{endpoint}\",status=\"{status}\"}} {n}"
             );
         }
-        self.intake_latency.render(
-            &mut out,
-            "roombot_intake_stored_seconds",
-            "Time to store a delivery and answer it.",
-        );
-        self.handling.render(
-            &mut out,
-            "roombot_event_handling_seconds",
-            "Time from dequeue to reply posted.",
-        );
-        self.webex_latency.render(
-            &mut out,
-            "roombot_webex_call_seconds",
-            "Latency of Webex API calls.",
-        );
+        self.render_histograms(&mut out);
         out
     }
 }
 
 impl Metrics {
+    fn render_histograms(&self, out: &mut String) {
+        self.intake_latency.render(
+            out,
+            "roombot_intake_stored_seconds",
+            "Time to store a delivery and answer it.",
+        );
+        self.handling.render(
+            out,
+            "roombot_event_handling_seconds",
+            "Time from dequeue to reply posted.",
+        );
+        self.webex_latency.render(
+            out,
+            "roombot_webex_call_seconds",
+            "Latency of Webex API calls.",
+        );
+    }
+
     fn render_store(&self, out: &mut String) {
         out.push_str("# HELP roombot_events_total Stored webhook events by outcome.\n");
         out.push_str("# TYPE roombot_events_total counter\n");
