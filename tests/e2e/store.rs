@@ -270,3 +270,60 @@ async fn readyz_names_a_deleted_store_file_while_healthz_stays_ok() {
     );
     assert_eq!(get(&bot, "/healthz").await, (200, "ok".into()));
 }
+
+/// Every Messages call (fetch, reply) answered with a 5xx.
+fn messages_down() -> roombot::sandbox::FaultOptions {
+    let down = roombot::sandbox::FaultRates {
+        server_errors: 1.0,
+        ..Default::default()
+    };
+    roombot::sandbox::FaultOptions {
+        seed: 3,
+        per_family: [(roombot::sandbox::Family::Messages, down)]
+            .into_iter()
+            .collect(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn an_event_that_meets_a_webex_outage_is_retried_and_answered_once_webex_is_back() {
+    let (sandbox, settings, dir) = quiet_sandbox().await;
+    let (room, sent, envelope) = unheard(&sandbox, "help").await;
+    accepted_by_a_process_that_died(dir.path(), &sent, envelope, |_, _| async {}).await;
+    sandbox.set_faults(messages_down());
+
+    let bot = start_app_unsynced(sandbox, settings, dir).await;
+    wait_for_metric(&bot, "roombot_events_total{outcome=\"retried\"} 1").await;
+    assert_eq!(bot.bot_message_count(&room), 0);
+    bot.sandbox
+        .set_faults(roombot::sandbox::FaultOptions::none());
+    bot.reply_after(&room, &sent.id).await;
+    wait_for_metric(&bot, "roombot_events_total{outcome=\"done\"} 1").await;
+    assert_eq!(bot.bot_message_count(&room), 1);
+    assert!(
+        metrics(&bot)
+            .await
+            .contains("roombot_events_total{outcome=\"failed\"} 0")
+    );
+}
+
+#[tokio::test]
+async fn an_event_still_failing_at_its_deadline_is_recorded_as_failed() {
+    let (sandbox, _, dir) = quiet_sandbox().await;
+    let settings = support::settings_for(
+        &sandbox,
+        dir.path(),
+        &[("ROOMBOT__BOT__EVENT_DEADLINE_SECS", "1")],
+    );
+    let (room, sent, envelope) = unheard(&sandbox, "help").await;
+    accepted_by_a_process_that_died(dir.path(), &sent, envelope, |_, _| async {}).await;
+    sandbox.set_faults(messages_down());
+
+    let bot = start_app_unsynced(sandbox, settings, dir.clone()).await;
+    wait_for_metric(&bot, "roombot_events_total{outcome=\"failed\"} 1").await;
+    assert_eq!(bot.bot_message_count(&room), 0);
+    let store = Store::open(&dir.path().join("roombot.db")).unwrap();
+    let counts = store.event_counts().await.unwrap();
+    assert_eq!((counts.pending, counts.failed), (0, 1));
+}
