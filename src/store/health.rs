@@ -135,4 +135,51 @@ mod tests {
         let store = Store::in_memory().unwrap();
         assert_eq!(store.check_ready().await, Ok(()));
     }
+
+    /// Log lines written while the guard lives, for asserting on them.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn the_watch_logs_an_error_line_when_the_file_goes_and_reports_not_ready() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let store = Store::open(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let watch = store.watch(Duration::from_millis(5), move |ready| {
+            let _ = tx.send(ready);
+        });
+        let first = async { rx.recv().await };
+        let ready = tokio::select! {
+            ready = first => ready,
+            () = watch => unreachable!("the watch runs forever"),
+        };
+        assert_eq!(ready, Some(false));
+        let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            text.contains("ERROR")
+                && text.contains("the store is not usable")
+                && text.contains("is gone"),
+            "{text}"
+        );
+    }
 }
