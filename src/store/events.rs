@@ -301,4 +301,13 @@ mod tests {
         );
         assert_eq!(after.event_counts().await.unwrap().failed, 1);
     }
+
+    #[tokio::test]
+    async fn a_handled_events_number_is_never_given_to_another_event() {
+        let store = Store::in_memory().unwrap();
+        let first = accept(&store, "m1", true).await;
+        store.finish_event(first.ticket, None).await.unwrap();
+        let second = accept(&store, "m2", true).await;
+        assert!(second.ticket.event > first.ticket.event);
+    }
 }

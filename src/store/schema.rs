@@ -50,12 +50,13 @@ CREATE TABLE IF NOT EXISTS pending_events (
 ";
 
 /// Migration 2: durable intake. Every accepted event is a row of `events` (its journal in
-/// `step`, `action_attempt` and `reply`) until handled (failed ones stay, with their error);
-/// events spilled by older builds move in as pending. The dedupe ledger becomes append-only
-/// (`ledger`, in arrival order): a unique index over random Webex ids made every accepted
-/// delivery dirty a random page; uniqueness is kept by intake's in-memory set, loaded from
-/// the ledger at start-up. Confirmations and forms remember the event that took them, so a replayed event
-/// finds them still its own. Indexes for pruning by age.
+/// `step`, `action_attempt` and `reply`) until handled (a handled event's row is deleted; failed
+/// ones stay, with their error); events spilled by older builds move in as pending.
+/// Confirmations and forms remember the event that took them, so a replayed event finds them
+/// still its own; event numbers are therefore never reused (AUTOINCREMENT). The dedupe ledger
+/// becomes append-only (`ledger`, in arrival order): a unique index over random Webex ids made
+/// every accepted delivery dirty a random page; uniqueness is kept by intake's in-memory set,
+/// loaded from the ledger at start-up. Indexes for pruning by age.
 const V2_EVENTS: &str = "
 CREATE TABLE ledger (
     seq INTEGER PRIMARY KEY,
@@ -67,7 +68,7 @@ INSERT INTO ledger (resource, id, seen_at)
     SELECT resource, id, seen_at FROM deliveries ORDER BY seen_at;
 DROP TABLE deliveries;
 CREATE TABLE events (
-    seq INTEGER PRIMARY KEY,
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
     resource TEXT NOT NULL,
     delivery_id TEXT NOT NULL,
     envelope TEXT,
