@@ -1,6 +1,9 @@
 //! The HTTP application: builds the router and its state from [`Settings`], binds the listener and
 //! serves (see [`serve`]) until a shutdown signal, finishing in-flight requests first.
 //!
+//! Wires intake → store → queue → workers, the feeder that replays stored events, and the
+//! store's watch and pruning.
+//!
 //! Start-up that needs Webex (who the bot is, the webhook sync) runs while the server already
 //! answers: `/healthz` says alive, `/readyz` answers 503 naming what is pending, and webhook
 //! deliveries get 503 until the bot knows who it is. Transient Webex failures are retried with
@@ -26,16 +29,21 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::bot::identity::BotIdentity;
-use crate::bot::worker::{self, Handler};
+use crate::bot::worker::{self, Handler, Outcomes};
 use crate::metrics::Metrics;
 use crate::settings::Settings;
-use crate::store::Store;
+use crate::store::{Retention, Store, prune_every};
 use crate::webhook::dedupe::Deduper;
-use crate::webhook::{Intake, drain_spilled};
+use crate::webhook::{Intake, queue};
 pub use readiness::Readiness;
 pub use serve::{Routes, ServerLimits};
 use startup::Startup;
 pub use startup::shutdown_signal;
+
+/// How often the store is checked (an error line when it stops being usable).
+const STORE_WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+/// How often old rows are pruned from the store.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
 /// A bound, ready-to-run roombot server.
 pub struct Application {
@@ -60,6 +68,10 @@ pub struct Application {
 struct Wired {
     intake: Arc<Intake>,
     background: Vec<JoinHandle<()>>,
+    /// The store's pruning timer and watch: stopped at shutdown.
+    chores: Vec<JoinHandle<()>>,
+    /// Probed by `/readyz`.
+    store: Store,
 }
 
 impl Application {
@@ -133,6 +145,8 @@ impl Application {
         );
         self.routes.set(routes);
         self.background.extend(wired.background);
+        self.chores.extend(wired.chores);
+        self.readiness.probe_store(wired.store);
     }
 
     /// The address the server is bound to.
@@ -220,8 +234,9 @@ impl Application {
     }
 }
 
-/// Starts the bot side for `identity`: the dedupe ledger, the intake, the spill drainer and the
-/// workers.
+/// Starts the bot side for `identity`: the store's pruning and watch, then intake → store →
+/// queue → workers, and the feeder that hands stored events (new, or left from before a crash)
+/// to the queue.
 async fn wire(
     settings: &Settings,
     identity: &BotIdentity,
@@ -234,26 +249,69 @@ async fn wire(
         .webhook_secret
         .clone()
         .context("webex.webhook_secret (ROOMBOT__WEBEX__WEBHOOK_SECRET) is not set")?;
-    let (dedupe, ledger_writer) = Deduper::start(store.clone()).await?;
+    let chores = store_chores(settings, &store, &metrics).await;
+    let dedupe = Deduper::load(&store).await?;
     let (queue, events) = mpsc::channel(settings.bot.queue_capacity);
-    let intake = Arc::new(Intake::new(
+    let wake_feeder = Arc::new(tokio::sync::Notify::new());
+    let intake = Intake::new(
         secret,
-        identity.id.as_str().to_owned(),
+        identity.id.clone(),
         dedupe,
         queue.clone(),
         store.clone(),
+        wake_feeder.clone(),
         metrics.clone(),
-    ));
-    let drainer = tokio::spawn(drain_spilled(
-        store,
+    );
+    let feeder = queue::feed(
+        store.clone(),
         queue.downgrade(),
-        intake.spill_signal(),
-    ));
-    let workers = tokio::spawn(worker::run(events, settings.bot.workers, handler, metrics));
+        wake_feeder,
+        metrics.clone(),
+    );
+    let outcomes = Outcomes {
+        store: store.clone(),
+        metrics: metrics.clone(),
+        deadline: settings.bot.event_deadline,
+    };
+    let workers = worker::run(events, settings.bot.workers, handler, outcomes);
     Ok(Wired {
-        intake,
-        background: vec![drainer, workers, ledger_writer],
+        intake: Arc::new(intake),
+        background: vec![tokio::spawn(feeder), tokio::spawn(workers)],
+        chores,
+        store,
     })
+}
+
+/// Prunes the store once now, then starts its pruning timer and its watch (which keeps
+/// `roombot_store_ready` current and logs an error line when the store stops being usable).
+async fn store_chores(
+    settings: &Settings,
+    store: &Store,
+    metrics: &Arc<Metrics>,
+) -> Vec<JoinHandle<()>> {
+    let keep = Retention {
+        failed_events: settings.store.keep_failed_events,
+        posted_messages: settings.store.keep_posted_messages,
+        used_forms: settings.store.keep_used_forms,
+        confirmations: settings.store.keep_confirmations,
+        ..Retention::default()
+    };
+    match store.prune(&keep).await {
+        Ok(pruned) => tracing::info!(?pruned, "store pruned"),
+        Err(error) => tracing::error!(%error, "pruning the store failed; will try again"),
+    }
+    let pruned = store.clone();
+    let pruning = async move {
+        tokio::time::sleep(PRUNE_EVERY).await;
+        prune_every(pruned, keep, PRUNE_EVERY).await;
+    };
+    metrics.watch_store_retries(store.busy_retries());
+    let metrics = metrics.clone();
+    let report = move |ready: bool| metrics.set_store_ready(ready);
+    vec![
+        tokio::spawn(pruning),
+        tokio::spawn(store.clone().watch(STORE_WATCH_EVERY, report)),
+    ]
 }
 
 /// The routes: webhook intake (503 until `intake` exists), health, readiness, metrics, and the
@@ -286,7 +344,7 @@ async fn healthz() -> &'static str {
 
 /// `GET /readyz`: 200 when every readiness check passed, else 503; one line per check.
 async fn readyz(State(readiness): State<Arc<Readiness>>) -> impl IntoResponse {
-    let (ready, checks) = readiness.report();
+    let (ready, checks) = readiness.report().await;
     let status = if ready {
         StatusCode::OK
     } else {

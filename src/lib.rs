@@ -9,12 +9,14 @@
 //!   sync and watchdog; start-up identity.
 //! - [`ops`]: the command layer: plan → confirmation → the executor (the only code that runs a
 //!   plan's calls) → reply, with one audit event per action.
-//! - [`webhook`]: webhook intake: signature check, envelope, dedupe, queue.
+//! - [`webhook`]: webhook intake: signature check, envelope, dedupe, durable store, queue and
+//!   the feeder that replays stored events.
 //! - [`plan`]: the pure plan stage: command + snapshot + actor → a serializable plan or a refusal.
 //! - [`request`]: who asked, where, what (`Request`, `Actor`, `Place`, `Input`) and the `Reply`.
 //! - [`access`]: roles (admin, operator, viewer) and who gets which.
 //! - [`resolve`]: target → devices: name matching, permissions, the listing cache.
-//! - [`store`]: the SQLite store (dedupe ledger, events, confirmations, space defaults).
+//! - [`store`]: the SQLite store (accepted events and their journal, dedupe ledger,
+//!   confirmations, posted messages, kept credentials); schema migrations, retention, health.
 //! - [`telemetry`]: tracing subscriber set-up (human or JSON lines).
 //! - [`command`]: the chat language: one grammar for parsing and help.
 //! - [`cards`]: Adaptive Card templates and their expander.

@@ -1,5 +1,6 @@
 //! Process metrics in the Prometheus text format (`GET /metrics`): webhook deliveries by outcome,
-//! queue depth, replies not delivered, commands by kind and result, Webex calls by endpoint and status, and latency
+//! queue depth, replies not delivered, stored events by outcome, the store's readiness and lock
+//! retries, commands by kind and result, Webex calls by endpoint and status, and latency
 //! histograms. Hot-path counters are plain atomics; labelled series sit behind a short lock.
 
 use std::collections::BTreeMap;
@@ -11,24 +12,44 @@ use std::time::Duration;
 /// What happened to one webhook delivery at intake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivery {
+    /// Stored and queued for a worker at once.
     Queued,
-    Spilled,
+    /// Stored; the queue was full, so it waits in the store for the feeder.
+    Deferred,
     Duplicate,
     OwnMessage,
     Ignored,
     Forged,
     Malformed,
+    /// The store could not take it (answered 503).
+    StoreFailed,
 }
 
-const DELIVERY_NAMES: [&str; 7] = [
+const DELIVERY_NAMES: [&str; 8] = [
     "queued",
-    "spilled",
+    "deferred",
     "duplicate",
     "own_message",
     "ignored",
     "forged",
     "malformed",
+    "store_failed",
 ];
+
+/// What happened to a stored event after intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventOutcome {
+    /// Handed to the workers from the store (deferred, retried, or left by a previous process).
+    Fed,
+    /// Handled: replied (or nothing to answer).
+    Done,
+    /// Failed for now; it stays in the store for another attempt.
+    Retried,
+    /// Given up: failed for good or past its deadline (an error line names it).
+    Failed,
+}
+
+const EVENT_NAMES: [&str; 4] = ["fed", "done", "retried", "failed"];
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [
@@ -38,12 +59,16 @@ const BUCKETS: [f64; 12] = [
 /// All metrics of the process.
 #[derive(Default)]
 pub struct Metrics {
-    deliveries: [AtomicU64; 7],
+    deliveries: [AtomicU64; 8],
+    events: [AtomicU64; 4],
     queue_depth: AtomicU64,
     replies_failed: AtomicU64,
+    store_ready: AtomicU64,
+    store_busy_retries: std::sync::OnceLock<std::sync::Arc<AtomicU64>>,
     commands: Mutex<BTreeMap<(String, String), u64>>,
     webex_calls: Mutex<BTreeMap<(String, String, String), u64>>,
     handling: Histogram,
+    intake_latency: Histogram,
     webex_latency: Histogram,
 }
 
@@ -92,6 +117,42 @@ impl Metrics {
     /// How many deliveries had `outcome`.
     pub fn deliveries(&self, outcome: Delivery) -> u64 {
         self.deliveries[outcome as usize].load(Ordering::Relaxed)
+    }
+
+    /// Records how long intake took to answer a signed delivery that was stored.
+    pub fn intake_stored(&self, elapsed: Duration) {
+        self.intake_latency.observe(elapsed);
+    }
+
+    /// The stored-delivery latency histogram so far: (bucket bound in seconds, deliveries
+    /// answered within it) for every bucket, and the total.
+    pub fn intake_stored_histogram(&self) -> (Vec<(f64, u64)>, u64) {
+        let buckets = BUCKETS
+            .iter()
+            .zip(&self.intake_latency.buckets)
+            .map(|(bound, n)| (*bound, n.load(Ordering::Relaxed)))
+            .collect();
+        (buckets, self.intake_latency.count.load(Ordering::Relaxed))
+    }
+
+    /// Counts one stored event's outcome.
+    pub fn event(&self, outcome: EventOutcome) {
+        self.events[outcome as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many stored events had `outcome`.
+    pub fn events(&self, outcome: EventOutcome) -> u64 {
+        self.events[outcome as usize].load(Ordering::Relaxed)
+    }
+
+    /// Records whether the store passed its last readiness check.
+    pub fn set_store_ready(&self, ready: bool) {
+        self.store_ready.store(u64::from(ready), Ordering::Relaxed);
+    }
+
+    /// Shows the store writer's live count of lock retries.
+    pub fn watch_store_retries(&self, counter: std::sync::Arc<AtomicU64>) {
+        let _ = self.store_busy_retries.set(counter);
     }
 
     /// Sets the number of queued events.
@@ -143,6 +204,7 @@ impl Metrics {
                 "roombot_webhook_deliveries_total{{outcome=\"{name}\"}} {n}"
             );
         }
+        self.render_store(&mut out);
         let depth = self.queue_depth.load(Ordering::Relaxed);
         let _ = writeln!(
             out,
@@ -179,17 +241,46 @@ impl Metrics {
                 "roombot_webex_calls_total{{method=\"{method}\",endpoint=\"{endpoint}\",status=\"{status}\"}} {n}"
             );
         }
+        self.render_histograms(&mut out);
+        out
+    }
+}
+
+impl Metrics {
+    fn render_histograms(&self, out: &mut String) {
+        self.intake_latency.render(
+            out,
+            "roombot_intake_stored_seconds",
+            "Time to store a delivery and answer it.",
+        );
         self.handling.render(
-            &mut out,
+            out,
             "roombot_event_handling_seconds",
             "Time from dequeue to reply posted.",
         );
         self.webex_latency.render(
-            &mut out,
+            out,
             "roombot_webex_call_seconds",
             "Latency of Webex API calls.",
         );
-        out
+    }
+
+    fn render_store(&self, out: &mut String) {
+        out.push_str("# HELP roombot_events_total Stored webhook events by outcome.\n");
+        out.push_str("# TYPE roombot_events_total counter\n");
+        for (name, counter) in EVENT_NAMES.iter().zip(&self.events) {
+            let n = counter.load(Ordering::Relaxed);
+            let _ = writeln!(out, "roombot_events_total{{outcome=\"{name}\"}} {n}");
+        }
+        let ready = self.store_ready.load(Ordering::Relaxed);
+        let retries = self
+            .store_busy_retries
+            .get()
+            .map_or(0, |n| n.load(Ordering::Relaxed));
+        let _ = writeln!(
+            out,
+            "# HELP roombot_store_ready 1 while the store passes its readiness check.\n# TYPE roombot_store_ready gauge\nroombot_store_ready {ready}\n# HELP roombot_store_busy_retries_total Write batches run again because the database was locked.\n# TYPE roombot_store_busy_retries_total counter\nroombot_store_busy_retries_total {retries}"
+        );
     }
 }
 
@@ -204,6 +295,9 @@ mod tests {
         metrics.delivery(Delivery::Queued);
         metrics.delivery(Delivery::Queued);
         metrics.set_queue_depth(3);
+        metrics.event(EventOutcome::Failed);
+        metrics.set_store_ready(true);
+        metrics.watch_store_retries(std::sync::Arc::new(AtomicU64::new(2)));
         metrics.command("mute", "ok", Duration::from_millis(3));
         metrics.webex_call("POST", "xapi/command", "200", Duration::from_millis(20));
         let text = metrics.render();
@@ -212,6 +306,10 @@ mod tests {
             "roombot_webhook_deliveries_total{outcome=\"forged\"} 1",
             "roombot_queue_depth 3",
             "roombot_replies_failed_total 0",
+            "roombot_events_total{outcome=\"failed\"} 1",
+            "roombot_events_total{outcome=\"done\"} 0",
+            "roombot_store_ready 1",
+            "roombot_store_busy_retries_total 2",
             "roombot_commands_total{kind=\"mute\",result=\"ok\"} 1",
             "roombot_webex_calls_total{method=\"POST\",endpoint=\"xapi/command\",status=\"200\"} 1",
             "roombot_event_handling_seconds_bucket{le=\"0.005\"} 1",

@@ -9,6 +9,7 @@ use std::pin::Pin;
 use serde_json::Value;
 
 use crate::access::Role;
+use crate::store::Ticket;
 use crate::webex::{MessageId, PersonId, RoomId};
 
 /// Webex's limit on `text` and `markdown`, in bytes.
@@ -40,6 +41,9 @@ pub struct Request {
     pub input: Input,
     /// The bot's message whose card was clicked (card clicks only).
     pub card_message: Option<MessageId>,
+    /// The stored event this request answers (`None` outside the webhook path, e.g. `exec`):
+    /// the handle on its journal, checked before an action that must not run twice.
+    pub ticket: Option<Ticket>,
 }
 
 /// What was asked: typed text, or what a card button carries (DESIGN rule 3).

@@ -78,10 +78,18 @@ pub struct ServerSettings {
     pub body_buffer_bytes: usize,
 }
 
-/// `[store]`: the SQLite file.
+/// `[store]`: the SQLite file and how long its tables keep rows.
 #[derive(Debug, Clone)]
 pub struct StoreSettings {
     pub path: PathBuf,
+    /// Events given up on.
+    pub keep_failed_events: Duration,
+    /// Messages the bot posted.
+    pub keep_posted_messages: Duration,
+    /// Create forms already submitted.
+    pub keep_used_forms: Duration,
+    /// Confirmations, from their expiry.
+    pub keep_confirmations: Duration,
 }
 
 /// `[access]`: who may do what.
@@ -108,6 +116,8 @@ pub enum ViewerPolicy {
 pub struct BotSettings {
     pub workers: usize,
     pub queue_capacity: usize,
+    /// How long after acceptance a failing event may still be retried.
+    pub event_deadline: Duration,
     pub cache_ttl: Duration,
     pub confirmation_ttl: Duration,
 }
@@ -327,6 +337,10 @@ impl TryFrom<raw::RawSettings> for Settings {
             server: server_settings(&raw.server)?,
             store: StoreSettings {
                 path: PathBuf::from(raw.store.path.trim()),
+                keep_failed_events: days(raw.store.keep_failed_events_days),
+                keep_posted_messages: days(raw.store.keep_posted_messages_days),
+                keep_used_forms: days(raw.store.keep_used_forms_days),
+                keep_confirmations: hours(raw.store.keep_confirmations_hours),
             },
             access: AccessSettings {
                 admins: parse_emails(&raw.access.admins),
@@ -336,6 +350,10 @@ impl TryFrom<raw::RawSettings> for Settings {
             bot: BotSettings {
                 workers: positive("bot.workers", raw.bot.workers)? as usize,
                 queue_capacity: positive("bot.queue_capacity", raw.bot.queue_capacity)? as usize,
+                event_deadline: Duration::from_secs(positive(
+                    "bot.event_deadline_secs",
+                    raw.bot.event_deadline_secs,
+                )?),
                 cache_ttl: Duration::from_secs(raw.bot.cache_ttl_secs),
                 confirmation_ttl: Duration::from_secs(positive(
                     "bot.confirmation_ttl_secs",
@@ -380,6 +398,14 @@ fn server_settings(raw: &raw::RawServer) -> Result<ServerSettings, SettingsError
         max_connections: number("server.max_connections", raw.max_connections)?,
         body_buffer_bytes: number("server.body_buffer_bytes", raw.body_buffer_bytes)?,
     })
+}
+
+fn hours(n: u64) -> Duration {
+    Duration::from_secs(n.saturating_mul(3600))
+}
+
+fn days(n: u64) -> Duration {
+    Duration::from_secs(n.saturating_mul(24 * 3600))
 }
 
 impl WebexSettings {

@@ -1,15 +1,30 @@
-//! Readiness (`GET /readyz`): named checks, each pending (with why) or passed. roombot is ready
-//! when every registered check has passed. `/healthz` is liveness only and never looks here.
+//! Readiness (`GET /readyz`): named checks, each pending (with why) or passed, set as start-up
+//! goes (`webex`, `webhooks`), and probes asked at each request (`store`: the file is still the
+//! one opened, writable, and answers a query). roombot is ready when every check has passed and
+//! every probe answers. `/healthz` is liveness only and never looks here.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Mutex;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::sync::watch;
+
+use crate::store::Store;
+
+/// A probe: `Ok` when fine, else a sentence saying what is wrong.
+pub type Probe =
+    Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync>;
+
+/// A probe that does not answer within this long fails.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The checks and their states; shared by start-up and the `/readyz` handler.
 pub struct Readiness {
     checks: Mutex<BTreeMap<&'static str, Check>>,
+    probes: Mutex<Vec<(&'static str, Probe)>>,
     ready: watch::Sender<bool>,
 }
 
@@ -23,6 +38,7 @@ impl Default for Readiness {
     fn default() -> Self {
         Self {
             checks: Mutex::new(BTreeMap::new()),
+            probes: Mutex::new(Vec::new()),
             ready: watch::Sender::new(true),
         }
     }
@@ -39,20 +55,56 @@ impl Readiness {
         self.set(name, true, detail.into());
     }
 
-    /// True when every check has passed.
+    /// Adds a probe under `name`, asked at every `/readyz`.
+    pub fn probe(&self, name: &'static str, probe: Probe) {
+        let mut probes = self.probes.lock().unwrap_or_else(|e| e.into_inner());
+        probes.push((name, probe));
+    }
+
+    /// Probes the store: the file is still the one opened, writable, and answers a query.
+    pub fn probe_store(&self, store: Store) {
+        self.probe(
+            "store",
+            Arc::new(move || {
+                let store = store.clone();
+                Box::pin(async move { store.check_ready().await })
+            }),
+        );
+    }
+
+    /// True when every check has passed (probes are asked only by [`Self::report`]).
     pub fn is_ready(&self) -> bool {
         *self.ready.borrow()
     }
 
-    /// Whether ready, and one line per check: `webex: ok (identity known: roombot)`.
-    pub fn report(&self) -> (bool, String) {
-        let checks = self.checks.lock().unwrap_or_else(|e| e.into_inner());
-        let mut text = String::new();
-        for (name, check) in checks.iter() {
-            let state = if check.passed { "ok" } else { "waiting" };
-            let _ = writeln!(text, "{name}: {state} ({})", check.detail);
+    /// Whether ready, and one line per check and probe: `webex: ok (identity known: roombot)`,
+    /// `store: failing (the file was deleted)`.
+    pub async fn report(&self) -> (bool, String) {
+        let (mut ready, mut text) = {
+            let checks = self.checks.lock().unwrap_or_else(|e| e.into_inner());
+            let mut text = String::new();
+            for (name, check) in checks.iter() {
+                let state = if check.passed { "ok" } else { "waiting" };
+                let _ = writeln!(text, "{name}: {state} ({})", check.detail);
+            }
+            (checks.values().all(|c| c.passed), text)
+        };
+        let probes = self
+            .probes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        for (name, probe) in probes {
+            let answer = tokio::time::timeout(PROBE_TIMEOUT, probe()).await;
+            ready &= matches!(answer, Ok(Ok(())));
+            let line = match answer {
+                Ok(Ok(())) => "ok".to_owned(),
+                Ok(Err(why)) => format!("failing ({why})"),
+                Err(_) => format!("failing (no answer within {PROBE_TIMEOUT:?})"),
+            };
+            let _ = writeln!(text, "{name}: {line}");
         }
-        (checks.values().all(|c| c.passed), text)
+        (ready, text)
     }
 
     /// Completes once every check has passed.
@@ -80,7 +132,7 @@ mod tests {
         readiness.pending("webex", "identity not known yet");
         readiness.passed("webhooks", "not managed");
         assert!(!readiness.is_ready());
-        let (ready, text) = readiness.report();
+        let (ready, text) = readiness.report().await;
         assert!(!ready);
         assert_eq!(
             text,

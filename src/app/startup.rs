@@ -132,15 +132,18 @@ impl Startup {
 
     fn bot(&self, me: &BotIdentity) -> Arc<Bot> {
         self.responder.know_bot(me.id.clone());
-        Arc::new(Bot::new(
-            self.webex.clone(),
-            me.clone(),
-            self.store.clone(),
-            AccessPolicy::new(self.settings.access.clone()),
-            self.settings.bot.cache_ttl,
-            self.responder.clone(),
-            self.metrics.clone(),
-        ))
+        Arc::new(
+            Bot::new(
+                self.webex.clone(),
+                me.clone(),
+                self.store.clone(),
+                AccessPolicy::new(self.settings.access.clone()),
+                self.settings.bot.cache_ttl,
+                self.responder.clone(),
+                self.metrics.clone(),
+            )
+            .event_deadline(self.settings.bot.event_deadline),
+        )
     }
 }
 

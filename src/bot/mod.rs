@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod identity;
+pub mod journal;
 pub mod mention;
 pub mod people;
 pub mod webhooks;
@@ -17,16 +18,17 @@ use futures::FutureExt;
 use crate::access::AccessPolicy;
 use crate::metrics::Metrics;
 use crate::request::{Actor, FormKind, Input, Place, Reply, Request, Responder};
-use crate::store::{PostedMessage, Store};
+use crate::store::{PostedMessage, Store, Ticket};
 use crate::webex::{
     AttachmentAction, AttachmentActionId, Message, MessageId, NewMessage, PersonId, RoomId,
     RoomType, WebexClient, WebexError,
 };
 use crate::webhook::envelope::{Envelope, EventKind};
+use crate::webhook::queue::QueuedEvent;
 use identity::BotIdentity;
 use mention::MentionStripper;
 use people::PeopleCache;
-use worker::Handler;
+use worker::{Handled, Handler};
 
 /// The answer to a card click that names no command (a forged or outdated card).
 const NO_COMMAND: &str =
@@ -34,6 +36,16 @@ const NO_COMMAND: &str =
 
 /// How often a message fetch that answers 404 is tried: REST can lag the webhook.
 const FETCH_ATTEMPTS: u32 = 4;
+
+/// `bot.event_deadline_secs` unless set otherwise.
+const DEFAULT_EVENT_DEADLINE: Duration = Duration::from_secs(120);
+
+/// The instant an event accepted at `received_ms` (Unix ms) reaches its deadline.
+fn event_ends_at(received_ms: i64, deadline: Duration) -> tokio::time::Instant {
+    let age =
+        Duration::from_millis(crate::store::now_ms().saturating_sub(received_ms).max(0) as u64);
+    tokio::time::Instant::now() + deadline.saturating_sub(age)
+}
 
 /// Everything a worker needs to answer an event; shared by all workers.
 pub struct Bot {
@@ -44,6 +56,8 @@ pub struct Bot {
     people: PeopleCache,
     responder: Arc<dyn Responder>,
     metrics: Arc<Metrics>,
+    /// How long after acceptance an event may still be worked on (`bot.event_deadline_secs`).
+    event_deadline: Duration,
 }
 
 impl Bot {
@@ -67,36 +81,59 @@ impl Bot {
             people,
             responder,
             metrics,
+            event_deadline: DEFAULT_EVENT_DEADLINE,
         }
+    }
+
+    /// Sets how long after acceptance an event may still be worked on: no Webex call of an
+    /// attempt retries past it.
+    pub fn event_deadline(mut self, deadline: Duration) -> Self {
+        self.event_deadline = deadline;
+        self
     }
 
     /// The worker handler for this bot.
     pub fn handler(self: Arc<Self>) -> Handler {
         Arc::new(move |event| {
             let bot = self.clone();
-            // One retry deadline for every Webex call of the event.
-            Box::pin(async move { bot.webex.with_event_deadline(bot.handle(event)).await })
+            // One retry deadline for every Webex call of this attempt, never past the event's.
+            let until = event_ends_at(event.received_ms, bot.event_deadline);
+            Box::pin(async move {
+                bot.webex
+                    .with_event_deadline(until, bot.handle(event))
+                    .await
+            })
         })
     }
 
-    /// Handles one queued event; failures are logged, never propagated.
-    #[tracing::instrument(name = "handle event", skip(self, event), fields(resource = %event.resource, id = %event.data.id))]
-    pub async fn handle(&self, event: Envelope) {
+    /// Handles one queued event and says how it went (the worker records it). A later attempt
+    /// whose reply was already saved only posts that reply ([`Bot::finish_journaled`]).
+    #[tracing::instrument(name = "handle event", skip(self, queued), fields(resource = %queued.envelope.resource, id = %queued.envelope.data.id, event = queued.ticket.event, attempt = queued.ticket.attempt))]
+    pub async fn handle(&self, queued: QueuedEvent) -> Handled {
+        if let Some(handled) = self.finish_journaled(queued.ticket).await {
+            return handled;
+        }
         let started = Instant::now();
+        let (event, ticket) = (&queued.envelope, Some(queued.ticket));
         let result = match event.kind() {
-            Some(EventKind::MessageCreated) => self.on_message(&event, started).await,
-            Some(EventKind::AttachmentActionCreated) => self.on_action(&event, started).await,
+            Some(EventKind::MessageCreated) => self.on_message(event, ticket, started).await,
+            Some(EventKind::AttachmentActionCreated) => {
+                self.on_action(event, ticket, started).await
+            }
             None => {
                 tracing::debug!(event = %event.event, "event of a kind the bot does not handle");
                 Ok(())
             }
         };
-        if let Err(error) = result {
-            tracing::error!(%error, tracking_id = ?error.tracking_id(), "event failed");
-        }
+        journal::handled(result)
     }
 
-    async fn on_message(&self, event: &Envelope, started: Instant) -> Result<(), WebexError> {
+    async fn on_message(
+        &self,
+        event: &Envelope,
+        ticket: Option<Ticket>,
+        started: Instant,
+    ) -> Result<(), WebexError> {
         let message = self
             .fetch_message(&MessageId::new(event.data.id.clone()))
             .await?;
@@ -135,11 +172,17 @@ impl Bot {
             place,
             input: Input::Text(text),
             card_message: None,
+            ticket,
         };
         self.answer(&request, started).await
     }
 
-    async fn on_action(&self, event: &Envelope, started: Instant) -> Result<(), WebexError> {
+    async fn on_action(
+        &self,
+        event: &Envelope,
+        ticket: Option<Ticket>,
+        started: Instant,
+    ) -> Result<(), WebexError> {
         let action = self
             .webex
             .get_attachment_action(&AttachmentActionId::new(event.data.id.clone()))
@@ -156,12 +199,9 @@ impl Bot {
             tracing::warn!(action = %action.id, "card action without a personId; ignored");
             return Ok(());
         };
-        let room_id = action
-            .room_id
-            .clone()
-            .unwrap_or_else(|| RoomId::new(posted.room_id.clone()));
+        let room_id = action.room_id.clone().unwrap_or(posted.room_id);
         let is_group = posted.parent_id.is_some();
-        let thread = posted.parent_id.map(MessageId::new);
+        let thread = posted.parent_id;
         let place = Place {
             room_id,
             is_group,
@@ -177,12 +217,14 @@ impl Bot {
             place,
             input,
             card_message: Some(message_id),
+            ticket,
         };
         self.answer(&request, started).await
     }
 
     async fn answer(&self, request: &Request, started: Instant) -> Result<(), WebexError> {
         let reply = self.respond(request).await;
+        self.journal_reply(request, &reply).await;
         let posted = self.post(&request.place, &reply).await;
         let (kind, result) = reply
             .outcome
@@ -236,9 +278,9 @@ impl Bot {
             }
         };
         let record = PostedMessage {
-            id: posted.id.as_str().to_owned(),
-            room_id: place.room_id.as_str().to_owned(),
-            parent_id: place.thread.as_ref().map(|t| t.as_str().to_owned()),
+            id: posted.id.clone(),
+            room_id: place.room_id.clone(),
+            parent_id: place.thread.clone(),
         };
         if let Err(error) = self.store.record_posted(record).await {
             tracing::error!(%error, "could not remember a posted message; its buttons will be refused");
@@ -263,18 +305,15 @@ impl Bot {
 
     /// Whether `id` is a message the bot posted (the store, else Webex).
     async fn our_message(&self, id: &MessageId) -> Result<Option<PostedMessage>, WebexError> {
-        if let Ok(Some(posted)) = self.store.posted(id.as_str()).await {
+        if let Ok(Some(posted)) = self.store.posted(id).await {
             return Ok(Some(posted));
         }
         let message = self.webex.get_message(id).await?;
         let ours = message.person_id.as_ref().is_some_and(|p| *p == self.me.id);
         Ok(ours.then(|| PostedMessage {
-            id: message.id.as_str().to_owned(),
-            room_id: message
-                .room_id
-                .map(|r| r.as_str().to_owned())
-                .unwrap_or_default(),
-            parent_id: message.parent_id.map(|p| p.as_str().to_owned()),
+            id: message.id,
+            room_id: message.room_id.unwrap_or_else(|| RoomId::new("")),
+            parent_id: message.parent_id,
         }))
     }
 

@@ -135,6 +135,7 @@ mod tests {
             },
             input: Input::Text("reboot 4B".into()),
             card_message: None,
+            ticket: None,
         };
         let refused = AuditRecord {
             verdict: Verdict::Refused,

@@ -65,10 +65,11 @@ impl Ops {
             .ok()?;
         let place = &ctx.request.place;
         let new = NewConfirmation {
-            command: stored,
-            person_id: ctx.request.actor.person_id.as_str().to_owned(),
-            room_id: place.room_id.as_str().to_owned(),
-            thread_id: place.thread.as_ref().map(|t| t.as_str().to_owned()),
+            command: plan.text.clone(),
+            plan: Some(stored),
+            person_id: ctx.request.actor.person_id.clone(),
+            room_id: place.room_id.clone(),
+            thread_id: place.thread.clone(),
             summary: summary.to_owned(),
             ttl_secs: i64::try_from(self.confirmation_ttl.as_secs()).unwrap_or(i64::MAX),
         };
@@ -87,8 +88,11 @@ impl Ops {
         token: &str,
         confirm: bool,
     ) -> Reply {
-        let person = request.actor.person_id.as_str();
-        let confirmation = match self.store.take_confirmation(token, person).await {
+        let taken = self
+            .store
+            .take_confirmation(token, &request.actor.person_id, request.ticket)
+            .await;
+        let confirmation = match taken {
             Ok(Taken::Valid(confirmation)) => confirmation,
             Ok(Taken::Stale) => {
                 return Reply::text(
@@ -108,10 +112,20 @@ impl Ops {
         if !confirm {
             return Reply::text(format!("Cancelled: {}", confirmation.summary));
         }
-        match serde_json::from_str::<Plan>(&confirmation.command) {
-            Ok(plan) => self.run_confirmed(request, &plan).await,
-            // A confirmation stored by an older version holds the command text.
-            Err(_) => match Command::parse(&confirmation.command) {
+        let stored = confirmation
+            .plan
+            .as_deref()
+            .map(serde_json::from_str::<Plan>);
+        match stored {
+            Some(Ok(plan)) => self.run_confirmed(request, &plan).await,
+            Some(Err(error)) => {
+                tracing::error!(%error, "a stored plan no longer reads; asking again");
+                Reply::text(
+                    "I could not read the plan behind that confirmation. Type the command again to get a new one.",
+                )
+            }
+            // A confirmation stored before plans holds the command text alone.
+            None => match Command::parse(&confirmation.command) {
                 Ok(command) => self.run_legacy(request, command).await,
                 Err(error) => Reply::text(error.to_string()),
             },
@@ -134,11 +148,7 @@ impl Ops {
                 };
                 match recheck(stored, &snapshot, &request.actor) {
                     Err(refusal) => self.refusal(&refusal),
-                    Ok(plan) => {
-                        let outcome = self.execute(request, &plan).await;
-                        self.render(&plan, &outcome, &snapshot)
-                            .plan(&plan, Some(&outcome))
-                    }
+                    Ok(plan) => self.run_plan(request, &plan, &snapshot).await,
                 }
             }
         };

@@ -275,7 +275,7 @@ impl Ops {
     }
 
     async fn space_call(&self, request: &Request, op: &Op) -> CallResult {
-        let room = request.place.room_id.as_str();
+        let room = &request.place.room_id;
         let stored = match op {
             Op::SetDefaultTarget { target } => self
                 .store

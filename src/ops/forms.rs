@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 use crate::cards::{Choice, LocationForm, WorkspaceForm};
 use crate::command::{Command, WorkspaceDetails, WorkspaceType};
 use crate::plan::{
-    Plan, Refusal, Snapshot, WorkspaceFormDefaults, check_role, plan_location_submit,
+    Refusal, Snapshot, WorkspaceFormDefaults, check_role, plan_location_submit,
     plan_workspace_submit,
 };
 use crate::request::{FormKind, Reply, Request};
-use crate::webex::{Location, LocationId};
+use crate::webex::{Location, LocationId, MessageId};
 
 use super::audit::Verdict;
 use super::form_checks::{NO_LOCATION, location_fields, workspace_draft};
@@ -52,8 +52,8 @@ impl Ops {
         if let Err(refusal) = check_role(command, request.actor.role) {
             return self.refusal(&refusal);
         }
-        let form = request.card_message.as_ref().map(|m| m.as_str().to_owned());
-        if let Some(done) = self.claim(form.as_deref()).await {
+        let form = request.card_message.clone();
+        if let Some(done) = self.claim(form.as_ref(), request).await {
             return done;
         }
         let done = match kind {
@@ -71,9 +71,9 @@ impl Ops {
 
     /// Claims the form card for this submission; `Some(answer)` when it was already used, so
     /// clicking Create twice creates once.
-    async fn claim(&self, form: Option<&str>) -> Option<Done> {
+    async fn claim(&self, form: Option<&MessageId>, request: &Request) -> Option<Done> {
         let form = form?;
-        match self.store.claim_form(form).await {
+        match self.store.claim_form(form, request.ticket).await {
             Ok(true) => None,
             Ok(false) => Some(self.rejected(
                 "This form was already used to create something.",
@@ -114,7 +114,7 @@ impl Ops {
                 &request.actor,
             );
             match planned {
-                Ok(plan) => return self.run_form_plan(request, &plan, &snapshot).await,
+                Ok(plan) => return self.run_plan(request, &plan, &snapshot).await,
                 // A location created since the listing: look once more before refusing.
                 Err(Refusal::Invalid { .. }) if !fresh => fresh = true,
                 Err(Refusal::Invalid { message, .. }) => {
@@ -136,19 +136,14 @@ impl Ops {
         };
         match plan_location_submit(&body, &request.actor) {
             Ok(plan) => {
-                let outcome = self.execute(request, &plan).await;
-                let name = body.display_name.clone().unwrap_or_default();
-                self.render_location_created(&outcome, &name)
-                    .plan(&plan, Some(&outcome))
+                let snapshot = match self.snapshot(request, &Command::Locations, false).await {
+                    Ok(snapshot) => snapshot,
+                    Err(error) => return self.webex_failure("list locations", &error),
+                };
+                self.run_plan(request, &plan, &snapshot).await
             }
             Err(refusal) => self.refusal(&refusal),
         }
-    }
-
-    async fn run_form_plan(&self, request: &Request, plan: &Plan, snapshot: &Snapshot) -> Done {
-        let outcome = self.execute(request, plan).await;
-        self.render(plan, &outcome, snapshot)
-            .plan(plan, Some(&outcome))
     }
 
     /// The "new workspace" form, filled with what was typed so far.

@@ -20,6 +20,7 @@ mod devices;
 mod execute;
 mod form_checks;
 mod forms;
+mod journal;
 mod locations;
 mod reply;
 mod respond;
@@ -250,7 +251,16 @@ impl Ops {
         if plan.confirm.is_some() && !ctx.confirmed {
             return self.ask_confirmation(ctx, plan).await.plan(plan, None);
         }
-        let outcome = self.execute(ctx.request, plan).await;
+        self.run_plan(ctx.request, plan, snapshot).await
+    }
+
+    /// Runs `plan` (after the action gate: an earlier attempt at this event may have run it)
+    /// and renders what happened.
+    async fn run_plan(&self, request: &Request, plan: &Plan, snapshot: &Snapshot) -> Done {
+        if let Some(done) = self.begin_action(request, plan).await {
+            return done.plan(plan, None);
+        }
+        let outcome = self.execute(request, plan).await;
         self.render(plan, &outcome, snapshot)
             .plan(plan, Some(&outcome))
     }
@@ -291,11 +301,7 @@ impl Ops {
 
     /// The space's stored default target (a store failure is logged and counts as none).
     async fn default_target(&self, request: &Request) -> Option<Target> {
-        match self
-            .store
-            .default_target(request.place.room_id.as_str())
-            .await
-        {
+        match self.store.default_target(&request.place.room_id).await {
             Ok(Some(text)) => Target::from_text(&text).or_else(|| {
                 tracing::warn!(%text, "stored default target does not parse; ignored");
                 None

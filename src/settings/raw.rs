@@ -61,6 +61,10 @@ pub(super) struct RawServer {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawStore {
     pub path: String,
+    pub keep_failed_events_days: u64,
+    pub keep_posted_messages_days: u64,
+    pub keep_used_forms_days: u64,
+    pub keep_confirmations_hours: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,6 +80,7 @@ pub(super) struct RawAccess {
 pub(super) struct RawBot {
     pub workers: u64,
     pub queue_capacity: u64,
+    pub event_deadline_secs: u64,
     pub cache_ttl_secs: u64,
     pub confirmation_ttl_secs: u64,
 }

@@ -28,10 +28,10 @@ impl Store {
     /// The secret kept under `name`, if any.
     pub async fn kept_secret(&self, name: &str) -> Result<Option<KeptSecret>, StoreError> {
         let name = name.to_owned();
-        self.with_conn(move |conn| {
+        self.read(move |conn| {
             conn.query_row(
                 "SELECT secret, setting_fingerprint FROM credentials WHERE name = ?1",
-                params![name],
+                params![&name],
                 |row| {
                     Ok(KeptSecret {
                         secret: SecretString::from(row.get::<_, String>(0)?),
@@ -47,14 +47,14 @@ impl Store {
     /// Keeps `kept` under `name`, replacing what was there.
     pub async fn keep_secret(&self, name: &str, kept: KeptSecret) -> Result<(), StoreError> {
         let name = name.to_owned();
-        self.with_conn(move |conn| {
+        self.write(move |conn| {
             conn.execute(
                 "INSERT OR REPLACE INTO credentials (name, secret, setting_fingerprint, updated_at)
                  VALUES (?1, ?2, ?3, ?4)",
                 params![
-                    name,
+                    &name,
                     kept.secret.expose_secret(),
-                    kept.setting_fingerprint,
+                    &kept.setting_fingerprint,
                     now_secs()
                 ],
             )

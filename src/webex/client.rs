@@ -44,7 +44,7 @@ impl ClientConfig {
             token,
             timeout: Duration::from_secs(30),
             max_in_flight: 8,
-            retry_deadline: Duration::from_secs(120),
+            retry_deadline: Duration::from_secs(30),
             backoff_base: Duration::from_millis(500),
             retry_after_default: Duration::from_secs(5),
             retry_after_cap: Duration::from_secs(60),
@@ -145,10 +145,15 @@ impl WebexClient {
         &self.inner.config
     }
 
-    /// Runs `work` (the handling of one event) under one retry deadline, `retry_deadline` from
-    /// now, shared by every Webex call inside it.
-    pub async fn with_event_deadline<F: std::future::Future>(&self, work: F) -> F::Output {
-        let deadline = tokio::time::Instant::now() + self.inner.config.retry_deadline;
+    /// Runs `work` (one attempt at handling an event) under one retry deadline shared by every
+    /// Webex call inside it: `retry_deadline` from now, or `until` (the event's own deadline)
+    /// when that comes first.
+    pub async fn with_event_deadline<F: std::future::Future>(
+        &self,
+        until: tokio::time::Instant,
+        work: F,
+    ) -> F::Output {
+        let deadline = (tokio::time::Instant::now() + self.inner.config.retry_deadline).min(until);
         super::retry::within(deadline, work).await
     }
 

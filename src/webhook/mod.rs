@@ -1,17 +1,21 @@
 //! Webex webhook intake: verifies `X-Spark-Signature` over the raw bytes, decodes the envelope,
-//! drops our own messages and duplicates, and queues the event for the bot workers. Never calls
-//! the Webex API (that happens in `bot`).
+//! drops our own messages and duplicates, stores the event durably and hands it to the bot
+//! workers. Never calls the Webex API (that happens in `bot`).
 //!
-//! When the queue is full, the event is spilled to the SQLite store and the delivery still gets
-//! 200: Webex disables a webhook after 100 failed deliveries in 5 minutes and its redelivery policy
-//! is undocumented, so refusing would risk both the webhook and the event. A drainer moves spilled
-//! events back into the queue as workers free up.
+//! An accepted event is written to the store with its dedupe claim in one transaction before the
+//! 200 (group commit: concurrent deliveries share one commit), because Webex does not redeliver
+//! a delivery that got 200. If the queue to the workers has room, intake queues the event; if
+//! not, the event waits in the store and the [`queue::feed`]er hands it over as workers free up:
+//! the delivery still gets 200 (Webex disables a webhook after 100 failed deliveries in 5
+//! minutes). Only a store that cannot take the event makes intake answer 503.
 
 pub mod dedupe;
 pub mod envelope;
+pub mod queue;
 pub mod signature;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -20,19 +24,24 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::{Notify, mpsc};
 
 use crate::metrics::{Delivery, Metrics};
-use crate::store::{DeliveryKey, Store};
+use crate::store::{DeliveryKey, PendingEvent, Store, StoreError};
+use crate::webex::PersonId;
 use dedupe::Deduper;
 use envelope::{Envelope, EventKind};
+use queue::QueuedEvent;
 use signature::{SIGNATURE_HEADER, verify_signature};
+
+/// The longest a delivery waits for its event to be stored before it is answered 503.
+const STORE_WAIT: Duration = Duration::from_secs(10);
 
 /// Everything the intake handler needs; shared by all requests.
 pub struct Intake {
     secret: SecretString,
-    bot_id: String,
-    dedupe: Deduper,
-    queue: mpsc::Sender<Envelope>,
+    bot_id: PersonId,
+    dedupe: Arc<Deduper>,
+    queue: mpsc::Sender<QueuedEvent>,
     store: Store,
-    spilled: Arc<Notify>,
+    feeder: Arc<Notify>,
     metrics: Arc<Metrics>,
 }
 
@@ -44,33 +53,29 @@ pub enum Verdict {
 }
 
 impl Intake {
-    /// Builds the intake. `bot_id` is the bot's person id (from `GET /people/me`).
+    /// Builds the intake. `bot_id` is the bot's person id (from `GET /people/me`); `feeder`
+    /// wakes the [`queue::feed`]er when an event had to wait in the store.
     pub fn new(
         secret: SecretString,
-        bot_id: String,
+        bot_id: PersonId,
         dedupe: Deduper,
-        queue: mpsc::Sender<Envelope>,
+        queue: mpsc::Sender<QueuedEvent>,
         store: Store,
+        feeder: Arc<Notify>,
         metrics: Arc<Metrics>,
     ) -> Self {
-        let spilled = Arc::new(Notify::new());
         Self {
             secret,
             bot_id,
-            dedupe,
+            dedupe: Arc::new(dedupe),
             queue,
             store,
-            spilled,
+            feeder,
             metrics,
         }
     }
 
-    /// Signals the spill drainer that events wait in the store.
-    pub fn spill_signal(&self) -> Arc<Notify> {
-        self.spilled.clone()
-    }
-
-    /// Verifies, decodes, filters and queues one delivery.
+    /// Verifies, decodes, filters and stores one delivery.
     pub async fn take(&self, signature: Option<&str>, body: &[u8]) -> Verdict {
         let signed = signature
             .is_some_and(|sig| verify_signature(self.secret.expose_secret().as_bytes(), body, sig));
@@ -82,9 +87,16 @@ impl Intake {
             self.metrics.delivery(Delivery::Malformed);
             return Verdict::Rejected(StatusCode::BAD_REQUEST);
         };
+        let started = std::time::Instant::now();
         let outcome = self.route(envelope).await;
         self.metrics.delivery(outcome);
-        Verdict::Accepted(outcome)
+        if matches!(outcome, Delivery::Queued | Delivery::Deferred) {
+            self.metrics.intake_stored(started.elapsed());
+        }
+        match outcome {
+            Delivery::StoreFailed => Verdict::Rejected(StatusCode::SERVICE_UNAVAILABLE),
+            accepted => Verdict::Accepted(accepted),
+        }
     }
 
     async fn route(&self, envelope: Envelope) -> Delivery {
@@ -104,68 +116,53 @@ impl Intake {
         if !self.dedupe.first_sighting(&key) {
             return Delivery::Duplicate;
         }
-        match self.queue.try_send(envelope) {
-            Ok(()) => Delivery::Queued,
-            Err(mpsc::error::TrySendError::Full(envelope)) => self.spill(envelope).await,
-            Err(mpsc::error::TrySendError::Closed(envelope)) => {
-                tracing::error!(id = %envelope.data.id, "bot workers are gone; spilling the event");
-                self.spill(envelope).await
-            }
-        }
+        self.store_event(key, envelope).await
     }
 
-    async fn spill(&self, envelope: Envelope) -> Delivery {
-        let body = serde_json::to_string(&envelope).expect("an envelope serialises");
-        if let Err(error) = self.store.spill_event(body).await {
-            tracing::error!(%error, id = %envelope.data.id, "queue full and spill failed; event lost");
-        } else {
-            tracing::warn!(id = %envelope.data.id, "queue full; event spilled to the store");
-        }
-        self.spilled.notify_one();
-        Delivery::Spilled
-    }
-}
-
-/// Moves spilled events back into the queue, oldest first, as room frees up. Ends when the
-/// queue closes.
-///
-/// It holds the queue only weakly, so it never keeps the workers alive: once intake is gone (the
-/// server stopped) it ends, leaving any event still spilled in the store for the next start.
-pub async fn drain_spilled(store: Store, queue: mpsc::WeakSender<Envelope>, signal: Arc<Notify>) {
-    loop {
-        if queue.strong_count() == 0 {
-            return;
-        }
-        match store.take_spilled_event().await {
-            Ok(Some(body)) => {
-                let Ok(envelope) = serde_json::from_str::<Envelope>(&body) else {
-                    continue;
-                };
-                let Some(sender) = queue.upgrade() else {
-                    // Shutting down: keep the event for the next start.
-                    let _ = store.spill_event(body).await;
-                    return;
-                };
-                if sender.send(envelope).await.is_err() {
-                    return;
+    /// Stores the event with its claim; queues it right after the commit when there is room.
+    async fn store_event(&self, key: DeliveryKey, envelope: Envelope) -> Delivery {
+        let id = envelope.data.id.clone();
+        let permit = self.queue.clone().try_reserve_owned().ok();
+        let hold = permit.is_some();
+        let json = serde_json::to_string(&envelope).expect("an envelope serialises");
+        let (dedupe, claim) = (self.dedupe.clone(), key.clone());
+        // Runs on the store's writer thread right after the commit, even if this request is
+        // gone by then: an event this process holds always reaches the queue.
+        let hand_over = move |stored: &Result<PendingEvent, StoreError>| match stored {
+            Ok(event) => {
+                if let Some(permit) = permit {
+                    permit.send(QueuedEvent {
+                        ticket: event.ticket,
+                        envelope,
+                        received_ms: event.received_ms,
+                    });
                 }
             }
-            Ok(None) => {
-                // Woken by a new spill, or every second to notice a shutdown.
-                let _ = tokio::time::timeout(std::time::Duration::from_secs(1), signal.notified())
-                    .await;
+            Err(_) => dedupe.forget(&claim),
+        };
+        let stored = self.store.accept_event(key, json, hold, hand_over);
+        match tokio::time::timeout(STORE_WAIT, stored).await {
+            Ok(Ok(_)) if hold => Delivery::Queued,
+            Ok(Ok(_)) => {
+                tracing::warn!(%id, "queue full; the event waits in the store");
+                self.feeder.notify_one();
+                Delivery::Deferred
             }
-            Err(error) => {
-                tracing::error!(%error, "cannot read spilled events");
-                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            Ok(Err(error)) => {
+                tracing::error!(%error, %id, "could not store an event; answering 503");
+                Delivery::StoreFailed
+            }
+            Err(_) => {
+                tracing::error!(%id, wait = ?STORE_WAIT, "the store did not take an event in time; answering 503");
+                Delivery::StoreFailed
             }
         }
     }
 }
 
 /// `POST /webhooks/webex`: 401 for a missing or wrong signature (before any parsing), 400 for a
-/// signed body that is not a webhook envelope, 200 otherwise. Bodies over the limit get 413 from
-/// the body-limit layer before this runs.
+/// signed body that is not a webhook envelope, 503 when the store cannot take the event, 200
+/// otherwise. Bodies over the limit get 413 from the body-limit layer before this runs.
 pub async fn receive(
     State(intake): State<Arc<Intake>>,
     headers: HeaderMap,

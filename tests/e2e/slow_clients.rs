@@ -167,6 +167,9 @@ async fn slow_headers_and_slow_bodies_are_cut_off_while_healthz_answers() {
     assert!(server.stop().await, "a clean stop afterwards");
 }
 
+/// Descriptors the store may open after start-up (see the connection-cap test).
+const STORE_FDS_SLACK: usize = 6;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_connection_cap_bounds_descriptors_and_waiting_clients_are_served_later() {
     let server = served(&[
@@ -197,8 +200,10 @@ async fn the_connection_cap_bounds_descriptors_and_waiting_clients_are_served_la
     }
     println!("connection cap 50: fds {fds_before} → peak {peak_fds}; /healthz after {took:?}");
     assert_eq!(status, 200);
+    // 50 connections, plus a few descriptors the store opens lazily (a reader connection, its
+    // WAL and shared-memory files); without the cap there would be about 300.
     assert!(
-        peak_fds <= fds_before + 50,
+        peak_fds <= fds_before + 50 + STORE_FDS_SLACK,
         "descriptors grew from {fds_before} to {peak_fds}"
     );
     assert!(server.stop().await);

@@ -103,7 +103,7 @@ pub async fn start_app(
     run_app(sandbox, settings, store_dir, app).await
 }
 
-/// Runs a built `app` against `sandbox` and syncs its webhooks to it.
+/// Runs a built `app` against `sandbox` and syncs its webhooks to it; waits until it is ready.
 pub async fn run_app(
     sandbox: SandboxHandle,
     settings: Settings,
@@ -111,12 +111,38 @@ pub async fn run_app(
     app: Application,
 ) -> TestBot {
     let addr = app.local_addr();
-    let readiness = app.readiness();
     let webex = roombot::bot::identity::client(&settings, Arc::new(Metrics::default())).unwrap();
     let target = format!("http://{addr}/webhooks/webex");
     roombot::bot::webhooks::sync(&webex, &target, &SECRET.to_owned().into())
         .await
         .expect("webhooks sync");
+    let bot = serve(app, sandbox, settings, store_dir).await;
+    bot.sandbox.clear_requests();
+    bot
+}
+
+/// Starts roombot without registering webhooks and without clearing the request log: for
+/// tests that count what it does with events already in its store.
+pub async fn start_app_unsynced(
+    sandbox: SandboxHandle,
+    settings: Settings,
+    store_dir: Arc<tempfile::TempDir>,
+) -> TestBot {
+    let app = Application::build(settings.clone())
+        .await
+        .expect("roombot builds");
+    serve(app, sandbox, settings, store_dir).await
+}
+
+/// Serves `app` until the test stops it; waits until it is ready.
+async fn serve(
+    app: Application,
+    sandbox: SandboxHandle,
+    settings: Settings,
+    store_dir: Arc<tempfile::TempDir>,
+) -> TestBot {
+    let addr = app.local_addr();
+    let readiness = app.readiness();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         app.run_until_stopped(async {
@@ -128,7 +154,6 @@ pub async fn run_app(
     tokio::time::timeout(WAIT, readiness.wait_ready())
         .await
         .expect("roombot gets ready");
-    sandbox.clear_requests();
     TestBot {
         sandbox,
         addr,
