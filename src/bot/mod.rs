@@ -270,7 +270,9 @@ impl Bot {
         if let Some(card) = &reply.card {
             message = message.card(card.clone());
         }
-        let posted = match self.webex.deliver_message(&message, &self.me.id).await {
+        // The reply gets a retry deadline of its own: a long action must still be reported.
+        let delivery = self.webex.deliver_message(&message, &self.me.id);
+        let posted = match self.webex.with_fresh_deadline(delivery).await {
             Ok(posted) => posted,
             Err(error) => {
                 self.metrics.reply_failed();

@@ -162,7 +162,15 @@ impl Ops {
         results.into_iter().map(|(_, result)| result).collect()
     }
 
+    /// Runs one call of `plan` with a retry deadline of its own (a fleet action may outlast
+    /// the event's deadline; each of its calls still rides out 429s and passing failures).
     async fn run_call(&self, request: &Request, plan: &Plan, call: &Call) -> CallResult {
+        self.webex
+            .with_fresh_deadline(self.call(request, plan, call))
+            .await
+    }
+
+    async fn call(&self, request: &Request, plan: &Plan, call: &Call) -> CallResult {
         match &call.subject {
             Subject::Device(_) => match plan.device_of(call) {
                 Some(device) => self.device_call(device, &call.op).await,

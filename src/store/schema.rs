@@ -213,7 +213,10 @@ mod tests {
             .take_confirmation("tok", &PersonId::new("P1"), None)
             .await
             .unwrap();
-        assert!(matches!(taken, Taken::Valid(c) if c.command == "reboot room 4B"));
+        // A confirmation from before plans were stored has none: it is planned again on Confirm.
+        assert!(
+            matches!(taken, Taken::Valid(c) if c.command == "reboot room 4B" && c.plan.is_none())
+        );
         let target = store.default_target(&RoomId::new("R1")).await.unwrap();
         assert_eq!(target.as_deref(), Some("room 4B"));
         assert!(!store.claim_form(&MessageId::new("F1"), None).await.unwrap());

@@ -157,6 +157,13 @@ impl WebexClient {
         super::retry::within(deadline, work).await
     }
 
+    /// Runs `work` with its own retry deadline, `retry_deadline` from now, even past the
+    /// enclosing event's: once an action has begun, its calls and the reply are seen through.
+    pub async fn with_fresh_deadline<F: std::future::Future>(&self, work: F) -> F::Output {
+        let deadline = tokio::time::Instant::now() + self.inner.config.retry_deadline;
+        super::retry::afresh(deadline, work).await
+    }
+
     /// A backoff wait (with random jitter) before try number `failures + 1` of something that
     /// failed `failures` times, for retry loops above single calls.
     pub fn backoff(&self, failures: u32) -> Duration {

@@ -9,8 +9,10 @@
 //!   run them;
 //! - no wait runs past the deadline: a retry that would start after it is not made.
 //!
-//! The deadline is per event: [`within`] runs a future (the handling of one event) with a
-//! deadline every call inside it shares; calls outside any scope get `retry_deadline` each.
+//! The deadline is per attempt at an event: [`within`] runs a future (the handling) with a
+//! deadline every call inside it shares; [`afresh`] gives work that must finish once begun (each
+//! call of an action, the reply) a deadline of its own; calls outside any scope get
+//! `retry_deadline` each.
 
 use std::future::Future;
 use std::time::Duration;
@@ -144,6 +146,12 @@ pub async fn within<F: Future>(deadline: Instant, work: F) -> F::Output {
     let deadline = DEADLINE
         .try_with(|outer| (*outer).min(deadline))
         .unwrap_or(deadline);
+    DEADLINE.scope(deadline, work).await
+}
+
+/// Runs `work` with a deadline of its own, `deadline`, whatever the enclosing scope's: for work
+/// that must be finished once begun (an action's calls, a reply), however late in the event.
+pub async fn afresh<F: Future>(deadline: Instant, work: F) -> F::Output {
     DEADLINE.scope(deadline, work).await
 }
 
@@ -331,6 +339,12 @@ mod tests {
                 assert_eq!(deadline(&cfg), now + Duration::from_secs(5));
             })
             .await;
+            // Work that must finish once begun gets its own deadline, even a later one.
+            afresh(now + Duration::from_secs(60), async {
+                assert_eq!(deadline(&cfg), now + Duration::from_secs(60));
+            })
+            .await;
+            assert_eq!(deadline(&cfg), outer);
         })
         .await;
     }

@@ -220,3 +220,61 @@ async fn a_storm_of_thirty_percent_429s_and_thirty_percent_5xx_still_answers_eve
     })
     .await;
 }
+
+/// A fleet action that runs past its event's deadline still sees every call through: each call
+/// of an action retries a 429 on a deadline of its own, and the result is posted.
+#[tokio::test]
+async fn a_fleet_action_outlasting_the_event_deadline_still_rides_out_429s() {
+    let bot = spawn_bot_with(
+        SandboxOptions::default(),
+        &[
+            ("ROOMBOT__BOT__EVENT_DEADLINE_SECS", "1"),
+            ("ROOMBOT__WEBEX__MAX_IN_FLIGHT", "1"),
+        ],
+    )
+    .await;
+    let ask = bot.say(Role::Operator, "mute all").await;
+    // One call at a time, 150 ms each, a third answered 429 with `Retry-After: 1`: the ten mutes
+    // take several seconds, well past the click's one-second deadline.
+    let mut faults = FaultOptions::none();
+    faults.seed = 11;
+    faults.per_family.insert(
+        roombot::sandbox::Family::Xapi,
+        FaultRates {
+            latency: Some((Duration::from_millis(150), Duration::from_millis(150))),
+            rate_limited: 0.33,
+            retry_after_secs: 1,
+            ..FaultRates::default()
+        },
+    );
+    bot.sandbox.set_faults(faults);
+    bot.sandbox.clear_requests();
+    let started = Instant::now();
+    let mut done = bot.click(Role::Operator, &ask, "Confirm").await;
+    if !done
+        .markdown
+        .as_deref()
+        .unwrap_or_default()
+        .contains("Muted")
+    {
+        // Card edits are refused in this sandbox: the closed card was reposted first.
+        done = bot.reply_after(&done.room_id, &done.id).await;
+    }
+    let took = started.elapsed();
+
+    let mutes: Vec<LoggedRequest> = bot
+        .bot_calls()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("Audio.Microphones.Mute"))
+        .collect();
+    let refused = mutes.iter().filter(|r| r.status == 429).count();
+    let applied = mutes.iter().filter(|r| r.status == 200).count();
+    println!("fleet past its deadline: {applied} applied, {refused} answered 429, {took:?}");
+    assert!(refused > 0, "the storm refused some calls: {mutes:?}");
+    assert_eq!(applied, 10, "every device muted once");
+    let said = done.markdown.clone().unwrap_or_default();
+    assert!(
+        !said.contains("429") && !said.contains("ailed"),
+        "no device reported failed: {said}"
+    );
+}
