@@ -19,6 +19,10 @@ pub use cache::Directory;
 /// Most "did you mean" names.
 const CLOSEST: usize = 3;
 
+/// How alike (Jaro-Winkler) a name must be to count as close: `Sagrda` is to `Sagrada`,
+/// `hello` is not to `Redwood`.
+const ALIKE: f64 = 0.75;
+
 /// The outcome of matching a name against a list.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NameMatch<T> {
@@ -56,12 +60,19 @@ pub fn match_name<T: Clone>(items: &[(String, T)], query: &str) -> NameMatch<T> 
     }
 }
 
-/// The names most like `query` (Jaro-Winkler, ignoring case), best first.
+/// The names most like `query`, best first, ignoring case: by Jaro-Winkler over the whole
+/// name, or by the words they share (equal, or one edit apart for words of 3+ letters), so
+/// `rom 4B` finds `4B` and `Osloo Lab` finds `Oslo Lab`.
 pub fn closest_names<'a>(names: impl Iterator<Item = &'a str>, query: &str) -> Vec<String> {
     let query = query.to_lowercase();
+    let words: Vec<&str> = query.split_whitespace().collect();
     let mut scored: Vec<(f64, &str)> = names
-        .map(|name| (strsim::jaro_winkler(&name.to_lowercase(), &query), name))
-        .filter(|(score, _)| *score >= 0.5)
+        .filter_map(|name| {
+            let lower = name.to_lowercase();
+            let alike = strsim::jaro_winkler(&lower, &query);
+            let shared = shared_words(&lower, &words);
+            (alike >= ALIKE || shared >= 0.5).then_some((alike.max(shared), name))
+        })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     scored.dedup_by(|a, b| a.1 == b.1);
@@ -70,6 +81,26 @@ pub fn closest_names<'a>(names: impl Iterator<Item = &'a str>, query: &str) -> V
         .take(CLOSEST)
         .map(|(_, name)| name.to_owned())
         .collect()
+}
+
+/// How much of `query`'s words and `name`'s words the other has (0 to 1, half each way).
+fn shared_words(name: &str, query: &[&str]) -> f64 {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let close = |a: &str, b: &str| {
+        a == b || (a.len() >= 3 && b.len() >= 3 && strsim::damerau_levenshtein(a, b) <= 1)
+    };
+    let found = query
+        .iter()
+        .filter(|q| words.iter().any(|w| close(q, w)))
+        .count();
+    if found == 0 || words.is_empty() {
+        return 0.0;
+    }
+    let known = words
+        .iter()
+        .filter(|w| query.iter().any(|q| close(q, w)))
+        .count();
+    0.5 * found as f64 / query.len() as f64 + 0.5 * known as f64 / words.len() as f64
 }
 
 /// One listing of the organisation as the bot sees it.
@@ -120,6 +151,11 @@ impl Org {
             with_main,
             admin_broken: None,
         }
+    }
+
+    /// Whether `device` is in personal mode: someone's own, in no workspace.
+    pub fn is_personal(device: &Device) -> bool {
+        device.workspace_id.is_none() && device.person_id.is_some()
     }
 
     /// Whether `device` is a touch controller in a room with a main device (a peripheral:
@@ -295,6 +331,9 @@ pub enum SkipReason {
     Peripheral,
     /// No longer in the organisation (deleted since a confirmation was asked).
     Gone,
+    /// A personal-mode device (someone's own, in no workspace): left out of `all`, tags and
+    /// locations; named on its own, it is addressed.
+    Personal,
 }
 
 impl SkipReason {
@@ -313,6 +352,7 @@ impl SkipReason {
             Self::Gone => {
                 "skipped: no longer in the organisation (gone since you were asked to confirm)"
             }
+            Self::Personal => "left out: a personal device; name it to address it",
         }
     }
 }

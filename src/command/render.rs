@@ -53,6 +53,7 @@ const KEYWORDS: &[&str] = &[
     "online",
     "issues",
     "product",
+    "page",
 ];
 
 impl Command {
@@ -88,6 +89,13 @@ impl Out {
             Some(Target::Device(name)) => self.word("device").name(name),
             Some(Target::Tag(name)) => self.word("tag").name(name),
             Some(Target::Location(name)) => self.word("location").name(name),
+        }
+    }
+
+    fn page(&mut self, page: Option<u32>) -> &mut Self {
+        match page {
+            Some(page) => self.word("page").word(page.to_string()),
+            None => self,
         }
     }
 
@@ -158,7 +166,7 @@ fn render(command: &Command, out: &mut Out) {
             .word("selfview")
             .word(if *on { "on" } else { "off" })
             .target(target),
-        Command::Status { keys, target } => render_status(keys, target, out),
+        Command::Status { keys, target, page } => render_status(keys, target, out).page(*page),
         Command::ConfigGet { key, target } => out.word("config").word(key.as_str()).target(target),
         Command::ConfigSet { key, value, target } => out
             .word("config set")
@@ -183,12 +191,12 @@ fn render(command: &Command, out: &mut Out) {
             target,
         } => render_xconfiguration(path, value.as_ref(), target, out),
         Command::Devices { filters } => render_filters(filters, out.word("devices")),
-        Command::Workspaces { location } => {
+        Command::Workspaces { location, page } => {
             out.word("workspaces");
             if let Some(location) = location {
                 out.word("in").name(location);
             }
-            out
+            out.page(*page)
         }
         Command::Workspace { name } => out.word("workspace").name(name),
         Command::WorkspaceEdit { name, changes } => {
@@ -221,12 +229,18 @@ fn render(command: &Command, out: &mut Out) {
         }
         Command::Activate { workspace } => out.word("activate").name(workspace),
         Command::DeleteDevice { name } => out.word("delete device").name(name),
-        Command::Locations => out.word("locations"),
+        Command::Locations { page } => out.word("locations").page(*page),
         Command::Floors { location } => out.word("floors").name(location),
         Command::UseShow => out.word("use"),
         Command::Use { target } => out.word("use").target(&Some(target.clone())),
         Command::UseClear => out.word("use none"),
         Command::Plan { command } => out.word("plan").word(command.canonical()),
+        // The page is always written, so a page the inner command ends with stays its own.
+        Command::Pick { command, page } => out
+            .word("pick")
+            .word(command.canonical())
+            .word("page")
+            .word(page.unwrap_or(1).to_string()),
     };
 }
 

@@ -97,7 +97,7 @@ impl Ops {
     ) -> Done {
         let mut fresh = false;
         loop {
-            let snapshot = match self.snapshot(request, command, fresh).await {
+            let snapshot = match self.snapshot(request, command, fresh, false).await {
                 Ok(snapshot) => snapshot,
                 Err(error) => return self.webex_failure("list locations", &error),
             };
@@ -147,7 +147,7 @@ impl Ops {
 
     async fn run_form_plan(&self, request: &Request, plan: &Plan, snapshot: &Snapshot) -> Done {
         let outcome = self.execute(request, plan).await;
-        self.render(plan, &outcome, snapshot)
+        self.render(plan, &outcome, snapshot, "")
             .plan(plan, Some(&outcome))
     }
 

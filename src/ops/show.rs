@@ -36,7 +36,7 @@ impl Ops {
             .skipped()
             .map(|(device, reason)| PlanSkip {
                 device: device.name.clone(),
-                workspace: device.workspace.clone(),
+                workspace: super::results::workspace_words(&device.workspace),
                 reason: reason.explain().to_owned(),
             })
             .collect();

@@ -232,6 +232,10 @@ pub enum Action {
     /// Status names (empty: the summary) on every readable device.
     Status {
         keys: Vec<String>,
+        /// With many devices, the page of per-device detail shown (the first page reads every
+        /// device for a fleet summary; later pages read only their own devices); `None`: all.
+        #[serde(default)]
+        detail: Option<Paging>,
     },
     /// A configuration key (wildcards allowed) on every readable device.
     ConfigRead {
@@ -248,17 +252,15 @@ pub enum Action {
     },
     /// One device deleted.
     DeleteDevice,
-    /// A list of devices (the plan's devices), one page shown.
+    /// One page of a device list: the plan's devices are that page's, grouped by location.
     Devices {
-        /// The page asked for, from 1.
-        page: u32,
-        /// The command that shows the page after it (used when there is one).
-        next: String,
+        paging: Paging,
     },
-    /// A list of workspaces.
+    /// One page of a workspace list.
     Workspaces {
-        workspaces: Vec<WorkspaceRef>,
+        rows: Vec<WorkspaceRow>,
         location: Option<String>,
+        paging: Paging,
     },
     /// One workspace and its devices (the plan's devices).
     ShowWorkspace {
@@ -288,9 +290,10 @@ pub enum Action {
     CreateLocation {
         name: String,
     },
-    /// Every location, by name.
+    /// One page of the locations.
     Locations {
-        names: Vec<String>,
+        rows: Vec<LocationRow>,
+        paging: Paging,
     },
     Floors {
         location: LocationRef,
@@ -307,6 +310,40 @@ pub enum Action {
         target: String,
     },
     UseClear,
+}
+
+/// One page of a long list or choice: which page, how many rows in all, and the command that
+/// shows the next page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paging {
+    /// The page shown, from 1.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+    /// Rows on all pages together.
+    pub total: usize,
+    /// The command that shows the next page (`None` on the last).
+    pub more: Option<String>,
+}
+
+/// A workspace in a list: where it is and how its devices are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceRow {
+    pub workspace: WorkspaceRef,
+    /// Its location's name ("" when none or unknown).
+    pub location: String,
+    pub devices: usize,
+    /// Devices not connected.
+    pub offline: usize,
+    /// Devices connected with issues or reporting error codes.
+    pub issues: usize,
+}
+
+/// A location in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocationRow {
+    pub name: String,
+    pub workspaces: usize,
 }
 
 /// What the "new workspace" form starts with.
@@ -339,16 +376,20 @@ pub enum Refusal {
         needed: Role,
         have: Role,
     },
-    /// Several things match (or no target was given): one option per candidate.
+    /// Several things match (or no target was given): one option per candidate of the page
+    /// shown.
     Choose {
         prompt: String,
         options: Vec<Choice>,
+        paging: Paging,
     },
-    /// Nothing of that name; the closest names.
+    /// Nothing of that name; the closest names, and the command with the likeliest one (a
+    /// did-you-mean button), best first.
     NotFound {
         kind: &'static str,
         query: String,
         closest: Vec<String>,
+        suggestions: Vec<Choice>,
     },
     /// The input cannot work as given.
     Invalid { message: String, hint: String },
@@ -361,10 +402,12 @@ pub enum Refusal {
     },
 }
 
-/// One option of a [`Refusal::Choose`]: a button title and the command it runs.
+/// One option of a [`Refusal::Choose`]: the candidate's full name, where it is (its location,
+/// or a device's workspace; "" when unknown) and the command it runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     pub label: String,
+    pub context: String,
     pub command: String,
 }
 

@@ -409,7 +409,7 @@ async fn metrics_count_webex_calls_and_commands() {
     bot.say(Role::Operator, "help").await;
     bot.say(Role::Operator, "mute room 4B").await;
     bot.say(Role::Viewer, "mute room 4B").await;
-    bot.say(Role::Operator, "frobnicate").await;
+    bot.say(Role::Operator, "stauts 4B").await;
     let text = metrics(&bot).await;
     for line in [
         "roombot_commands_total{kind=\"help\",result=\"read\"} 1",

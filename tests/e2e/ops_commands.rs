@@ -6,7 +6,7 @@ use crate::support;
 
 use ops_support::{calls, device_id, device_ids, spawn_editing_bot, summary, text};
 use roombot::sandbox::{Family, FaultOptions, FaultRates, Role};
-use support::{button_data, button_titles, spawn_bot};
+use support::{button_commands, button_titles, spawn_bot};
 
 #[tokio::test]
 async fn mute_room_4b_mutes_the_room_kit_and_folds_the_navigator_into_it() {
@@ -87,15 +87,22 @@ async fn offline_devices_get_no_xapi_call() {
 }
 
 #[tokio::test]
-async fn an_ambiguous_name_offers_one_button_per_workspace() {
+async fn an_ambiguous_name_offers_one_choice_per_workspace() {
     let bot = spawn_bot().await;
     let reply = bot.say(Role::Operator, "mute 4").await;
     assert!(calls(&bot, "POST", "xapi").is_empty());
-    let titles = button_titles(&reply);
-    assert_eq!(titles, ["4B", "4B North", "4C"], "{}", text(&reply));
-    let data = button_data(&reply, "4B North").expect("button");
-    assert_eq!(data["cmd"], r#"mute room "4B North""#);
-    bot.click(Role::Operator, &reply, "4B North").await;
+    assert_eq!(
+        button_commands(&reply),
+        ["mute room 4B", r#"mute room "4B North""#, "mute room 4C"],
+        "{}",
+        text(&reply)
+    );
+    assert!(
+        text(&reply).contains("Barcelona"),
+        "each choice says where it is"
+    );
+    bot.click_command(Role::Operator, &reply, r#"mute room "4B North""#)
+        .await;
     let bar = device_id(&bot, "4B North Room Bar");
     let state = bot.sandbox.org().device_snapshot(&bar).expect("bar");
     assert_eq!(state.microphones_mute.as_deref(), Some("On"));

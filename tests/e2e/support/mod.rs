@@ -243,6 +243,24 @@ impl TestBot {
     pub async fn click(&self, role: Role, message: &Message, title: &str) -> Message {
         let data = button_data(message, title)
             .unwrap_or_else(|| panic!("no button {title:?} in {message:#?}"));
+        self.click_data(role, message, data).await
+    }
+
+    /// Clicks the button that runs `command` on the bot's card `message` as `role`; returns the
+    /// bot's next message in that room.
+    pub async fn click_command(&self, role: Role, message: &Message, command: &str) -> Message {
+        assert!(
+            button_commands(message).iter().any(|c| c == command),
+            "no button runs {command:?}: {:?}",
+            button_commands(message)
+        );
+        let data = serde_json::json!({ "cmd": command });
+        self.click_data(role, message, data).await
+    }
+
+    /// Clicks a button carrying `data` on the bot's card `message` as `role`; returns the bot's
+    /// next message in that room (the clicked card may be gone by then).
+    async fn click_data(&self, role: Role, message: &Message, data: Value) -> Message {
         let before = self
             .sandbox
             .messages(&message.room_id)
@@ -337,6 +355,32 @@ pub fn button_data(message: &Message, title: &str) -> Option<Value> {
         }
     }
     find(card(message)?, title)
+}
+
+/// The command (`cmd`) of every button on the card, in card order.
+pub fn button_commands(message: &Message) -> Vec<String> {
+    fn collect(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if map.get("type").and_then(Value::as_str) == Some("Action.Submit")
+                    && let Some(cmd) = map
+                        .get("data")
+                        .and_then(|d| d.get("cmd"))
+                        .and_then(Value::as_str)
+                {
+                    out.push(cmd.to_owned());
+                }
+                map.values().for_each(|v| collect(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(card) = card(message) {
+        collect(card, &mut out);
+    }
+    out
 }
 
 /// Every button title on the card.
