@@ -69,7 +69,10 @@ pub fn closest_names<'a>(names: impl Iterator<Item = &'a str>, query: &str) -> V
     let mut scored: Vec<(f64, &str)> = names
         .filter_map(|name| {
             let lower = name.to_lowercase();
-            let alike = strsim::jaro_winkler(&lower, &query);
+            // One edit away counts too, so short names (`4X` → `4B`) are found.
+            let typo =
+                query.chars().count() >= 2 && strsim::damerau_levenshtein(&lower, &query) <= 1;
+            let alike = strsim::jaro_winkler(&lower, &query).max(if typo { ALIKE } else { 0.0 });
             let shared = shared_words(&lower, &words);
             (alike >= ALIKE || shared >= 0.5).then_some((alike.max(shared), name))
         })
