@@ -334,9 +334,14 @@ fn the_config_form_has_typed_inputs_and_apply_carries_the_originals() {
         );
     }
     assert!(
-        body.contains(r#""min":0,"max":100,"value":50"#)
-            && body.contains(r#""maxLength":50,"value":"Lab *4B*""#)
+        body.contains(
+            r#""min":0,"max":100,"errorMessage":"A whole number from 0 to 100.","value":50"#
+        ) && body.contains(
+            r#""maxLength":50,"errorMessage":"At most 50 characters.","value":"Lab *4B*""#
+        ),
+        "inputs say what is allowed: {body}"
     );
+    assert!(body.contains("Audio.DefaultVolume (0–100)"), "{body}");
     let original: serde_json::Map<String, Value> = keys
         .iter()
         .zip(values)
