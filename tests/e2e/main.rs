@@ -22,6 +22,7 @@ mod command_phrases;
 mod command_props;
 mod command_readme;
 mod confirmations;
+mod exec_cli;
 mod faults;
 mod forms;
 mod intake;
