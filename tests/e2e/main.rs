@@ -24,6 +24,7 @@ mod command_readme;
 mod confirmations;
 mod exec_cli;
 mod faults;
+mod fleet_scale;
 mod forms;
 mod intake;
 mod layers;

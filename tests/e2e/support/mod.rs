@@ -3,7 +3,7 @@
 //! TCP), and helpers that read like a user story: say something, read the reply, click a button.
 #![allow(dead_code)]
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -221,17 +221,14 @@ impl TestBot {
     /// The first bot message in `room` posted after the message `after`.
     pub async fn reply_after(&self, room: &str, after: &str) -> Message {
         let bot_id = self.sandbox.bot_id().to_owned();
-        let after_index = |messages: &[Message]| messages.iter().position(|m| m.id == after);
-        let sandbox = &self.sandbox;
-        sandbox
+        // The messages up to `after` (a fixed set of ids, so each poll is one pass).
+        let all = self.sandbox.messages(room);
+        let end = all.iter().position(|m| m.id == after).map_or(0, |i| i + 1);
+        let earlier: HashSet<String> = all[..end].iter().map(|m| m.id.clone()).collect();
+        self.sandbox
             .wait_for_message(
                 room,
-                |m| {
-                    let all = sandbox.messages(room);
-                    m.person_id == bot_id
-                        && after_index(&all)
-                            .is_some_and(|i| all.iter().position(|x| x.id == m.id) > Some(i))
-                },
+                |m| m.person_id == bot_id && !earlier.contains(&m.id),
                 WAIT,
             )
             .await
@@ -261,28 +258,21 @@ impl TestBot {
     /// Clicks a button carrying `data` on the bot's card `message` as `role`; returns the bot's
     /// next message in that room (the clicked card may be gone by then).
     async fn click_data(&self, role: Role, message: &Message, data: Value) -> Message {
-        let before = self
+        let earlier: HashSet<String> = self
             .sandbox
             .messages(&message.room_id)
-            .last()
-            .map(|m| m.id.clone());
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
         self.sandbox
             .click(&self.token(role), &message.id, data)
             .await
             .expect("click posts");
+        let bot_id = self.sandbox.bot_id().to_owned();
         self.sandbox
             .wait_for_message(
                 &message.room_id,
-                |m| {
-                    m.person_id == self.sandbox.bot_id()
-                        && Some(&m.id) != before.as_ref()
-                        && m.id != message.id
-                        && is_newer(
-                            &self.sandbox.messages(&message.room_id),
-                            &m.id,
-                            before.as_deref(),
-                        )
-                },
+                |m| m.person_id == bot_id && !earlier.contains(&m.id),
                 WAIT,
             )
             .await
@@ -322,14 +312,6 @@ impl TestBot {
             .into_iter()
             .filter(|r| r.token.as_ref().and_then(|t| t.client_id.as_ref()) == admin.as_ref())
             .collect()
-    }
-}
-
-fn is_newer(messages: &[Message], id: &str, than: Option<&str>) -> bool {
-    let index = |id: &str| messages.iter().position(|m| m.id == id);
-    match than {
-        None => true,
-        Some(than) => index(id) > index(than),
     }
 }
 
