@@ -39,12 +39,31 @@ async fn mute_room_4b_mutes_the_room_kit_and_folds_the_navigator_into_it() {
         button_titles(&reply)
     );
 
-    // Round trip: the card's Unmute button unmutes and answers a new result card.
+    // Round trip: the card's Unmute button unmutes and answers a new result card, which
+    // replaces the one clicked (its Unmute would now contradict the room).
     let after = bot.click(Role::Operator, &reply, "Unmute").await;
     let state = bot.sandbox.org().device_snapshot(&kit).expect("kit");
     assert_eq!(state.microphones_mute.as_deref(), Some("Off"));
     assert!(text(&after).contains("Unmuted"), "{}", text(&after));
     assert!(button_titles(&after).contains(&"Mute".to_owned()));
+    let room = bot.sandbox.messages(&reply.room_id);
+    assert!(
+        !room.iter().any(|m| m.id == reply.id),
+        "the clicked card is gone"
+    );
+}
+
+#[tokio::test]
+async fn in_a_group_space_the_result_says_who_asked() {
+    let bot = spawn_bot().await;
+    let reply = bot.say_in_ops(Role::Operator, "mute room 4B").await;
+    assert!(
+        text(&reply).contains("Muted room 4B, asked by Oscar Operator"),
+        "{}",
+        text(&reply)
+    );
+    let direct = bot.say(Role::Operator, "unmute room 4B").await;
+    assert!(!text(&direct).contains("asked by"), "{}", text(&direct));
 }
 
 #[tokio::test]
