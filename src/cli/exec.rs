@@ -64,6 +64,56 @@ pub async fn exec(
     }
 }
 
+/// `roombot exec` against the organisation the settings reach: never starts a sandbox.
+pub(super) async fn exec_org(
+    settings: Settings,
+    email: String,
+    command: &str,
+    output: ExecOutput,
+) -> ExitCode {
+    if let Err(error) = settings.require_token() {
+        return super::settings_failure(&error);
+    }
+    exec(&settings, &email, None, command, output).await
+}
+
+/// `roombot exec --sandbox`: the same run against a fresh sandbox, as one of its people.
+#[cfg(feature = "sandbox")]
+pub(super) async fn exec_sandbox(
+    args: super::ExecSandbox,
+    email: Option<String>,
+    command: &str,
+    output: ExecOutput,
+) -> ExitCode {
+    use crate::sandbox::Role;
+    let role = match args.role.as_str() {
+        "admin" => Role::Admin,
+        "viewer" => Role::Viewer,
+        "outsider" => Role::Outsider,
+        _ => Role::Operator,
+    };
+    let mut options = args.demo.options();
+    // A one-off run takes any free port unless one was asked for.
+    if options.listen.to_string() == "127.0.0.1:8090" {
+        options.listen = "127.0.0.1:0".parse().expect("a valid address");
+    }
+    let scratch = match crate::demo::Scratch::start(&options).await {
+        Ok(scratch) => scratch,
+        Err(error) => return super::failure(&error),
+    };
+    let person = scratch.sandbox.person(role).clone();
+    let (email, space) = match email {
+        Some(email) => (email, None),
+        None => (
+            person.email,
+            person.direct_room_id.map(crate::webex::RoomId::new),
+        ),
+    };
+    let code = exec(&scratch.settings, &email, space, command, output).await;
+    scratch.stop().await;
+    code
+}
+
 /// The command layer with both credentials from `settings`, the bot's client and its
 /// organisation.
 async fn ops_for(settings: &Settings) -> anyhow::Result<(Ops, WebexClient, Option<OrgId>)> {

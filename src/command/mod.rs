@@ -13,6 +13,7 @@ mod error;
 mod fleet;
 mod help;
 mod keys;
+mod keywords;
 mod lexer;
 mod model;
 mod render;

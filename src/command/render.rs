@@ -6,55 +6,12 @@ use serde_json::{Map, Value};
 
 use super::args::looks_integer;
 use super::keys::{XAPI_ROOTS, key_segments};
+use super::keywords::is_keyword;
 use super::lexer::DOUBLE_CLOSE;
-use super::table;
 use super::{
     Command, Connectivity, DeviceFilters, StandbyMode, StepDirection, TagAction, Target,
     WorkspaceDetails,
 };
-
-/// Words with a meaning somewhere in the grammar; names equal to one are quoted.
-const KEYWORDS: &[&str] = &[
-    "in",
-    "on",
-    "at",
-    "for",
-    "from",
-    "room",
-    "workspace",
-    "device",
-    "tag",
-    "location",
-    "all",
-    "devices",
-    "rooms",
-    "workspaces",
-    "mics",
-    "mic",
-    "microphones",
-    "microphone",
-    "to",
-    "by",
-    "up",
-    "down",
-    "none",
-    "off",
-    "set",
-    "reset",
-    "create",
-    "delete",
-    "add",
-    "remove",
-    "capacity",
-    "type",
-    "notes",
-    "floor",
-    "offline",
-    "online",
-    "issues",
-    "product",
-    "page",
-];
 
 impl Command {
     /// The canonical text of this command; parsing it gives this command back.
@@ -392,14 +349,6 @@ fn is_plain(text: &str) -> bool {
         && text
             .chars()
             .all(|c| c.is_alphanumeric() || "-_+@#.".contains(c))
-}
-
-fn is_keyword(word: &str) -> bool {
-    KEYWORDS
-        .iter()
-        .copied()
-        .chain(table::all_verbs().flat_map(|verb| verb.split(' ')))
-        .any(|keyword| keyword.eq_ignore_ascii_case(word))
 }
 
 /// `text` in double quotes, escaping backslashes and every closing quote character.

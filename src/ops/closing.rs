@@ -10,7 +10,10 @@ use crate::cards::Card;
 use crate::request::Request;
 use crate::webex::{Attachment, MessageEdit, MessageId};
 
-use super::Ops;
+use crate::plan::{Op, Plan};
+
+use super::audit::Verdict;
+use super::{Done, Ops};
 
 /// Whether Webex lets roombot edit its card messages, as learnt from the first try.
 #[derive(Debug, Default)]
@@ -77,4 +80,18 @@ impl Ops {
             Err(error) => Err(error.status()),
         }
     }
+}
+
+/// Whether `plan` ran (as `done` says) and changed something on devices.
+pub(crate) fn changed_devices(plan: &Plan, done: &Done) -> bool {
+    done.audit.verdict == Verdict::Done
+        && plan.calls.iter().any(|call| {
+            matches!(
+                call.op,
+                Op::XapiCommand { .. }
+                    | Op::ConfigSet { .. }
+                    | Op::ConfigReset { .. }
+                    | Op::SetTags { .. }
+            )
+        })
 }

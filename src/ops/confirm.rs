@@ -138,7 +138,7 @@ impl Ops {
                     Err(refusal) => self.refusal(&refusal),
                     Ok(plan) => {
                         let outcome = self.execute(request, &plan).await;
-                        let by = super::asked_by(request, true);
+                        let by = super::results::asked_by(request, true);
                         self.render(&plan, &outcome, &snapshot, &by)
                             .plan(&plan, Some(&outcome))
                     }

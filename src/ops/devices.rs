@@ -27,40 +27,11 @@ impl Ops {
     /// `devices …`: the plan's page of devices, grouped under their locations, each with its
     /// issues in words, since when it is offline and its software; More shows the next page.
     pub(crate) fn render_devices(&self, plan: &Plan, snapshot: &Snapshot, paging: &Paging) -> Done {
-        let places = location_names(snapshot);
-        let mut last_place: Option<&str> = None;
-        let mut rows = Vec::new();
-        for device in plan
-            .devices
-            .iter()
-            .filter_map(|d| snapshot.org.device(&d.device.id))
-        {
-            let place = place_of(device, &places);
-            let header = match (places.is_empty(), last_place == Some(place)) {
-                (false, false) => place.to_owned(),
-                _ => String::new(),
-            };
-            last_place = Some(place);
-            rows.push(row(device, snapshot, header));
-        }
-        let filters = plan
-            .text
-            .strip_prefix("devices")
-            .unwrap_or_default()
-            .split(" page ")
-            .next()
-            .unwrap_or_default()
-            .trim();
-        let title = match (paging.total, filters) {
-            (0, _) => "No devices match".to_owned(),
-            (n, "") => plural(n, "device", "devices"),
-            (n, filters) => format!("{} · {filters}", plural(n, "device", "devices")),
-        };
         let list = DeviceList {
-            title,
+            title: list_title(plan, paging),
             summary: page_line(paging),
             first: paging.range().start + 1,
-            rows,
+            rows: grouped_rows(plan, snapshot),
             filters: vec![
                 Button::new("Offline", "devices offline"),
                 Button::new("Issues", "devices issues"),
@@ -132,6 +103,44 @@ impl Ops {
         }
         let text = format!("Deleted device **{}**.", escape(&label));
         Done::new(Reply::text(text), Verdict::Done).targets(vec![label])
+    }
+}
+
+/// The page's rows, each location's heading above its first device (with locations known).
+fn grouped_rows(plan: &Plan, snapshot: &Snapshot) -> Vec<DeviceRow> {
+    let places = location_names(snapshot);
+    let mut last_place: Option<&str> = None;
+    let mut rows = Vec::new();
+    for device in plan
+        .devices
+        .iter()
+        .filter_map(|d| snapshot.org.device(&d.device.id))
+    {
+        let place = place_of(device, &places);
+        let header = match (places.is_empty(), last_place == Some(place)) {
+            (false, false) => place.to_owned(),
+            _ => String::new(),
+        };
+        last_place = Some(place);
+        rows.push(row(device, snapshot, header));
+    }
+    rows
+}
+
+/// `18 devices`, or with the filters typed: `4 devices · issues`.
+fn list_title(plan: &Plan, paging: &Paging) -> String {
+    let filters = plan
+        .text
+        .strip_prefix("devices")
+        .unwrap_or_default()
+        .split(" page ")
+        .next()
+        .unwrap_or_default()
+        .trim();
+    match (paging.total, filters) {
+        (0, _) => "No devices match".to_owned(),
+        (n, "") => plural(n, "device", "devices"),
+        (n, filters) => format!("{} · {filters}", plural(n, "device", "devices")),
     }
 }
 

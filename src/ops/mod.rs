@@ -211,7 +211,7 @@ impl Ops {
                 let done = self.carry_out(ctx, &plan, &snapshot).await;
                 // A card whose button changed devices would offer the opposite of what is now
                 // true (Unmute on a card that says Muted): the new reply replaces it.
-                if request.card_message.is_some() && changed_devices(&plan, &done) {
+                if request.card_message.is_some() && closing::changed_devices(&plan, &done) {
                     self.close_clicked(request, None).await;
                 }
                 done
@@ -273,7 +273,7 @@ impl Ops {
             return self.ask_confirmation(ctx, plan).await.plan(plan, None);
         }
         let outcome = self.execute(ctx.request, plan).await;
-        let by = asked_by(ctx.request, ctx.confirmed);
+        let by = results::asked_by(ctx.request, ctx.confirmed);
         self.render(plan, &outcome, snapshot, &by)
             .plan(plan, Some(&outcome))
     }
@@ -374,54 +374,6 @@ impl Ops {
             Action::UseSet { target } => self.render_use_set(outcome, target),
             Action::UseClear => self.render_use_clear(outcome),
         }
-    }
-}
-
-/// Whether `plan` ran (as `done` says) and changed something on devices.
-fn changed_devices(plan: &Plan, done: &Done) -> bool {
-    use crate::plan::Op;
-    done.audit.verdict == audit::Verdict::Done
-        && plan.calls.iter().any(|call| {
-            matches!(
-                call.op,
-                Op::XapiCommand { .. }
-                    | Op::ConfigSet { .. }
-                    | Op::ConfigReset { .. }
-                    | Op::SetTags { .. }
-            )
-        })
-}
-
-/// Who asked, for the results of changes in group spaces (`asked by Ada`, or `asked and
-/// confirmed by Ada`); "" in a 1:1 space.
-pub(crate) fn asked_by(request: &Request, confirmed: bool) -> String {
-    if !request.place.is_group {
-        return String::new();
-    }
-    let name = person_name(&request.actor.email);
-    match confirmed {
-        true => format!("asked and confirmed by {name}"),
-        false => format!("asked by {name}"),
-    }
-}
-
-/// A person's name as their email's local part spells it: `ada.lovelace@…` → `Ada Lovelace`.
-fn person_name(email: &str) -> String {
-    let local = email.split('@').next().unwrap_or(email);
-    let words: Vec<String> = local
-        .split(['.', '_', '-'])
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut chars = w.chars();
-            chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect())
-                .unwrap_or_default()
-        })
-        .collect();
-    match words.is_empty() {
-        true => email.to_owned(),
-        false => words.join(" "),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::cards::words::{count, names_folded};
 use crate::cards::{DeviceOutcome, Line, Outcome, Tone};
 use crate::command::Target;
 use crate::plan::{DeviceRef, Plan};
+use crate::request::Request;
 use crate::resolve::SkipReason;
 
 use super::execute::{Answer, CallResult};
@@ -170,5 +171,38 @@ pub(crate) fn short_reason(reason: SkipReason) -> &'static str {
         SkipReason::Gone => "gone",
         SkipReason::Personal => "personal (only when named)",
         SkipReason::Peripheral => "touch controllers",
+    }
+}
+
+/// Who asked, for the results of changes in group spaces (`asked by Ada`, or `asked and
+/// confirmed by Ada`); "" in a 1:1 space.
+pub(crate) fn asked_by(request: &Request, confirmed: bool) -> String {
+    if !request.place.is_group {
+        return String::new();
+    }
+    let name = person_name(&request.actor.email);
+    match confirmed {
+        true => format!("asked and confirmed by {name}"),
+        false => format!("asked by {name}"),
+    }
+}
+
+/// A person's name as their email's local part spells it: `ada.lovelace@…` → `Ada Lovelace`.
+fn person_name(email: &str) -> String {
+    let local = email.split('@').next().unwrap_or(email);
+    let words: Vec<String> = local
+        .split(['.', '_', '-'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    match words.is_empty() {
+        true => email.to_owned(),
+        false => words.join(" "),
     }
 }

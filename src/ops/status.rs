@@ -49,16 +49,7 @@ impl Ops {
         }
         let (fleet, summary, more) = match detail {
             None => (Vec::new(), String::new(), None),
-            Some(paging) => {
-                if paging.page == 1 {
-                    devices.truncate(paging.per_page as usize);
-                }
-                let fleet = match paging.page {
-                    1 => fleet_facts(plan, outcome, keys),
-                    _ => Vec::new(),
-                };
-                (fleet, page_line(paging), paging.more.clone())
-            }
+            Some(paging) => paged(&mut devices, paging, plan, outcome, keys),
         };
         let shown = target_words(&plan.label);
         let title = match plan.devices.is_empty() {
@@ -81,6 +72,25 @@ impl Ops {
     }
 }
 
+/// Over many devices: the page's entries kept (the first page read them all), the fleet
+/// summary (first page only), the page line and More.
+fn paged(
+    devices: &mut Vec<DeviceStatus>,
+    paging: &Paging,
+    plan: &Plan,
+    outcome: &Outcome,
+    keys: &[String],
+) -> (Vec<Fact>, String, Option<String>) {
+    let fleet = match paging.page {
+        1 => {
+            devices.truncate(paging.per_page as usize);
+            fleet_facts(plan, outcome, keys)
+        }
+        _ => Vec::new(),
+    };
+    (fleet, page_line(paging), paging.more.clone())
+}
+
 /// Across every device read: how many were read and left out, and how the values spread (for
 /// the summary: calls, microphones, standby, software; for keys: each key's values).
 fn fleet_facts(plan: &Plan, outcome: &Outcome, keys: &[String]) -> Vec<Fact> {
@@ -92,53 +102,75 @@ fn fleet_facts(plan: &Plan, outcome: &Outcome, keys: &[String]) -> Vec<Fact> {
             _ => None,
         })
         .collect();
-    let failed = outcome.results.len() - answers.len();
+    let mut facts = vec![read_fact(plan, answers.len(), outcome.results.len())];
+    match keys.is_empty() {
+        true => facts.extend(summary_spread(&answers)),
+        false => facts.extend(key_spread(&answers)),
+    }
+    facts
+}
+
+/// How many devices were read, are offline, failed.
+fn read_fact(plan: &Plan, read: usize, called: usize) -> Fact {
     let offline = plan
         .skipped()
         .filter(|(_, r)| *r == SkipReason::Offline)
         .count();
-    let mut read = format!("{} read", count(answers.len()));
+    let mut text = format!("{} read", count(read));
     if offline > 0 {
-        read.push_str(&format!(" · {} offline", count(offline)));
+        text.push_str(&format!(" · {} offline", count(offline)));
     }
-    if failed > 0 {
-        read.push_str(&format!(" · {} failed", count(failed)));
+    if called > read {
+        text.push_str(&format!(" · {} failed", count(called - read)));
     }
-    let mut facts = vec![Fact::new("Devices", read)];
-    let value = |pairs: &Vec<(String, Value)>, key: &str| {
-        pairs.iter().find(|(k, _)| k == key).map(|(_, v)| plain(v))
-    };
-    if keys.is_empty() {
-        let in_call = answers
-            .iter()
-            .filter(|pairs| pairs.iter().any(|(k, _)| k.starts_with("Call[")))
-            .count();
-        let muted = answers
-            .iter()
-            .filter(|p| value(p, "Audio.Microphones.Mute").as_deref() == Some("On"))
-            .count();
-        facts.push(Fact::new("In a call", count(in_call)));
-        facts.push(Fact::new("Muted", count(muted)));
-        for (title, key) in [
-            ("Standby", "Standby.State"),
-            ("Software", "SystemUnit.Software.Version"),
-        ] {
-            let values = answers.iter().filter_map(|p| value(p, key));
-            facts.push(Fact::new(title, spread(values)));
-        }
-        return facts;
+    Fact::new("Devices", text)
+}
+
+/// The value of `key` in one device's answer.
+fn value_of(pairs: &[(String, Value)], key: &str) -> Option<String> {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| plain(v))
+}
+
+/// The status summary over devices: in a call, muted, standby and software spread.
+fn summary_spread(answers: &[&Vec<(String, Value)>]) -> Vec<Fact> {
+    let in_call = answers
+        .iter()
+        .filter(|pairs| pairs.iter().any(|(k, _)| k.starts_with("Call[")))
+        .count();
+    let muted = answers
+        .iter()
+        .filter(|p| value_of(p, "Audio.Microphones.Mute").as_deref() == Some("On"))
+        .count();
+    let mut facts = vec![
+        Fact::new("In a call", count(in_call)),
+        Fact::new("Muted", count(muted)),
+    ];
+    for (title, key) in [
+        ("Standby", "Standby.State"),
+        ("Software", "SystemUnit.Software.Version"),
+    ] {
+        let values = answers.iter().filter_map(|p| value_of(p, key));
+        facts.push(Fact::new(title, spread(values)));
     }
+    facts
+}
+
+/// Each key read, with how its values spread.
+fn key_spread(answers: &[&Vec<(String, Value)>]) -> Vec<Fact> {
     let mut names: Vec<&str> = answers
         .iter()
         .flat_map(|p| p.iter().map(|(k, _)| k.as_str()))
         .collect();
     names.sort_unstable();
     names.dedup();
-    for name in names.into_iter().take(MAX_FLEET_KEYS) {
-        let values = answers.iter().filter_map(|p| value(p, name));
-        facts.push(Fact::new(name, spread(values)));
-    }
-    facts
+    names
+        .into_iter()
+        .take(MAX_FLEET_KEYS)
+        .map(|name| {
+            let values = answers.iter().filter_map(|p| value_of(p, name));
+            Fact::new(name, spread(values))
+        })
+        .collect()
 }
 
 /// Most keys summed up in a fleet summary.

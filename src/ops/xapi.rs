@@ -103,23 +103,18 @@ impl Ops {
         if let Some(done) = self.lone_failure(plan, outcome, path, rows.first()) {
             return done;
         }
-        let label = &plan.label;
-        let shown = target_words(label);
         let usable = plan.included().count();
-        let title = match usable {
-            0 => format!("Nothing to run on {shown}: no device there accepts commands from me"),
-            _ => with_by(format!("{} {shown}", wording.verb), by),
-        };
-        let buttons = match rows.iter().any(|r| r.outcome == RowOutcome::Done) {
-            true => follow_up_buttons(wording.follow_up, label),
-            false => follow_up_buttons(FollowUp::Other, label),
+        // Only what can work is offered: no Unmute where nothing was muted.
+        let follow_up = match rows.iter().any(|r| r.outcome == RowOutcome::Done) {
+            true => wording.follow_up,
+            false => FollowUp::Other,
         };
         let result = CommandResult {
-            title,
+            title: title(plan, usable, wording.verb, by),
+            buttons: follow_up_buttons(follow_up, &plan.label),
             summary: counts(&rows, plan),
             rows,
             notes: skip_notes(plan),
-            buttons,
         };
         let verdict = if usable == 0 {
             Verdict::Rejected
@@ -156,6 +151,15 @@ impl Ops {
                 .tracking(outcome.tracking_ids())
                 .detail(message),
         )
+    }
+}
+
+/// The headline: what was done where (and who asked), or that nothing could be.
+fn title(plan: &Plan, usable: usize, verb: &str, by: &str) -> String {
+    let shown = target_words(&plan.label);
+    match usable {
+        0 => format!("Nothing to run on {shown}: no device there accepts commands from me"),
+        _ => with_by(format!("{verb} {shown}"), by),
     }
 }
 

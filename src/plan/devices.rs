@@ -122,7 +122,6 @@ pub(super) fn status(command: &Command, snapshot: &Snapshot) -> Result<Plan, Ref
         });
         return Ok(plan);
     }
-    // Many devices: the first page reads them all for the summary; a later page reads its own.
     let detail = Paging::of(page, STATUS_DETAIL, readable, |page| {
         Command::Status {
             keys: keys.clone(),
@@ -131,27 +130,33 @@ pub(super) fn status(command: &Command, snapshot: &Snapshot) -> Result<Plan, Ref
         }
         .canonical()
     });
-    let range = match detail.page {
-        1 => 0..readable,
-        _ => detail.range(),
-    };
-    let included: Vec<usize> = (0..plan.devices.len())
-        .filter(|&at| plan.devices[at].skip.is_none())
-        .collect();
-    plan.calls = included[range]
-        .iter()
-        .map(|&at| Call {
-            subject: Subject::Device(at),
-            op: Op::XapiStatus {
-                names: names.clone(),
-            },
-        })
-        .collect();
+    read_page(&mut plan, &detail, &names);
     plan.action = Action::Status {
         keys,
         detail: Some(detail),
     };
     Ok(plan)
+}
+
+/// Status calls for many devices: the first page reads every readable device (the summary
+/// needs them all); a later page reads only its own.
+fn read_page(plan: &mut Plan, detail: &Paging, names: &[String]) {
+    let included: Vec<usize> = (0..plan.devices.len())
+        .filter(|&at| plan.devices[at].skip.is_none())
+        .collect();
+    let range = match detail.page {
+        1 => 0..included.len(),
+        _ => detail.range(),
+    };
+    plan.calls = included[range]
+        .iter()
+        .map(|&at| Call {
+            subject: Subject::Device(at),
+            op: Op::XapiStatus {
+                names: names.to_vec(),
+            },
+        })
+        .collect();
 }
 
 /// `config <Key> <target>` and `xConfiguration <Path>`: one read per device (offline included).

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::command::{Command, Connectivity, DeviceFilters, Target};
 use crate::resolve::{Resolution, resolve_in};
-use crate::webex::{ConnectionStatus, Device, WorkspaceId};
+use crate::webex::{ConnectionStatus, Device, Workspace, WorkspaceId};
 
 use super::find::{device_ref, devices_of, location_names, one_location, workspace_ref};
 use super::paging::{DEVICE_PAGE, LOCATION_PAGE, WORKSPACE_PAGE};
@@ -133,7 +133,7 @@ pub(super) fn workspaces(
         Some(place) => Some(one_location(place, &snapshot.locations)?),
         None => None,
     };
-    let listed: Vec<_> = snapshot
+    let listed: Vec<&Workspace> = snapshot
         .org
         .workspaces
         .iter()
@@ -152,9 +152,24 @@ pub(super) fn workspaces(
         }
         .canonical()
     });
+    let rows = workspace_rows(&listed[paging.range()], snapshot);
+    let action = Action::Workspaces {
+        rows,
+        location: location.clone(),
+        paging,
+    };
+    Ok(Plan::new(
+        command,
+        action,
+        location.clone().unwrap_or_default(),
+    ))
+}
+
+/// The rows of `workspaces`: each with its location and its devices' health.
+fn workspace_rows(workspaces: &[&Workspace], snapshot: &Snapshot) -> Vec<WorkspaceRow> {
     let places = location_names(snapshot);
     let health = device_health(snapshot);
-    let rows = listed[paging.range()]
+    workspaces
         .iter()
         .map(|w| {
             let (devices, offline, issues) = health.get(&w.id).copied().unwrap_or_default();
@@ -166,17 +181,7 @@ pub(super) fn workspaces(
                 issues,
             }
         })
-        .collect();
-    let action = Action::Workspaces {
-        rows,
-        location: location.clone(),
-        paging,
-    };
-    Ok(Plan::new(
-        command,
-        action,
-        location.clone().unwrap_or_default(),
-    ))
+        .collect()
 }
 
 /// Per workspace: its devices, how many are offline and how many have issues.

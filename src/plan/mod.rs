@@ -21,6 +21,7 @@ mod manage;
 mod model;
 mod paging;
 mod recheck;
+mod refusal;
 mod role;
 mod suggest;
 #[cfg(test)]
@@ -39,8 +40,9 @@ pub use devices::{STATUS_SUMMARY, xapi_call};
 pub use find::location_names;
 pub use manage::{plan_location_form, plan_location_submit, plan_workspace_submit};
 pub use model::*;
-pub use paging::{CHOICE_PAGE, DEVICE_PAGE, LOCATION_PAGE, STATUS_DETAIL, WORKSPACE_PAGE};
+pub use paging::{CHOICE_PAGE, DEVICE_PAGE, LOCATION_PAGE, Paging, STATUS_DETAIL, WORKSPACE_PAGE};
 pub use recheck::recheck;
+pub use refusal::{Choice, Refusal};
 pub use role::{check_admin, check_role, needs_admin, required_role};
 
 /// What is known when planning: the organisation as listed, its locations (loaded only for

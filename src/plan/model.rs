@@ -1,9 +1,12 @@
 //! The plan's values: [`Plan`] with its devices and [`Call`]s ([`Op`] on a [`Subject`]), the
-//! [`Action`] a reply renders from, [`Confirm`], and the [`Refusal`] that stands in for a plan
-//! that cannot be made. Serializable, so a confirmation can store the plan it showed.
+//! [`Action`] a reply renders from and [`Confirm`]. Serializable, so a confirmation can store the
+//! plan it showed. The [`Refusal`](super::Refusal) that stands in for a plan that cannot be made
+//! is in `refusal`, [`Paging`](super::Paging) in `paging`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use super::Paging;
 
 use crate::access::Role;
 use crate::resolve::SkipReason;
@@ -312,20 +315,6 @@ pub enum Action {
     UseClear,
 }
 
-/// One page of a long list or choice: which page, how many rows in all, and the command that
-/// shows the next page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Paging {
-    /// The page shown, from 1.
-    pub page: u32,
-    /// Rows per page.
-    pub per_page: u32,
-    /// Rows on all pages together.
-    pub total: usize,
-    /// The command that shows the next page (`None` on the last).
-    pub more: Option<String>,
-}
-
 /// A workspace in a list: where it is and how its devices are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceRow {
@@ -364,63 +353,4 @@ pub enum Confirm {
     Disruptive,
     /// It reaches more than one device.
     Bulk,
-}
-
-/// Why a command has no plan: nothing is called, and the reply says why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// The person's role is below what the command needs.
-    Role {
-        /// The command's first word, e.g. `reboot`.
-        verb: String,
-        needed: Role,
-        have: Role,
-    },
-    /// Several things match (or no target was given): one option per candidate of the page
-    /// shown.
-    Choose {
-        prompt: String,
-        options: Vec<Choice>,
-        paging: Paging,
-    },
-    /// Nothing of that name; the closest names, and the command with the likeliest one (a
-    /// did-you-mean button), best first.
-    NotFound {
-        kind: &'static str,
-        query: String,
-        closest: Vec<String>,
-        suggestions: Vec<Choice>,
-    },
-    /// The input cannot work as given.
-    Invalid { message: String, hint: String },
-    /// It needs the admin credential, and roombot has none (bot-only mode).
-    NeedsAdmin {
-        /// The command's first word, e.g. `config`.
-        verb: String,
-        /// Why the admin credential roombot has does not work (`None`: it has none).
-        broken: Option<String>,
-    },
-}
-
-/// One option of a [`Refusal::Choose`]: the candidate's full name, where it is (its location,
-/// or a device's workspace; "" when unknown) and the command it runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice {
-    pub label: String,
-    pub context: String,
-    pub command: String,
-}
-
-impl Refusal {
-    pub(super) fn invalid(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self::Invalid {
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-
-    /// True when a fresher listing might find what this one did not.
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::NotFound { .. })
-    }
 }

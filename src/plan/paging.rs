@@ -8,7 +8,9 @@ use std::ops::Range;
 use crate::command::Command;
 use crate::request::Actor;
 
-use super::{Choice, Paging, Plan, Refusal, Snapshot};
+use serde::{Deserialize, Serialize};
+
+use super::{Choice, Plan, Refusal, Snapshot};
 
 /// Devices per page of a device list.
 pub const DEVICE_PAGE: usize = 15;
@@ -20,6 +22,20 @@ pub const LOCATION_PAGE: usize = 20;
 pub const CHOICE_PAGE: usize = 10;
 /// Devices whose status is shown one by one; with more, a fleet summary and pages of detail.
 pub const STATUS_DETAIL: usize = 10;
+
+/// One page of a long list or choice: which page, how many rows in all, and the command that
+/// shows the next page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paging {
+    /// The page shown, from 1.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+    /// Rows on all pages together.
+    pub total: usize,
+    /// The command that shows the next page (`None` on the last).
+    pub more: Option<String>,
+}
 
 impl Paging {
     /// Page `page` (from 1; `None` is the first, past the last is the last) of `total` rows,

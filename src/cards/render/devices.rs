@@ -167,37 +167,9 @@ impl Templates {
         self.shrink_to_fit("device_list", &mut view, |v| {
             v.rows.len() > 1 && v.rows.pop().is_some()
         })?;
-        let mut md = vec![
-            format!("**{}**", view.title),
-            view.summary.clone(),
-            String::new(),
-        ];
-        for (i, r) in view.rows.iter().enumerate() {
-            if !r.header.is_empty() {
-                md.push(format!("**{}**", r.header));
-            }
-            let mut line = format!(
-                "{}. {} **{}** · {} · {} · {} · {}",
-                list.first + i,
-                r.icon,
-                r.name,
-                r.state,
-                r.product,
-                r.workspace,
-                code(&r.status_cmd)
-            );
-            for extra in &r.lines {
-                line.push_str(&format!("\n    - {}", extra.text));
-            }
-            md.push(line);
-        }
-        if !list.filters.is_empty() || !more.is_empty() {
-            md.extend([
-                "".into(),
-                buttons_markdown(&[more.as_slice(), &list.filters].concat()),
-            ]);
-        }
-        self.card("device_list", &view, md.join("\n"))
+        let buttons = [more.as_slice(), &list.filters].concat();
+        let fallback = device_list_markdown(&view, list.first, &buttons);
+        self.card("device_list", &view, fallback)
     }
 
     /// Renders a workspace's details and its devices.
@@ -242,6 +214,37 @@ impl Templates {
         }
         self.card("workspace", &view, md.join("\n"))
     }
+}
+
+fn device_list_markdown(view: &DeviceListView, first: usize, buttons: &[Button]) -> String {
+    let mut md = vec![
+        format!("**{}**", view.title),
+        view.summary.clone(),
+        String::new(),
+    ];
+    for (i, r) in view.rows.iter().enumerate() {
+        if !r.header.is_empty() {
+            md.push(format!("**{}**", r.header));
+        }
+        let mut line = format!(
+            "{}. {} **{}** · {} · {} · {} · {}",
+            first + i,
+            r.icon,
+            r.name,
+            r.state,
+            r.product,
+            r.workspace,
+            code(&r.status_cmd)
+        );
+        for extra in &r.lines {
+            line.push_str(&format!("\n    - {}", extra.text));
+        }
+        md.push(line);
+    }
+    if !buttons.is_empty() {
+        md.extend(["".into(), buttons_markdown(buttons)]);
+    }
+    md.join("\n")
 }
 
 fn device_row_view(row: &DeviceRow) -> DeviceRowView {

@@ -210,9 +210,9 @@ pub async fn run(cli: Cli) -> ExitCode {
             let output = exec::ExecOutput { json, yes };
             #[cfg(feature = "sandbox")]
             if sandbox.sandbox {
-                return exec_sandbox(sandbox, as_email, &command, output).await;
+                return exec::exec_sandbox(sandbox, as_email, &command, output).await;
             }
-            exec_org(settings, as_email.unwrap_or_default(), &command, output).await
+            exec::exec_org(settings, as_email.unwrap_or_default(), &command, output).await
         }
         CliCommand::Healthcheck { url, timeout } => {
             let url = url.unwrap_or_else(|| healthcheck_url(&settings));
@@ -354,7 +354,7 @@ fn log_settings(settings: &Settings, command: &CliCommand) -> crate::settings::L
 }
 
 /// Prints one line naming the bad setting and returns exit code 2.
-fn settings_failure(error: &SettingsError) -> ExitCode {
+pub(crate) fn settings_failure(error: &SettingsError) -> ExitCode {
     eprintln!("roombot: {error}");
     ExitCode::from(2)
 }
@@ -410,56 +410,6 @@ async fn sandbox(args: DemoArgs) -> ExitCode {
     shutdown_signal().await;
     demo.stop().await;
     ExitCode::SUCCESS
-}
-
-/// `roombot exec` against the organisation the settings reach: never starts a sandbox.
-async fn exec_org(
-    settings: Settings,
-    email: String,
-    command: &str,
-    output: exec::ExecOutput,
-) -> ExitCode {
-    if let Err(error) = settings.require_token() {
-        return settings_failure(&error);
-    }
-    exec::exec(&settings, &email, None, command, output).await
-}
-
-/// `roombot exec --sandbox`: the same run against a fresh sandbox, as one of its people.
-#[cfg(feature = "sandbox")]
-async fn exec_sandbox(
-    args: ExecSandbox,
-    email: Option<String>,
-    command: &str,
-    output: exec::ExecOutput,
-) -> ExitCode {
-    use crate::sandbox::Role;
-    let role = match args.role.as_str() {
-        "admin" => Role::Admin,
-        "viewer" => Role::Viewer,
-        "outsider" => Role::Outsider,
-        _ => Role::Operator,
-    };
-    let mut options = args.demo.options();
-    // A one-off run takes any free port unless one was asked for.
-    if options.listen.to_string() == "127.0.0.1:8090" {
-        options.listen = "127.0.0.1:0".parse().expect("a valid address");
-    }
-    let scratch = match crate::demo::Scratch::start(&options).await {
-        Ok(scratch) => scratch,
-        Err(error) => return failure(&error),
-    };
-    let person = scratch.sandbox.person(role).clone();
-    let (email, space) = match email {
-        Some(email) => (email, None),
-        None => (
-            person.email,
-            person.direct_room_id.map(crate::webex::RoomId::new),
-        ),
-    };
-    let code = exec::exec(&scratch.settings, &email, space, command, output).await;
-    scratch.stop().await;
-    code
 }
 
 async fn webhooks(settings: Settings, action: WebhooksAction) -> ExitCode {
@@ -532,7 +482,7 @@ fn shown_url(url: &str) -> String {
     )
 }
 
-fn failure(error: &anyhow::Error) -> ExitCode {
+pub(crate) fn failure(error: &anyhow::Error) -> ExitCode {
     eprintln!("roombot: {error:#}");
     ExitCode::FAILURE
 }
