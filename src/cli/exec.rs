@@ -221,12 +221,10 @@ fn print(command: &str, reply: &Reply, json: bool) -> ExitCode {
             "markdown": reply.markdown,
             "card": reply.card.clone().unwrap_or(Value::Null),
         });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&document).unwrap_or_default()
-        );
+        let text = serde_json::to_string_pretty(&document).unwrap_or_default();
+        out(&text);
     } else {
-        println!("{}", plain_text(&reply.markdown));
+        out(&plain_text(&reply.markdown));
     }
     match result {
         "done" | "read" => ExitCode::SUCCESS,
@@ -239,6 +237,12 @@ fn print(command: &str, reply: &Reply, json: bool) -> ExitCode {
         }
         _ => ExitCode::FAILURE,
     }
+}
+
+/// Writes `text` and a newline to stdout; a reader that went away (`| head`) is not an error.
+fn out(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
 /// Webex markdown as plain text: escapes undone, bold marks dropped, code spans kept as their
