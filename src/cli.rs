@@ -1,5 +1,7 @@
 //! The `roombot` command line: parses arguments, loads settings and runs one subcommand.
-//! Exit codes: 0 success, 1 failure, 2 bad usage or bad settings.
+//! Exit codes: 0 success, 1 failure, 2 bad usage or bad settings. `exec` lives in [`exec`].
+
+pub mod exec;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,26 +37,40 @@ pub enum CliCommand {
         #[command(flatten)]
         demo: DemoArgs,
     },
-    /// Run one chat command against a fresh sandbox and print the bot's reply (markdown).
-    #[cfg(feature = "sandbox")]
+    /// Run one chat command as a person and print the reply: against the organisation in the
+    /// settings (the bot token and admin credential of `serve`) as --as-email, or against a fresh
+    /// embedded sandbox with --sandbox. Exit 0 done, 1 failed, refused or waiting for a
+    /// confirmation, 2 bad usage.
     Exec {
         /// The command, as typed in chat, e.g. "devices offline".
         command: String,
-        /// Run against a fresh embedded sandbox (required: exec never touches a real org).
-        #[arg(long, required = true)]
-        sandbox: bool,
-        /// Who asks: admin, operator, viewer or outsider.
-        #[arg(long = "as", default_value = "operator", value_parser = ["admin", "operator", "viewer", "outsider"])]
-        role: String,
-        /// Also print the reply's Adaptive Card JSON.
+        /// Who asks (their role comes from the access settings, as in chat).
+        #[cfg_attr(
+            feature = "sandbox",
+            arg(
+                long = "as-email",
+                value_name = "EMAIL",
+                required_unless_present = "sandbox"
+            )
+        )]
+        #[cfg_attr(
+            not(feature = "sandbox"),
+            arg(long = "as-email", value_name = "EMAIL", required = true)
+        )]
+        as_email: Option<String>,
+        /// Print one JSON document: {"command", "result", "markdown", "card"}.
         #[arg(long)]
         json: bool,
         /// Show the command's plan (targets, skipped devices, calls, confirmation) instead of
         /// running it: the same as typing `plan <command>`.
         #[arg(long)]
         plan: bool,
+        /// Confirm the command if it asks for a confirmation (as clicking Confirm).
+        #[arg(long)]
+        yes: bool,
+        #[cfg(feature = "sandbox")]
         #[command(flatten)]
-        demo: DemoArgs,
+        sandbox: ExecSandbox,
     },
     /// Manage roombot's two webhooks (messages/created, attachmentActions/created). Webhooks
     /// roombot did not create are never touched.
@@ -98,6 +114,20 @@ pub enum AuthAction {
         #[arg(long)]
         code: Option<String>,
     },
+}
+
+/// `roombot exec --sandbox`: who asks there, and the sandbox's options.
+#[cfg(feature = "sandbox")]
+#[derive(Debug, clap::Args)]
+pub struct ExecSandbox {
+    /// Run against a fresh embedded sandbox instead of the organisation in the settings.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Who asks in the sandbox: admin, operator, viewer or outsider (--as-email picks anyone).
+    #[arg(long = "as", default_value = "operator", value_parser = ["admin", "operator", "viewer", "outsider"])]
+    pub role: String,
+    #[command(flatten)]
+    pub demo: DemoArgs,
 }
 
 /// Options of the sandbox (`roombot sandbox`, `roombot exec --sandbox`).
@@ -164,20 +194,25 @@ pub async fn run(cli: Cli) -> ExitCode {
         CliCommand::Webhooks { action } => webhooks(settings, action).await,
         #[cfg(feature = "sandbox")]
         CliCommand::Sandbox { demo } => sandbox(demo).await,
-        #[cfg(feature = "sandbox")]
         CliCommand::Exec {
             command,
-            role,
+            as_email,
             json,
             plan,
-            demo,
-            ..
+            yes,
+            #[cfg(feature = "sandbox")]
+            sandbox,
         } => {
             let command = match plan {
                 true => format!("plan {command}"),
                 false => command,
             };
-            exec(demo, &command, &role, json).await
+            let output = exec::ExecOutput { json, yes };
+            #[cfg(feature = "sandbox")]
+            if sandbox.sandbox {
+                return exec::exec_sandbox(sandbox, as_email, &command, output).await;
+            }
+            exec::exec_org(settings, as_email.unwrap_or_default(), &command, output).await
         }
         CliCommand::Healthcheck { url, timeout } => {
             let url = url.unwrap_or_else(|| healthcheck_url(&settings));
@@ -309,20 +344,17 @@ async fn wait_for_sign_in(
 /// Log settings for `command`: `exec` prints a reply, so its terminal stays free of routine logs.
 fn log_settings(settings: &Settings, command: &CliCommand) -> crate::settings::LogSettings {
     let log = settings.log.clone();
-    #[cfg(feature = "sandbox")]
     if matches!(command, CliCommand::Exec { .. }) && log.level == "info" {
         return crate::settings::LogSettings {
             level: "warn".into(),
             ..log
         };
     }
-    #[cfg(not(feature = "sandbox"))]
-    let _ = command;
     log
 }
 
 /// Prints one line naming the bad setting and returns exit code 2.
-fn settings_failure(error: &SettingsError) -> ExitCode {
+pub(crate) fn settings_failure(error: &SettingsError) -> ExitCode {
     eprintln!("roombot: {error}");
     ExitCode::from(2)
 }
@@ -378,42 +410,6 @@ async fn sandbox(args: DemoArgs) -> ExitCode {
     shutdown_signal().await;
     demo.stop().await;
     ExitCode::SUCCESS
-}
-
-#[cfg(feature = "sandbox")]
-async fn exec(args: DemoArgs, command: &str, role: &str, json: bool) -> ExitCode {
-    use crate::sandbox::Role;
-    let role = match role {
-        "admin" => Role::Admin,
-        "viewer" => Role::Viewer,
-        "outsider" => Role::Outsider,
-        _ => Role::Operator,
-    };
-    let mut options = args.options();
-    // A one-off run takes any free port unless one was asked for.
-    if options.listen.to_string() == "127.0.0.1:8090" {
-        options.listen = "127.0.0.1:0".parse().expect("a valid address");
-    }
-    let demo = match crate::demo::Demo::start(&options).await {
-        Ok(demo) => demo,
-        Err(error) => return failure(&error),
-    };
-    let answer = demo.ask(role, command, Duration::from_secs(60)).await;
-    demo.stop().await;
-    match answer {
-        Ok((markdown, card)) => {
-            println!("{markdown}");
-            if json {
-                let card = card.unwrap_or(serde_json::Value::Null);
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&card).unwrap_or_default()
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        Err(error) => failure(&error),
-    }
 }
 
 async fn webhooks(settings: Settings, action: WebhooksAction) -> ExitCode {
@@ -486,7 +482,7 @@ fn shown_url(url: &str) -> String {
     )
 }
 
-fn failure(error: &anyhow::Error) -> ExitCode {
+pub(crate) fn failure(error: &anyhow::Error) -> ExitCode {
     eprintln!("roombot: {error:#}");
     ExitCode::FAILURE
 }

@@ -139,9 +139,46 @@ impl Demo {
         let _ = self.stop.send(());
         let _ = self.task.await;
         self.sandbox.shutdown().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.store.display()));
-        }
+        remove_store(&self.store);
+    }
+}
+
+/// A fresh sandbox for one `roombot exec --sandbox` run, with roombot's settings against it (a
+/// temporary store). roombot itself is not started: exec runs the command through the command
+/// layer directly, as it does against a real organisation.
+pub struct Scratch {
+    pub sandbox: SandboxHandle,
+    pub settings: Settings,
+    store: PathBuf,
+}
+
+impl Scratch {
+    /// Starts the sandbox for `options` and writes roombot's settings for it.
+    pub async fn start(options: &DemoOptions) -> anyhow::Result<Self> {
+        let sandbox = Sandbox::start(sandbox_options(options), options.listen)
+            .await
+            .with_context(|| format!("cannot start the sandbox on {}", options.listen))?;
+        let store =
+            std::env::temp_dir().join(format!("roombot-exec-{}.db", uuid::Uuid::new_v4().simple()));
+        let secret = uuid::Uuid::new_v4().simple().to_string();
+        let settings = bot_settings(&sandbox, &store, &secret, !options.bot_only)?;
+        Ok(Self {
+            sandbox,
+            settings,
+            store,
+        })
+    }
+
+    /// Stops the sandbox and removes the temporary store.
+    pub async fn stop(self) {
+        self.sandbox.shutdown().await;
+        remove_store(&self.store);
+    }
+}
+
+fn remove_store(store: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", store.display()));
     }
 }
 

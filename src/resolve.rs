@@ -13,64 +13,12 @@ use crate::command::Target;
 use crate::webex::{Device, DeviceId, Location, Workspace, WorkspaceId};
 
 mod cache;
+mod names;
+mod need;
 
 pub use cache::Directory;
-
-/// Most "did you mean" names.
-const CLOSEST: usize = 3;
-
-/// The outcome of matching a name against a list.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NameMatch<T> {
-    /// Exactly one item matched.
-    One(T),
-    /// Several matched at the same level (exact, prefix or substring): ask which.
-    Many(Vec<T>),
-    /// Nothing matched; the closest names, best first.
-    None { closest: Vec<String> },
-}
-
-/// Matches `query` against `(name, item)` pairs: exact, then unique prefix, then unique
-/// substring, all ignoring case. Several matches at the first level that has any is `Many`.
-pub fn match_name<T: Clone>(items: &[(String, T)], query: &str) -> NameMatch<T> {
-    let query = query.trim().to_lowercase();
-    let levels: [&dyn Fn(&str) -> bool; 3] = [
-        &|name| name == query,
-        &|name| name.starts_with(&query),
-        &|name| name.contains(&query),
-    ];
-    for level in levels {
-        let hits: Vec<T> = items
-            .iter()
-            .filter(|(name, _)| level(&name.to_lowercase()))
-            .map(|(_, item)| item.clone())
-            .collect();
-        match hits.len() {
-            0 => continue,
-            1 => return NameMatch::One(hits.into_iter().next().expect("one hit")),
-            _ => return NameMatch::Many(hits),
-        }
-    }
-    NameMatch::None {
-        closest: closest_names(items.iter().map(|(name, _)| name.as_str()), &query),
-    }
-}
-
-/// The names most like `query` (Jaro-Winkler, ignoring case), best first.
-pub fn closest_names<'a>(names: impl Iterator<Item = &'a str>, query: &str) -> Vec<String> {
-    let query = query.to_lowercase();
-    let mut scored: Vec<(f64, &str)> = names
-        .map(|name| (strsim::jaro_winkler(&name.to_lowercase(), &query), name))
-        .filter(|(score, _)| *score >= 0.5)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.dedup_by(|a, b| a.1 == b.1);
-    scored
-        .into_iter()
-        .take(CLOSEST)
-        .map(|(_, name)| name.to_owned())
-        .collect()
-}
+pub use names::{NameMatch, closest_names, match_name};
+pub use need::{Need, SkipReason, select, skip_reason};
 
 /// One listing of the organisation as the bot sees it.
 #[derive(Debug)]
@@ -120,6 +68,11 @@ impl Org {
             with_main,
             admin_broken: None,
         }
+    }
+
+    /// Whether `device` is in personal mode: someone's own, in no workspace.
+    pub fn is_personal(device: &Device) -> bool {
+        device.workspace_id.is_none() && device.person_id.is_some()
     }
 
     /// Whether `device` is a touch controller in a room with a main device (a peripheral:
@@ -244,107 +197,6 @@ pub enum Resolution {
         query: String,
         closest: Vec<String>,
     },
-}
-
-/// What a command needs of a device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Need {
-    /// Full xAPI access (`xapi:all` or bare `xapi`); else status access is enough.
-    pub command: bool,
-    /// The device must be online (xAPI calls); configuration changes work offline.
-    pub online: bool,
-}
-
-impl Need {
-    /// xAPI commands: full access, online.
-    pub const COMMAND: Self = Self {
-        command: true,
-        online: true,
-    };
-    /// xAPI status: read access, online.
-    pub const STATUS: Self = Self {
-        command: false,
-        online: true,
-    };
-    /// Configuration reads: read access, offline allowed.
-    pub const READ_CONFIG: Self = Self {
-        command: false,
-        online: false,
-    };
-    /// Configuration changes: full access, offline allowed (applied on reconnect).
-    pub const CONFIGURE: Self = Self {
-        command: true,
-        online: false,
-    };
-}
-
-/// Why a device of the target was left out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SkipReason {
-    /// `xapi:readonly`: status only.
-    ReadOnly,
-    /// No xAPI permission at all.
-    NoAccess,
-    /// Not connected, so a command cannot reach it.
-    Offline,
-    /// Already as asked (e.g. the tag is already there): nothing to send.
-    Unchanged,
-    /// A touch controller (Room Navigator, Touch 10) of a room with a main device: commands and
-    /// status go to the main device.
-    Peripheral,
-    /// No longer in the organisation (deleted since a confirmation was asked).
-    Gone,
-}
-
-impl SkipReason {
-    /// The line shown to people.
-    pub fn explain(self) -> &'static str {
-        match self {
-            Self::ReadOnly => "skipped: read-only (xapi:readonly), status only",
-            Self::NoAccess => {
-                "skipped: no access granted; an admin grants it per workspace in Control Hub"
-            }
-            Self::Offline => "skipped: offline, not called",
-            Self::Unchanged => "unchanged: already so, nothing sent",
-            Self::Peripheral => {
-                "not called: a touch controller; the room's main device is addressed"
-            }
-            Self::Gone => {
-                "skipped: no longer in the organisation (gone since you were asked to confirm)"
-            }
-        }
-    }
-}
-
-/// Splits `devices` into those that allow `need` and the skipped ones with their reason.
-pub fn select(devices: Vec<Device>, need: Need) -> (Vec<Device>, Vec<(Device, SkipReason)>) {
-    let mut usable = Vec::new();
-    let mut skipped = Vec::new();
-    for device in devices {
-        match skip_reason(&device, need) {
-            Some(reason) => skipped.push((device, reason)),
-            None => usable.push(device),
-        }
-    }
-    (usable, skipped)
-}
-
-/// Why `device` does not allow `need`, or `None` when it does.
-pub fn skip_reason(device: &Device, need: Need) -> Option<SkipReason> {
-    if need.command && !device.can_command() {
-        Some(if device.can_read_status() {
-            SkipReason::ReadOnly
-        } else {
-            SkipReason::NoAccess
-        })
-    } else if !device.can_read_status() {
-        Some(SkipReason::NoAccess)
-    } else if need.online && !device.is_online() {
-        Some(SkipReason::Offline)
-    } else {
-        None
-    }
 }
 
 /// Resolves `target` within `snapshot` (and `locations`, needed for location targets).

@@ -15,6 +15,7 @@ pub mod markdown;
 mod render;
 mod rules;
 pub mod template;
+pub mod words;
 
 use serde_json::Value;
 
@@ -51,6 +52,7 @@ pub const TEMPLATE_SOURCES: &[(&str, &str)] = &[
         include_str!("../../cards/location_form.json"),
     ),
     ("plan", include_str!("../../cards/plan.json")),
+    ("list", include_str!("../../cards/list.json")),
 ];
 
 /// A reply: the Adaptive Card and the markdown Webex shows where cards are not rendered.

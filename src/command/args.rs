@@ -88,6 +88,24 @@ impl<'a> Args<'a> {
         rest
     }
 
+    /// Takes a trailing `page <n>` (unquoted) off the end: `Some(n)` for pages after the first,
+    /// `None` when there is none or it is page 1 (the list itself).
+    pub(crate) fn take_page(&mut self) -> Result<Option<u32>, ParseError> {
+        let rest = self.rest();
+        let [.., keyword, number] = rest else {
+            return Ok(None);
+        };
+        if !keyword.is("page") || number.word().is_none() {
+            return Ok(None);
+        }
+        let page = match number.text().parse::<u32>() {
+            Ok(page) if page >= 1 => page,
+            _ => return Err(self.invalid("page", "page must be a whole number from 1")),
+        };
+        self.tokens = &self.tokens[..self.tokens.len() - 2];
+        Ok((page > 1).then_some(page))
+    }
+
     /// Fails if tokens are left over.
     pub(crate) fn finish(&self) -> Result<(), ParseError> {
         if self.is_done() {
@@ -199,7 +217,7 @@ fn parse_target(
         None => return Ok(None),
         Some((first, rest)) if introducers.iter().any(|word| first.is(word)) => {
             if rest.is_empty() {
-                return Err(args.missing("a target after `in`/`on`"));
+                return Err(args.missing("a target after “in”/“on”"));
             }
             rest
         }

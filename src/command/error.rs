@@ -7,22 +7,22 @@ use super::{spec, table};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
     /// Nothing left after normalisation.
-    #[error("Type `help` to see what I can do.")]
+    #[error("Type “help” to see what I can do.")]
     Empty,
     /// The first word is no command; `suggestions` are the closest commands (edit distance).
-    #[error("I don't know the command `{input}`.{}", did_you_mean(.suggestions))]
+    #[error("I don't know the command “{input}”.{}", did_you_mean(.suggestions))]
     UnknownCommand {
         input: String,
         suggestions: Vec<String>,
     },
     /// `help <topic>` with an unknown topic.
-    #[error("There is no help on `{topic}`.{}", did_you_mean(.suggestions))]
+    #[error("There is no help on “{topic}”.{}", did_you_mean(.suggestions))]
     UnknownHelpTopic {
         topic: String,
         suggestions: Vec<String>,
     },
     /// A required argument is missing.
-    #[error("`{command}` needs {argument}.{}", usage_hint(.command, .usage))]
+    #[error("“{command}” needs {argument}.{}", usage_hint(.command, .usage))]
     MissingArgument {
         command: &'static str,
         argument: &'static str,
@@ -37,33 +37,33 @@ pub enum ParseError {
         usage: &'static str,
     },
     /// Words left over that the command does not take.
-    #[error("`{command}` does not take `{text}`.{}", usage_hint(.command, .usage))]
+    #[error("“{command}” does not take “{text}”.{}", usage_hint(.command, .usage))]
     UnexpectedText {
         command: &'static str,
         text: String,
         usage: &'static str,
     },
     /// A `"` was opened and never closed.
-    #[error("A quote is not closed: end the quoted text with `\"`.")]
+    #[error("A quote is not closed: end the quoted text with “\"”.")]
     UnterminatedQuote,
 }
 
 fn did_you_mean(suggestions: &[String]) -> String {
     let listed = suggestions
         .iter()
-        .map(|verb| format!("`{verb}`"))
+        .map(|verb| format!("“{verb}”"))
         .collect::<Vec<_>>();
     let hint = match listed.as_slice() {
         [] => String::new(),
         [one] => format!(" Did you mean {one}?"),
         [init @ .., last] => format!(" Did you mean {} or {last}?", init.join(", ")),
     };
-    format!("{hint} Type `help` to see all commands.")
+    format!("{hint} Type “help” to see all commands.")
 }
 
 fn usage_hint(command: &str, usage: &str) -> String {
     match table::spec_named(command).and_then(|spec| spec::example_for(spec, command)) {
-        Some(example) => format!(" Usage: `{usage}`, for example `{example}`."),
-        None => format!(" Usage: `{usage}`."),
+        Some(example) => format!(" Usage: “{usage}”, for example “{example}”."),
+        None => format!(" Usage: “{usage}”."),
     }
 }

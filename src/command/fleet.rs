@@ -45,7 +45,7 @@ pub(crate) fn parse_devices(args: &mut Args<'_>) -> Result<Command, ParseError> 
                 return Err(args.invalid(
                     "filter",
                     format!(
-                        "`{}` is not a devices filter: use offline, online, issues, \
+                        "“{}” is not a devices filter: use offline, online, issues, \
                          tag <tag>, product <product>, in <location or workspace> or page <n>",
                         token.text()
                     ),
@@ -68,12 +68,13 @@ fn set_once(
     Ok(())
 }
 
-/// `workspaces [in] [<location>]`.
+/// `workspaces [in] [<location>] [page <n>]`.
 pub(crate) fn parse_workspaces(args: &mut Args<'_>) -> Result<Command, ParseError> {
+    let page = args.take_page()?;
     args.eat("in");
     let tokens = args.take_rest();
     let location = args.name_of("location", tokens)?;
-    Ok(Command::Workspaces { location })
+    Ok(Command::Workspaces { location, page })
 }
 
 /// `workspace <name>` and `info <name>`, or with changes: `workspace <name> capacity <n>`….
@@ -94,7 +95,7 @@ pub(crate) fn parse_workspace_create(args: &mut Args<'_>) -> Result<Command, Par
     if details.floor.is_some() && details.location.is_none() {
         return Err(args.invalid(
             "floor",
-            "a floor needs its location: `in <location> floor <n>`",
+            "a floor needs its location: “in <location> floor <n>”",
         ));
     }
     Ok(Command::WorkspaceCreate { name, details })
@@ -116,7 +117,7 @@ fn parse_details(args: &mut Args<'_>, create: bool) -> Result<WorkspaceDetails, 
             _ => details.floor.replace(floor_number(args)?).is_some(),
         };
         if duplicate {
-            return Err(args.invalid(keyword, format!("`{keyword}` is given twice")));
+            return Err(args.invalid(keyword, format!("“{keyword}” is given twice")));
         }
     }
     args.finish()?;
@@ -199,7 +200,7 @@ pub(crate) fn parse_tag(args: &mut Args<'_>) -> Result<Command, ParseError> {
     let action = match args.eat_any(&["add", "remove"]) {
         Some("add") => TagAction::Add,
         Some(_) => TagAction::Remove,
-        None => return Err(args.missing("`add <tag>` or `remove <tag>`")),
+        None => return Err(args.missing("“add <tag>” or “remove <tag>”")),
     };
     let target = args.target_of(target_tokens)?;
     let tag = args.name_until("a tag", &[])?;
@@ -223,11 +224,12 @@ pub(crate) fn parse_delete_device(args: &mut Args<'_>) -> Result<Command, ParseE
     Ok(Command::DeleteDevice { name })
 }
 
-/// `locations`, `floors [in] <location>`.
+/// `locations [page <n>]`, `floors [in] <location>`.
 pub(crate) fn parse_locations(args: &mut Args<'_>) -> Result<Command, ParseError> {
     if args.verb == "locations" {
+        let page = args.take_page()?;
         args.finish()?;
-        return Ok(Command::Locations);
+        return Ok(Command::Locations { page });
     }
     args.eat("in");
     let location = args.name_until("a location name", &[])?;

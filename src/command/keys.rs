@@ -126,6 +126,7 @@ fn looks_like_key(token: &Token) -> bool {
 
 /// `status [<Key>…] <target>`.
 pub(crate) fn parse_status(args: &mut Args<'_>) -> Result<Command, ParseError> {
+    let page = args.take_page()?;
     let rest = args.take_rest();
     let starts_target = |token: &Token| {
         INTRODUCERS
@@ -145,7 +146,7 @@ pub(crate) fn parse_status(args: &mut Args<'_>) -> Result<Command, ParseError> {
             Some(word) if looks_like_key(token) => Ok(word.to_owned()),
             _ => Err(args.invalid(
                 "key",
-                format!("`{}` is not a status key: {KEY_HINT}", token.text()),
+                format!("“{}” is not a status key: {KEY_HINT}", token.text()),
             )),
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -153,7 +154,7 @@ pub(crate) fn parse_status(args: &mut Args<'_>) -> Result<Command, ParseError> {
         return Err(args.invalid("keys", "status takes at most 10 keys"));
     }
     let target = args.target_of(target_tokens)?;
-    Ok(Command::Status { keys, target })
+    Ok(Command::Status { keys, target, page })
 }
 
 /// `config <Key> <target>`, or `config <Key> = <value> <target>`.
@@ -234,7 +235,7 @@ fn exact_key(args: &Args<'_>, key: String) -> Result<String, ParseError> {
     if is_pattern(&key) {
         return Err(args.invalid(
             "key",
-            format!("`{key}` names several settings: give one exact key, without * or ranges"),
+            format!("“{key}” names several settings: give one exact key, without * or ranges"),
         ));
     }
     Ok(key)
@@ -243,7 +244,7 @@ fn exact_key(args: &Args<'_>, key: String) -> Result<String, ParseError> {
 fn bad_key(args: &Args<'_>, key: &str) -> ParseError {
     args.invalid(
         "key",
-        format!("`{key}` is not a configuration key: {KEY_HINT}"),
+        format!("“{key}” is not a configuration key: {KEY_HINT}"),
     )
 }
 

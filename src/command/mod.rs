@@ -13,6 +13,7 @@ mod error;
 mod fleet;
 mod help;
 mod keys;
+mod keywords;
 mod lexer;
 mod model;
 mod render;
@@ -59,20 +60,81 @@ pub(crate) fn parse_plan(args: &mut args::Args<'_>) -> Result<Command, ParseErro
     }
 }
 
+/// `pick <command> [page <n>]`: the command whose target candidates to page through.
+pub(crate) fn parse_pick(args: &mut args::Args<'_>) -> Result<Command, ParseError> {
+    let page = args.take_page()?;
+    let tokens = args.take_rest();
+    if tokens.is_empty() {
+        return Err(args.missing("command"));
+    }
+    match parse_tokens(tokens)? {
+        inner @ (Command::Plan { .. } | Command::Pick { .. } | Command::Help { .. }) => Err(args
+            .invalid(
+                "command",
+                format!("there is nothing to pick in {}", inner.canonical()),
+            )),
+        command => Ok(Command::Pick {
+            command: Box::new(command),
+            page,
+        }),
+    }
+}
+
 fn parse_tokens(tokens: &[lexer::Token]) -> Result<Command, ParseError> {
     let Some(first) = tokens.first() else {
         return Err(ParseError::Empty);
     };
     let Some((spec, verb, used)) = table::match_verb(tokens) else {
+        let suggestions = suggest(first.text());
+        // A bare target (`4B`, `"Big Conference"`, `Audio.Volume in 4B`) asks for its status;
+        // a word close to a command is a typo of that command instead.
+        if suggestions.is_empty()
+            && let Some(status) = bare_status(tokens)
+        {
+            return Ok(status);
+        }
         return Err(ParseError::UnknownCommand {
             input: first.text().to_owned(),
-            suggestions: suggest(first.text()),
+            suggestions,
         });
     };
     let mut args = args::Args::new(spec, verb, &tokens[used..]);
     let command = (spec.parse)(&mut args)?;
     args.finish()?;
     Ok(command)
+}
+
+/// `tokens` read as the arguments of `status`, if they are a target (or keys and a target).
+fn bare_status(tokens: &[lexer::Token]) -> Option<Command> {
+    let spec = table::spec_named("status")?;
+    let mut args = args::Args::new(spec, "status", tokens);
+    let command = (spec.parse)(&mut args).ok()?;
+    args.finish().ok()?;
+    match &command {
+        Command::Status {
+            target: Some(_), ..
+        } => Some(command),
+        _ => None,
+    }
+}
+
+/// The commands `input` likely meant when its first word is no command: the same words after
+/// each suggested verb, where that parses (`stauts 4B` → `status 4B`), best first.
+pub fn corrections(input: &str) -> Vec<Command> {
+    let Ok(tokens) = lexer::tokenize(input) else {
+        return Vec::new();
+    };
+    let Some((first, rest)) = tokens.split_first() else {
+        return Vec::new();
+    };
+    if table::match_verb(&tokens).is_some() {
+        return Vec::new();
+    }
+    let rest = args::join_display(rest);
+    suggest(first.text())
+        .into_iter()
+        .filter_map(|verb| Command::parse(&format!("{verb} {rest}")).ok())
+        .collect()
 }
 
 impl FromStr for Command {

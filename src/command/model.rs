@@ -62,10 +62,12 @@ pub enum Command {
     },
     /// `selfview on|off <target>`: Video.Selfview.Set Mode.
     Selfview { on: bool, target: Option<Target> },
-    /// `status [<Key>…] <target>`: GET xapi/status; no keys means the summary.
+    /// `status [<Key>…] <target> [page <n>]`: GET xapi/status; no keys means the summary.
     Status {
         keys: Vec<String>,
         target: Option<Target>,
+        /// Which page of the per-device detail, from 1 (`None` is the first).
+        page: Option<u32>,
     },
     /// `config <Key> <target>`: read configurations (wildcards and ranges allowed).
     ConfigGet { key: String, target: Option<Target> },
@@ -99,8 +101,12 @@ pub enum Command {
     },
     /// `devices [filters]`: GET devices.
     Devices { filters: DeviceFilters },
-    /// `workspaces [in <location>]`.
-    Workspaces { location: Option<String> },
+    /// `workspaces [in <location>] [page <n>]`.
+    Workspaces {
+        location: Option<String>,
+        /// Which page, from 1 (`None` is the first).
+        page: Option<u32>,
+    },
     /// `workspace <name>`: the workspace and its devices.
     Workspace { name: String },
     /// `workspace <name> capacity|type|notes …`: GET + merge + PUT; at least one change.
@@ -133,8 +139,11 @@ pub enum Command {
     Activate { workspace: String },
     /// `delete device <name>` (needs confirmation).
     DeleteDevice { name: String },
-    /// `locations`.
-    Locations,
+    /// `locations [page <n>]`.
+    Locations {
+        /// Which page, from 1 (`None` is the first).
+        page: Option<u32>,
+    },
     /// `floors <location>`.
     Floors { location: String },
     /// `use`: show the space's default target.
@@ -146,6 +155,13 @@ pub enum Command {
     /// `plan <command>`: show what the command would do (targets, skipped devices, calls,
     /// confirmation), without doing it.
     Plan { command: Box<Command> },
+    /// `pick <command> [page <n>]`: every target the command's name could mean, one page at a
+    /// time (what a picker's More button runs); nothing is done until one is chosen.
+    Pick {
+        command: Box<Command>,
+        /// Which page of candidates, from 1 (`None` is the first).
+        page: Option<u32>,
+    },
 }
 
 /// Direction of `volume up` / `volume down`.

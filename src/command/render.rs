@@ -6,54 +6,12 @@ use serde_json::{Map, Value};
 
 use super::args::looks_integer;
 use super::keys::{XAPI_ROOTS, key_segments};
+use super::keywords::is_keyword;
 use super::lexer::DOUBLE_CLOSE;
-use super::table;
 use super::{
     Command, Connectivity, DeviceFilters, StandbyMode, StepDirection, TagAction, Target,
     WorkspaceDetails,
 };
-
-/// Words with a meaning somewhere in the grammar; names equal to one are quoted.
-const KEYWORDS: &[&str] = &[
-    "in",
-    "on",
-    "at",
-    "for",
-    "from",
-    "room",
-    "workspace",
-    "device",
-    "tag",
-    "location",
-    "all",
-    "devices",
-    "rooms",
-    "workspaces",
-    "mics",
-    "mic",
-    "microphones",
-    "microphone",
-    "to",
-    "by",
-    "up",
-    "down",
-    "none",
-    "off",
-    "set",
-    "reset",
-    "create",
-    "delete",
-    "add",
-    "remove",
-    "capacity",
-    "type",
-    "notes",
-    "floor",
-    "offline",
-    "online",
-    "issues",
-    "product",
-];
 
 impl Command {
     /// The canonical text of this command; parsing it gives this command back.
@@ -88,6 +46,13 @@ impl Out {
             Some(Target::Device(name)) => self.word("device").name(name),
             Some(Target::Tag(name)) => self.word("tag").name(name),
             Some(Target::Location(name)) => self.word("location").name(name),
+        }
+    }
+
+    fn page(&mut self, page: Option<u32>) -> &mut Self {
+        match page {
+            Some(page) => self.word("page").word(page.to_string()),
+            None => self,
         }
     }
 
@@ -158,7 +123,7 @@ fn render(command: &Command, out: &mut Out) {
             .word("selfview")
             .word(if *on { "on" } else { "off" })
             .target(target),
-        Command::Status { keys, target } => render_status(keys, target, out),
+        Command::Status { keys, target, page } => render_status(keys, target, out).page(*page),
         Command::ConfigGet { key, target } => out.word("config").word(key.as_str()).target(target),
         Command::ConfigSet { key, value, target } => out
             .word("config set")
@@ -183,12 +148,12 @@ fn render(command: &Command, out: &mut Out) {
             target,
         } => render_xconfiguration(path, value.as_ref(), target, out),
         Command::Devices { filters } => render_filters(filters, out.word("devices")),
-        Command::Workspaces { location } => {
+        Command::Workspaces { location, page } => {
             out.word("workspaces");
             if let Some(location) = location {
                 out.word("in").name(location);
             }
-            out
+            out.page(*page)
         }
         Command::Workspace { name } => out.word("workspace").name(name),
         Command::WorkspaceEdit { name, changes } => {
@@ -221,12 +186,18 @@ fn render(command: &Command, out: &mut Out) {
         }
         Command::Activate { workspace } => out.word("activate").name(workspace),
         Command::DeleteDevice { name } => out.word("delete device").name(name),
-        Command::Locations => out.word("locations"),
+        Command::Locations { page } => out.word("locations").page(*page),
         Command::Floors { location } => out.word("floors").name(location),
         Command::UseShow => out.word("use"),
         Command::Use { target } => out.word("use").target(&Some(target.clone())),
         Command::UseClear => out.word("use none"),
         Command::Plan { command } => out.word("plan").word(command.canonical()),
+        // The page is always written, so a page the inner command ends with stays its own.
+        Command::Pick { command, page } => out
+            .word("pick")
+            .word(command.canonical())
+            .word("page")
+            .word(page.unwrap_or(1).to_string()),
     };
 }
 
@@ -378,14 +349,6 @@ fn is_plain(text: &str) -> bool {
         && text
             .chars()
             .all(|c| c.is_alphanumeric() || "-_+@#.".contains(c))
-}
-
-fn is_keyword(word: &str) -> bool {
-    KEYWORDS
-        .iter()
-        .copied()
-        .chain(table::all_verbs().flat_map(|verb| verb.split(' ')))
-        .any(|keyword| keyword.eq_ignore_ascii_case(word))
 }
 
 /// `text` in double quotes, escaping backslashes and every closing quote character.

@@ -25,13 +25,13 @@ pub(crate) fn parse_xcommand(args: &mut Args<'_>) -> Result<Command, ParseError>
             return Err(args.invalid(
                 "argument",
                 format!(
-                    "expected `Name: value` after the path, found `{}`",
+                    "expected “Name: value” after the path, found “{}”",
                     token.text()
                 ),
             ));
         };
         if !is_identifier(name) {
-            return Err(args.invalid("argument", format!("`{name}` is not an argument name")));
+            return Err(args.invalid("argument", format!("“{name}” is not an argument name")));
         }
         args.next_token();
         let value = match inline {
@@ -68,7 +68,7 @@ pub(crate) fn parse_xstatus(args: &mut Args<'_>) -> Result<Command, ParseError> 
     if colon.is_some() {
         return Err(args.invalid(
             "path",
-            "xStatus takes no value: write `xStatus Audio Volume`",
+            "xStatus takes no value: write “xStatus Audio Volume”",
         ));
     }
     let target = args.target_with(TERMINAL_INTRODUCERS)?;
@@ -125,7 +125,7 @@ fn read_path<'a>(
             break;
         }
         let Some(word) = token.word() else {
-            return Err(args.invalid("path", "a path is not quoted: write `Audio Volume`"));
+            return Err(args.invalid("path", "a path is not quoted: write “Audio Volume”"));
         };
         if word.contains(':') && !indexed {
             break; // an xCommand argument starts here
@@ -146,7 +146,7 @@ fn read_path<'a>(
         }
     }
     if segments.is_empty() {
-        return Err(args.missing("a path, like `Audio Volume`"));
+        return Err(args.missing("a path, like “Audio Volume”"));
     }
     Ok((segments.join("."), colon))
 }
@@ -168,7 +168,7 @@ fn push_path_word(
             _ => {
                 return Err(args.invalid(
                     "path",
-                    format!("`{part}` is not a path segment: write paths like `Audio Volume Set`"),
+                    format!("“{part}” is not a path segment: write paths like “Audio Volume Set”"),
                 ));
             }
         }

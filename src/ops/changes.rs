@@ -131,7 +131,7 @@ impl Ops {
                     return refused(
                         format!("{} has no floor {number}.", location.name),
                         format!(
-                            "Create it first: `floor create \"{}\" {number}`.",
+                            "Create it first: “floor create \"{}\" {number}”.",
                             location.name
                         ),
                     );

@@ -11,6 +11,8 @@ use crate::webex::{ConfigurationItem, DeviceConfigurations};
 
 use super::audit::Verdict;
 use super::execute::{Answer, CallResult, Outcome};
+use super::reply::device_names;
+use super::results::skip_notes;
 use super::value_space::describe_space;
 use super::xapi::plain;
 use super::{Done, Ops};
@@ -24,24 +26,22 @@ impl Ops {
         {
             return self.config_form(plan, device, key, answer);
         }
-        let mut rows: Vec<DeviceStatus> = plan
+        let rows: Vec<DeviceStatus> = plan
             .calls
             .iter()
             .zip(&outcome.results)
             .filter_map(|(call, result)| Some(config_entry(plan.device_of(call)?, result, key)))
             .collect();
-        rows.extend(plan.skipped().map(|(d, reason)| DeviceStatus {
-            device: d.name.clone(),
-            workspace: d.workspace.clone(),
-            facts: Vec::new(),
-            note: reason.explain().to_owned(),
-        }));
         let report = StatusReport {
-            title: format!("{key} in {}", plan.label),
+            title: format!("{key} on {}", super::results::target_words(&plan.label)),
+            summary: String::new(),
+            fleet: Vec::new(),
             devices: rows,
+            notes: skip_notes(plan),
             refresh_command: plan.text.clone(),
+            more_command: None,
         };
-        let names = report.devices.iter().map(|d| d.device.clone()).collect();
+        let names = device_names(plan);
         Done::new(
             self.card(self.templates.render_status(&report), report.title.clone()),
             Verdict::Read,
@@ -62,7 +62,7 @@ impl Ops {
         if answer.items.is_empty() {
             return self.rejected(
                 &format!("There is no configuration {key} on {name}."),
-                "Check the key's spelling, e.g. `Audio.DefaultVolume`.",
+                "Check the key's spelling, e.g. “Audio.DefaultVolume”.",
             );
         }
         let fields = answer

@@ -3,12 +3,15 @@
 //! when the device is offline: it applies the change when it reconnects), refused values with
 //! the allowed ones, then the skipped devices.
 
-use crate::cards::{CommandResult, FollowUp, Outcome as RowOutcome};
+use crate::cards::{Button, CommandResult, Outcome as RowOutcome};
+use crate::command::{Command, Target};
 use crate::plan::{ConfigChange, Plan};
 
 use super::audit::Verdict;
 use super::execute::{Answer, CallResult, Outcome};
-use super::reply::device_rows;
+use super::reply::device_names;
+use super::results::{call_rows, counts, skip_notes, target_words};
+use super::xapi::with_by;
 use super::{Done, Ops};
 
 impl Ops {
@@ -18,14 +21,15 @@ impl Ops {
         plan: &Plan,
         outcome: &Outcome,
         changes: &[ConfigChange],
+        by: &str,
     ) -> Done {
         if let (Some(done), true) = (
             self.single_failure(plan, outcome),
-            plan.skipped().next().is_none(),
+            plan.left_out().next().is_none(),
         ) {
             return done;
         }
-        let rows = device_rows(plan, outcome, |answer| match answer {
+        let rows = call_rows(plan, outcome, |answer| match answer {
             Answer::Changed {
                 detail,
                 pending: true,
@@ -36,17 +40,22 @@ impl Ops {
         let title = match changes {
             [one] => {
                 let verb = if one.value.is_some() { "Set" } else { "Reset" };
-                format!("{verb} {} in {}", one.key, plan.label)
+                format!("{verb} {} on {}", one.key, target_words(&plan.label))
             }
-            many => format!("Changed {} settings in {}", many.len(), plan.label),
+            many => format!(
+                "Changed {} settings on {}",
+                many.len(),
+                target_words(&plan.label)
+            ),
         };
         let result = CommandResult {
-            title,
-            target: plan.label.clone(),
+            title: with_by(title, by),
+            summary: counts(&rows, plan),
             rows,
-            follow_up: FollowUp::Other,
+            notes: skip_notes(plan),
+            buttons: refresh_config(changes, &plan.label),
         };
-        let names = result.rows.iter().map(|r| r.device.clone()).collect();
+        let names = device_names(plan);
         let verdict = match plan.calls.is_empty() {
             true => Verdict::Rejected,
             false => Verdict::Done,
@@ -87,4 +96,16 @@ impl Ops {
                 .detail(message),
         )
     }
+}
+
+/// Refresh after one key changed: read it again on the same target.
+fn refresh_config(changes: &[ConfigChange], label: &str) -> Vec<Button> {
+    let ([change], Some(target)) = (changes, Target::from_text(label)) else {
+        return Vec::new();
+    };
+    let read = Command::ConfigGet {
+        key: change.key.clone(),
+        target: Some(target),
+    };
+    vec![Button::new("Refresh", read.canonical())]
 }

@@ -1,32 +1,27 @@
 //! Confirmation first: a plan that asks for one is stored (the plan itself, serialized) under a
 //! single-use, expiring token bound to the person and the space, and the reply is a card with
 //! Confirm / Cancel. Confirm runs exactly the stored plan after re-checking it against a fresh
-//! listing ([`recheck`]): devices gone or changed since are reported, not guessed.
+//! listing ([`recheck`]): devices gone or changed since are reported, not guessed. The clicked
+//! card is closed (`closing`): one message per outcome.
 
 use std::sync::Arc;
 
 use crate::cards::{Card, Confirmation, ConfirmationState};
 use crate::command::Command;
-use crate::plan::{Action, Plan, Snapshot, Space, recheck};
+use crate::plan::{Plan, Snapshot, Space, recheck};
 use crate::request::{Reply, Request};
 use crate::store::{NewConfirmation, Taken};
-use crate::webex::{MessageEdit, MessageId, NewMessage};
 
+use super::asking::asking;
 use super::audit::Verdict;
 use super::{Ctx, Done, Ops};
-
-/// What a confirmation card says: its title, one line of summary, and the names it affects.
-struct Asking {
-    title: String,
-    summary: String,
-    targets: Vec<String>,
-}
 
 impl Ops {
     /// Stores `plan` and asks `ctx`'s person to confirm it.
     pub(crate) async fn ask_confirmation(&self, ctx: Ctx<'_>, plan: &Plan) -> Done {
         let asking = asking(plan);
-        let token = match self.store_plan(ctx, plan, &asking.summary).await {
+        let question = format!("{} {}", asking.title, asking.summary);
+        let token = match self.store_plan(ctx, plan, &question).await {
             Some(token) => token,
             None => {
                 return self.rejected(
@@ -107,11 +102,18 @@ impl Ops {
                 return Reply::text("I could not read that confirmation; please ask again.");
             }
         };
-        self.close_card(request, &confirmation.summary, confirm)
-            .await;
+        let closed = self.closed_card(request, &confirmation.summary, confirm);
         if !confirm {
-            return Reply::text(format!("Cancelled: {}", confirmation.summary));
+            // One message: the pending card goes, its closed form is the reply.
+            self.close_clicked(request, None).await;
+            return match closed {
+                Some(card) => Reply::card(card.content, card.fallback_markdown),
+                None => Reply::text(format!("Cancelled: {}", confirmation.summary)),
+            };
         }
+        // Closed in place where Webex lets roombot edit, else deleted: the result that follows
+        // says what was done (and by whom, in group spaces).
+        self.close_clicked(request, closed).await;
         let stored = confirmation
             .plan
             .as_deref()
@@ -148,7 +150,10 @@ impl Ops {
                 };
                 match recheck(stored, &snapshot, &request.actor) {
                     Err(refusal) => self.refusal(&refusal),
-                    Ok(plan) => self.run_plan(request, &plan, &snapshot).await,
+                    Ok(plan) => {
+                        let by = super::results::asked_by(request, true);
+                        self.run_plan(request, &plan, &snapshot, &by).await
+                    }
                 }
             }
         };
@@ -168,13 +173,8 @@ impl Ops {
         self.finish(request, &command.canonical(), true, done)
     }
 
-    /// Replaces the clicked confirmation card with its closed form so it cannot be clicked
-    /// again: edit the message, and where Webex refuses to edit a card message (400), delete
-    /// it and post anew.
-    async fn close_card(&self, request: &Request, summary: &str, confirmed: bool) {
-        let Some(message) = &request.card_message else {
-            return;
-        };
+    /// The clicked confirmation card as it reads once closed: who confirmed or cancelled what.
+    fn closed_card(&self, request: &Request, summary: &str, confirmed: bool) -> Option<Card> {
         let by = request.actor.email.clone();
         let closed = Confirmation {
             title: if confirmed { "Confirmed" } else { "Cancelled" }.into(),
@@ -185,107 +185,9 @@ impl Ops {
                 false => ConfirmationState::Cancelled { by },
             },
         };
-        match self.templates.render_confirmation(&closed) {
-            Ok(card) => self.replace_card(request, message, card).await,
-            Err(error) => tracing::error!(%error, "cannot render a closed confirmation card"),
-        }
-    }
-
-    async fn replace_card(&self, request: &Request, message: &MessageId, card: Card) {
-        let webex = &self.webex;
-        let edit = MessageEdit {
-            room_id: request.place.room_id.clone(),
-            text: None,
-            markdown: Some(card.fallback_markdown.clone()),
-            attachments: vec![crate::webex::Attachment::adaptive_card(
-                card.content.clone(),
-            )],
-        };
-        match webex.update_message(message, &edit).await {
-            Ok(_) => {}
-            Err(error) if error.status() == Some(400) => {
-                if let Err(error) = webex.delete_message(message).await {
-                    tracing::warn!(%error, "could not delete a confirmation card");
-                }
-                let mut repost = NewMessage::to_room(&request.place.room_id)
-                    .markdown(card.fallback_markdown)
-                    .card(card.content);
-                if let Some(thread) = &request.place.thread {
-                    repost = repost.in_thread(thread);
-                }
-                if let Err(error) = self.post_message(&repost).await {
-                    tracing::warn!(%error, "could not repost a closed confirmation card");
-                }
-            }
-            Err(error) => tracing::warn!(%error, "could not close a confirmation card"),
-        }
-    }
-}
-
-/// What the confirmation card of `plan` says.
-fn asking(plan: &Plan) -> Asking {
-    let names: Vec<String> = plan.included().map(|d| d.name.clone()).collect();
-    let n = names.len();
-    let on_names = format!("`{}` on {}", plan.text, names.join(", "));
-    let label = &plan.label;
-    let (title, summary) = match &plan.action {
-        Action::Xapi { path, .. } => {
-            let verb = match path.eq_ignore_ascii_case("SystemUnit.Boot") {
-                true => "Reboot".to_owned(),
-                false => format!("Run {path} on"),
-            };
-            let summary = format!("`{path}` on {label}: {}", names.join(", "));
-            (format!("{verb} {n} device(s)?"), summary)
-        }
-        Action::ConfigChange { changes } => match changes.as_slice() {
-            [one] => (format!("Change {} on {n} devices?", one.key), on_names),
-            many => (
-                format!("Change {} settings on {n} devices?", many.len()),
-                on_names,
-            ),
-        },
-        Action::Tag { add, tag } => {
-            let verb = if *add { "Tag" } else { "Untag" };
-            (format!("{verb} {n} devices “{tag}”?"), on_names)
-        }
-        Action::DeleteDevice | Action::DeleteWorkspace { .. } => return asking_delete(plan),
-        _ => (format!("Run `{}`?", plan.text), on_names),
-    };
-    Asking {
-        title,
-        summary,
-        targets: names,
-    }
-}
-
-/// What the confirmation of a delete says: what goes, with it, and that it cannot be undone.
-fn asking_delete(plan: &Plan) -> Asking {
-    let label = &plan.label;
-    let devices: Vec<String> = plan.devices.iter().map(|d| d.device.name.clone()).collect();
-    let summary = match (&plan.action, devices.len()) {
-        (Action::DeleteDevice, _) => {
-            let workspace = plan
-                .devices
-                .first()
-                .map(|d| d.device.workspace.clone())
-                .unwrap_or_default();
-            return Asking {
-                title: format!("Delete {label}?"),
-                summary: format!(
-                    "Delete device {label} ({workspace}) from the organisation? It must be activated again to come back."
-                ),
-                targets: vec![label.clone()],
-            };
-        }
-        (_, 0) => format!("Delete workspace {label}? It has no devices."),
-        (_, n) => format!(
-            "Delete workspace {label}? Its {n} device(s) are deleted too: {}.",
-            devices.join(", ")
-        ),
-    };
-    Asking {
-        title: format!("Delete {label}?"),
-        summary,
-        targets: std::iter::once(label.clone()).chain(devices).collect(),
+        self.templates
+            .render_confirmation(&closed)
+            .inspect_err(|error| tracing::error!(%error, "cannot render a closed confirmation"))
+            .ok()
     }
 }

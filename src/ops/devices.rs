@@ -1,53 +1,43 @@
 //! The replies about devices: the filtered list (a Status button per row, paged), tags (each
 //! device's complete new list) and a device deleted.
 
+use std::collections::HashMap;
+
 use crate::cards::markdown::escape;
+use crate::cards::words::plural;
 use crate::cards::{
-    Button, CommandResult, Connection, DEVICE_PAGE_SIZE, DeviceList, DeviceRow, FollowUp,
-    Outcome as RowOutcome,
+    Button, CommandResult, Connection, DeviceList, DeviceRow, FollowUp, Line,
+    Outcome as RowOutcome, Tone, follow_up_buttons,
 };
 use crate::command::{Command, Target};
-use crate::plan::{Plan, Snapshot};
+use crate::plan::{Paging, Plan, Snapshot, location_names};
 use crate::request::Reply;
-use crate::webex::{ConnectionStatus, Device};
+use crate::resolve::Org;
+use crate::webex::{ConnectionStatus, Device, WorkspaceId};
 
 use super::audit::Verdict;
+use super::error_codes::meaning;
 use super::execute::{Answer, Outcome};
-use super::reply::device_rows;
+use super::results::{call_rows, counts, skip_notes, target_words};
+use super::workspaces::page_line;
+use super::xapi::with_by;
 use super::{Done, Ops};
 
 impl Ops {
-    /// `devices …`: page `page` (from 1) of the plan's devices; More runs `next`.
-    pub(crate) fn render_devices(
-        &self,
-        plan: &Plan,
-        snapshot: &Snapshot,
-        page: u32,
-        next: &str,
-    ) -> Done {
-        let rows: Vec<DeviceRow> = plan
-            .devices
-            .iter()
-            .filter_map(|d| snapshot.org.device(&d.device.id))
-            .map(|d| row(d, snapshot))
-            .collect();
-        let title = match rows.len() {
-            0 => "No devices match".to_owned(),
-            n => format!("{n} device(s)"),
-        };
-        // Pages are 1-based in the language and 0-based in the card.
-        let page = page.saturating_sub(1) as usize;
-        let pages = rows.len().div_ceil(DEVICE_PAGE_SIZE).max(1);
+    /// `devices …`: the plan's page of devices, grouped under their locations, each with its
+    /// issues in words, since when it is offline and its software; More shows the next page.
+    pub(crate) fn render_devices(&self, plan: &Plan, snapshot: &Snapshot, paging: &Paging) -> Done {
         let list = DeviceList {
-            title,
-            rows,
-            page: page.min(pages - 1),
+            title: list_title(plan, paging),
+            summary: page_line(paging),
+            first: paging.range().start + 1,
+            rows: grouped_rows(plan, snapshot),
             filters: vec![
                 Button::new("Offline", "devices offline"),
                 Button::new("Issues", "devices issues"),
                 Button::new("All", "devices"),
             ],
-            more_command: (page + 1 < pages).then(|| next.to_owned()),
+            more_command: paging.more.clone(),
         };
         let fallback = list
             .rows
@@ -64,18 +54,26 @@ impl Ops {
     }
 
     /// `tag <target> add|remove <tag>`: each device's tags now.
-    pub(crate) fn render_tag(&self, plan: &Plan, outcome: &Outcome, add: bool, tag: &str) -> Done {
-        let rows = device_rows(plan, outcome, |answer| match answer {
+    pub(crate) fn render_tag(
+        &self,
+        plan: &Plan,
+        outcome: &Outcome,
+        add: bool,
+        tag: &str,
+        by: &str,
+    ) -> Done {
+        let rows = call_rows(plan, outcome, |answer| match answer {
             Answer::Tags(tags) if tags.is_empty() => (RowOutcome::Done, "tags: none".to_owned()),
             Answer::Tags(tags) => (RowOutcome::Done, format!("tags: {}", tags.join(", "))),
             _ => (RowOutcome::Done, String::new()),
         });
         let verb = if add { "Tagged" } else { "Untagged" };
         let result = CommandResult {
-            title: format!("{verb} {} “{tag}”", plan.label),
-            target: plan.label.clone(),
+            title: with_by(format!("{verb} {} “{tag}”", target_words(&plan.label)), by),
+            summary: counts(&rows, plan),
             rows,
-            follow_up: FollowUp::Other,
+            notes: skip_notes(plan),
+            buttons: follow_up_buttons(FollowUp::Other, &plan.label),
         };
         let names = plan.included().map(|d| d.name.clone()).collect();
         Done::new(
@@ -108,22 +106,106 @@ impl Ops {
     }
 }
 
-fn row(device: &Device, snapshot: &Snapshot) -> DeviceRow {
+/// The page's rows, each location's heading above its first device (with locations known).
+fn grouped_rows(plan: &Plan, snapshot: &Snapshot) -> Vec<DeviceRow> {
+    let places = location_names(snapshot);
+    let mut last_place: Option<&str> = None;
+    let mut rows = Vec::new();
+    for device in plan
+        .devices
+        .iter()
+        .filter_map(|d| snapshot.org.device(&d.device.id))
+    {
+        let place = place_of(device, &places);
+        let header = match (places.is_empty(), last_place == Some(place)) {
+            (false, false) => place.to_owned(),
+            _ => String::new(),
+        };
+        last_place = Some(place);
+        rows.push(row(device, snapshot, header));
+    }
+    rows
+}
+
+/// `18 devices`, or with the filters typed: `4 devices · issues`.
+fn list_title(plan: &Plan, paging: &Paging) -> String {
+    let filters = plan
+        .text
+        .strip_prefix("devices")
+        .unwrap_or_default()
+        .split(" page ")
+        .next()
+        .unwrap_or_default()
+        .trim();
+    match (paging.total, filters) {
+        (0, _) => "No devices match".to_owned(),
+        (n, "") => plural(n, "device", "devices"),
+        (n, filters) => format!("{} · {filters}", plural(n, "device", "devices")),
+    }
+}
+
+fn row(device: &Device, snapshot: &Snapshot, header: String) -> DeviceRow {
     let name = device
         .display_name
         .clone()
         .unwrap_or_else(|| device.id.as_str().to_owned());
+    let workspace = match Org::is_personal(device) {
+        true => "personal device".to_owned(),
+        false => snapshot.org.workspace_name(device),
+    };
     DeviceRow {
+        header,
         status_command: Command::Status {
             keys: Vec::new(),
             target: Some(Target::Device(name.clone())),
+            page: None,
         }
         .canonical(),
         name,
-        workspace: snapshot.org.workspace_name(device),
+        workspace,
         product: device.product.clone().unwrap_or_default(),
         connection: connection(device),
+        lines: device_lines(device),
     }
+}
+
+/// What more a device list says of a device: since when it is offline, each error code in
+/// plain words, and its software when it has issues.
+fn device_lines(device: &Device) -> Vec<Line> {
+    let mut lines = Vec::new();
+    if !device.is_online() {
+        let since = device.last_seen.as_deref().and_then(when);
+        let text = match since {
+            Some(at) => format!("offline since {at}"),
+            None => "offline; Webex does not say since when".to_owned(),
+        };
+        lines.push(Line::new(text, Tone::Warning));
+    }
+    let codes = device.error_codes.clone().unwrap_or_default();
+    lines.extend(
+        codes
+            .iter()
+            .map(|code| Line::new(format!("⚠ {}", meaning(code)), Tone::Attention)),
+    );
+    if let Some(software) = device.software.as_ref().filter(|_| !lines.is_empty()) {
+        lines.push(Line::new(format!("software {software}"), Tone::Default));
+    }
+    lines
+}
+
+/// A Webex timestamp as people read it: `28 Oct 2026, 17:42 UTC`.
+fn when(timestamp: &str) -> Option<String> {
+    let at = chrono::DateTime::parse_from_rfc3339(timestamp).ok()?;
+    Some(at.to_utc().format("%-d %b %Y, %H:%M UTC").to_string())
+}
+
+/// The location heading `device` is listed under.
+fn place_of<'a>(device: &Device, places: &HashMap<&WorkspaceId, &'a str>) -> &'a str {
+    device
+        .workspace_id
+        .as_ref()
+        .and_then(|w| places.get(w).copied())
+        .unwrap_or("No location")
 }
 
 /// The card's connection state for `device`.

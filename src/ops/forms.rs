@@ -97,7 +97,7 @@ impl Ops {
     ) -> Done {
         let mut fresh = false;
         loop {
-            let snapshot = match self.snapshot(request, command, fresh).await {
+            let snapshot = match self.snapshot(request, command, fresh, false).await {
                 Ok(snapshot) => snapshot,
                 Err(error) => return self.webex_failure("list locations", &error),
             };
@@ -114,7 +114,7 @@ impl Ops {
                 &request.actor,
             );
             match planned {
-                Ok(plan) => return self.run_plan(request, &plan, &snapshot).await,
+                Ok(plan) => return self.run_plan(request, &plan, &snapshot, "").await,
                 // A location created since the listing: look once more before refusing.
                 Err(Refusal::Invalid { .. }) if !fresh => fresh = true,
                 Err(Refusal::Invalid { message, .. }) => {
@@ -136,11 +136,13 @@ impl Ops {
         };
         match plan_location_submit(&body, &request.actor) {
             Ok(plan) => {
-                let snapshot = match self.snapshot(request, &Command::Locations, false).await {
-                    Ok(snapshot) => snapshot,
-                    Err(error) => return self.webex_failure("list locations", &error),
-                };
-                self.run_plan(request, &plan, &snapshot).await
+                if let Some(done) = self.begin_action(request, &plan).await {
+                    return done.plan(&plan, None);
+                }
+                let outcome = self.execute(request, &plan).await;
+                let name = body.display_name.clone().unwrap_or_default();
+                self.render_location_created(&outcome, &name)
+                    .plan(&plan, Some(&outcome))
             }
             Err(refusal) => self.refusal(&refusal),
         }

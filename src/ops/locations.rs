@@ -2,38 +2,54 @@
 //! a floor created, the "new location" form and a location created from it.
 
 use crate::cards::markdown::escape;
-use crate::cards::{Button, LocationForm, TargetPicker};
+use crate::cards::words::plural;
+use crate::cards::{Button, Line, ListCard, ListRow, LocationForm, TargetPicker, Tone};
 use crate::command::Command;
-use crate::plan::LocationRef;
+use crate::plan::{LocationRef, LocationRow, Paging};
 use crate::request::Reply;
 
 use super::audit::Verdict;
 use super::execute::{Answer, CallResult, Outcome};
+use super::workspaces::{more_button, page_line};
 use super::{Done, Ops};
 
 impl Ops {
-    /// `locations`: one button per location listing its workspaces.
-    pub(crate) fn render_locations(&self, names: &[String]) -> Done {
-        let buttons = names
+    /// `locations`: one page, each location with its workspace count and a button listing
+    /// them.
+    pub(crate) fn render_locations(&self, rows: &[LocationRow], paging: &Paging) -> Done {
+        let list_rows = rows
             .iter()
-            .map(|n| {
+            .map(|row| {
                 let command = Command::Workspaces {
-                    location: Some(n.clone()),
+                    location: Some(row.name.clone()),
+                    page: None,
                 };
-                Button::new(n.clone(), command.canonical())
+                let workspaces = match row.workspaces {
+                    0 => "no workspaces yet".to_owned(),
+                    n => plural(n, "workspace", "workspaces"),
+                };
+                ListRow {
+                    header: String::new(),
+                    name: row.name.clone(),
+                    lines: vec![Line::new(workspaces, Tone::Default)],
+                    button: Some(Button::new("Workspaces", command.canonical())),
+                }
             })
             .collect();
-        let prompt = format!("{} location(s)", names.len());
-        let fallback = format!("{prompt}: {}", names.join(", "));
-        let picker = TargetPicker {
-            prompt,
-            candidates: buttons,
+        let list = ListCard {
+            title: plural(paging.total, "location", "locations"),
+            summary: page_line(paging),
+            rows: list_rows,
+            note: String::new(),
+            buttons: more_button(paging),
         };
+        let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+        let fallback = format!("{}: {}", list.title, names.join(", "));
         Done::new(
-            self.card(self.templates.render_target_picker(&picker), fallback),
+            self.card(self.templates.render_list(&list), fallback),
             Verdict::Read,
         )
-        .targets(names.to_vec())
+        .targets(names)
     }
 
     /// `floors <location>`.
@@ -131,7 +147,7 @@ impl Ops {
         };
         let buttons = vec![
             Button::new("Floors", floors.canonical()),
-            Button::new("Locations", Command::Locations.canonical()),
+            Button::new("Locations", Command::Locations { page: None }.canonical()),
         ];
         let picker = TargetPicker {
             prompt: summary,

@@ -10,13 +10,16 @@
 //! `devices`, `workspaces`, `locations`, `forms` (+ `form_checks`), `spaces`; `reply` (shared
 //! reply shapes, refusals, errors), [`audit`], [`check`] (`roombot check`).
 
+mod asking;
 pub mod audit;
 mod changes;
 pub mod check;
+mod closing;
 mod config_read;
 mod configs;
 mod confirm;
 mod devices;
+mod error_codes;
 mod execute;
 mod form_checks;
 mod forms;
@@ -24,10 +27,12 @@ mod journal;
 mod locations;
 mod reply;
 mod respond;
+mod results;
 mod show;
 mod spaces;
 mod status;
 mod value_space;
+mod workspace_words;
 mod workspaces;
 mod xapi;
 
@@ -59,6 +64,8 @@ pub struct Ops {
     /// The bot's own person id, once known: messages ops posts itself (a direct message, a
     /// reposted card) are then delivered checking for a landed copy before posting again.
     bot_id: OnceLock<PersonId>,
+    /// Whether Webex lets roombot edit its card messages (learnt once per process).
+    card_edits: closing::CardEdits,
 }
 
 /// The request being served, and whether its person already confirmed it.
@@ -154,6 +161,7 @@ impl Ops {
             confirmation_ttl: settings.bot.confirmation_ttl,
             max_in_flight: settings.webex.max_in_flight.max(1),
             bot_id: OnceLock::new(),
+            card_edits: closing::CardEdits::default(),
         })
     }
 
@@ -200,7 +208,15 @@ impl Ops {
         let done = match self.plan_for(request, &command).await {
             Err(done) => done,
             Ok((plan, _)) if preview => self.show_plan(&plan).plan(&plan, None),
-            Ok((plan, snapshot)) => self.carry_out(ctx, &plan, &snapshot).await,
+            Ok((plan, snapshot)) => {
+                let done = self.carry_out(ctx, &plan, &snapshot).await;
+                // A card whose button changed devices would offer the opposite of what is now
+                // true (Unmute on a card that says Muted): the new reply replaces it.
+                if request.card_message.is_some() && closing::changed_devices(&plan, &done) {
+                    self.close_clicked(request, None).await;
+                }
+                done
+            }
         };
         let text = match preview {
             true => format!("plan {}", command.canonical()),
@@ -232,15 +248,21 @@ impl Ops {
         check_role(command, request.actor.role)
             .and_then(|()| check_admin(command, &self.admin_access(None)))
             .map_err(|refusal| self.refusal(&refusal))?;
-        let mut fresh = false;
+        let (mut fresh, mut places) = (false, false);
         loop {
             let snapshot = self
-                .snapshot(request, command, fresh)
+                .snapshot(request, command, fresh, places)
                 .await
                 .map_err(|error| self.webex_failure("list devices and workspaces", &error))?;
             match plan(command, &snapshot, &request.actor) {
                 Ok(plan) => return Ok((plan, snapshot)),
                 Err(refusal) if refusal.is_not_found() && !fresh => fresh = true,
+                // A choice names each candidate's location: look them up (cached) and ask again.
+                Err(crate::plan::Refusal::Choose { .. })
+                    if !places && snapshot.locations.is_empty() && self.directory.has_admin() =>
+                {
+                    places = true
+                }
                 Err(refusal) => return Err(self.refusal(&refusal)),
             }
         }
@@ -251,33 +273,42 @@ impl Ops {
         if plan.confirm.is_some() && !ctx.confirmed {
             return self.ask_confirmation(ctx, plan).await.plan(plan, None);
         }
-        self.run_plan(ctx.request, plan, snapshot).await
+        let by = results::asked_by(ctx.request, ctx.confirmed);
+        self.run_plan(ctx.request, plan, snapshot, &by).await
     }
 
     /// Runs `plan` (after the action gate: an earlier attempt at this event may have run it)
-    /// and renders what happened.
-    async fn run_plan(&self, request: &Request, plan: &Plan, snapshot: &Snapshot) -> Done {
+    /// and renders what happened; `by` names who asked, in group spaces.
+    async fn run_plan(
+        &self,
+        request: &Request,
+        plan: &Plan,
+        snapshot: &Snapshot,
+        by: &str,
+    ) -> Done {
         if let Some(done) = self.begin_action(request, plan).await {
             return done.plan(plan, None);
         }
         let outcome = self.execute(request, plan).await;
-        self.render(plan, &outcome, snapshot)
+        self.render(plan, &outcome, snapshot, by)
             .plan(plan, Some(&outcome))
     }
 
     /// What is known for planning `command`: the listing (fetched anew with `fresh`), the
-    /// locations when the command needs them, and the space with its default target.
+    /// locations when the command needs them (or `places` asks), and the space with its
+    /// default target.
     async fn snapshot(
         &self,
         request: &Request,
         command: &Command,
         fresh: bool,
+        places: bool,
     ) -> Result<Snapshot, WebexError> {
         let org = match fresh {
             true => self.directory.refresh().await?,
             false => self.directory.snapshot().await?,
         };
-        let locations = match needs_locations(command) {
+        let locations = match places || needs_locations(command) {
             true => self.directory.locations(fresh).await?,
             false => Arc::default(),
         };
@@ -314,20 +345,26 @@ impl Ops {
         }
     }
 
-    /// The reply to a plan that ran: one renderer per action.
-    fn render(&self, plan: &Plan, outcome: &Outcome, snapshot: &Snapshot) -> Done {
+    /// The reply to a plan that ran: one renderer per action. `by` ("asked by Ada" in group
+    /// spaces) ends the title of what changed something.
+    fn render(&self, plan: &Plan, outcome: &Outcome, snapshot: &Snapshot, by: &str) -> Done {
         match &plan.action {
-            Action::Xapi { path, .. } => self.render_xapi(plan, outcome, path),
-            Action::Status { keys } => self.render_status(plan, outcome, keys),
+            Action::Xapi { path, .. } => self.render_xapi(plan, outcome, path, by),
+            Action::Status { keys, detail } => {
+                self.render_status(plan, outcome, keys, detail.as_ref())
+            }
             Action::ConfigRead { key } => self.render_config_read(plan, outcome, key),
-            Action::ConfigChange { changes } => self.render_config_change(plan, outcome, changes),
-            Action::Tag { add, tag } => self.render_tag(plan, outcome, *add, tag),
+            Action::ConfigChange { changes } => {
+                self.render_config_change(plan, outcome, changes, by)
+            }
+            Action::Tag { add, tag } => self.render_tag(plan, outcome, *add, tag, by),
             Action::DeleteDevice => self.render_device_delete(plan, outcome),
-            Action::Devices { page, next } => self.render_devices(plan, snapshot, *page, next),
+            Action::Devices { paging } => self.render_devices(plan, snapshot, paging),
             Action::Workspaces {
-                workspaces,
+                rows,
                 location,
-            } => self.render_workspaces(workspaces, location.as_deref()),
+                paging,
+            } => self.render_workspaces(rows, location.as_deref(), paging),
             Action::ShowWorkspace { workspace } => self.render_workspace(plan, workspace, snapshot),
             Action::EditWorkspace { workspace } => {
                 self.render_edit(plan, outcome, workspace, snapshot)
@@ -340,7 +377,7 @@ impl Ops {
             Action::WorkspaceForm { defaults } => self.render_workspace_form(defaults, snapshot),
             Action::LocationForm { name } => self.render_location_form(name),
             Action::CreateLocation { name } => self.render_location_created(outcome, name),
-            Action::Locations { names } => self.render_locations(names),
+            Action::Locations { rows, paging } => self.render_locations(rows, paging),
             Action::Floors { location } => self.render_floors(outcome, location),
             Action::CreateFloor { location, number } => {
                 self.render_floor_created(outcome, location, *number)
@@ -355,14 +392,15 @@ impl Ops {
 /// Whether planning `command` needs the organisation's locations.
 fn needs_locations(command: &Command) -> bool {
     match command {
-        Command::Devices { filters } => filters.place.is_some(),
-        Command::Workspaces { .. }
+        Command::Devices { .. }
+        | Command::Workspaces { .. }
         | Command::Workspace { .. }
         | Command::WorkspaceEdit { .. }
         | Command::WorkspaceCreate { .. }
-        | Command::Locations
+        | Command::Locations { .. }
         | Command::Floors { .. }
-        | Command::FloorCreate { .. } => true,
+        | Command::FloorCreate { .. }
+        | Command::Pick { .. } => true,
         Command::Plan { command } => needs_locations(command),
         other => matches!(other.target(), Some(Target::Location(_))),
     }

@@ -3,17 +3,16 @@
 //! result rows of device plans (included devices with their outcome, then the skipped ones).
 
 use crate::access::Role;
-use crate::cards::{Button, Card, DeviceOutcome, ErrorReport, Outcome, RenderError, TargetPicker};
-use crate::plan::{Choice, DeviceRef, Plan, Refusal};
+use crate::cards::words::count;
+use crate::cards::{Button, Card, ErrorReport, Line, ListCard, ListRow, RenderError, Tone};
+use crate::plan::{Choice, Paging, Plan, Refusal};
 use crate::request::Reply;
 use crate::webex::WebexError;
 
 use super::audit::Verdict;
 use super::execute::{CallResult, Failure};
+use super::workspaces::{more_button, page_line};
 use super::{Done, Ops};
-
-/// Most candidate buttons in a picker.
-const MAX_CANDIDATES: usize = 15;
 
 /// Said under a Webex failure.
 pub(crate) const SUPPORT_HINT: &str = "Quote the trackingId if you contact Webex support.";
@@ -100,12 +99,17 @@ impl Ops {
     pub(crate) fn refusal(&self, refusal: &Refusal) -> Done {
         match refusal {
             Refusal::Role { verb, needed, have } => self.refuse(verb, *needed, *have),
-            Refusal::Choose { prompt, options } => self.picker(prompt, options),
+            Refusal::Choose {
+                prompt,
+                options,
+                paging,
+            } => self.picker(prompt, options, paging),
             Refusal::NotFound {
                 kind,
                 query,
                 closest,
-            } => self.not_found(kind, query, closest),
+                suggestions,
+            } => self.not_found(kind, query, closest, suggestions),
             Refusal::Invalid { message, hint } => self.rejected(message, hint),
             Refusal::NeedsAdmin { verb, broken } => self.needs_admin(verb, broken.as_deref()),
         }
@@ -114,7 +118,7 @@ impl Ops {
     /// The person's role is too low: say which role is needed. No Webex call.
     fn refuse(&self, verb: &str, needed: Role, have: Role) -> Done {
         let message = format!(
-            "`{verb}` needs the {} role; you have {}.",
+            "“{verb}” needs the {} role; you have {}.",
             needed.name(),
             match have {
                 Role::None => "no role here".to_owned(),
@@ -134,10 +138,10 @@ impl Ops {
     fn needs_admin(&self, verb: &str, broken: Option<&str>) -> Done {
         let message = match broken {
             None => format!(
-                "`{verb}` needs admin access for roombot, and it has none: Webex keeps configurations, workspaces, locations, tags, activation codes and device deletes for administrators, not bots."
+                "“{verb}” needs admin access for roombot, and it has none: Webex keeps configurations, workspaces, locations, tags, activation codes and device deletes for administrators, not bots."
             ),
             Some(why) => format!(
-                "`{verb}` needs admin access for roombot, and its admin access does not work right now ({why})."
+                "“{verb}” needs admin access for roombot, and its admin access does not work right now ({why})."
             ),
         };
         let hint = match broken {
@@ -145,7 +149,7 @@ impl Ops {
                 "An organisation admin can give roombot admin access (README: Admin access); device commands and status work without it."
             }
             Some(_) => {
-                "An organisation admin must sign roombot in again with `roombot auth login`; device commands and status still work."
+                "An organisation admin must sign roombot in again with “roombot auth login”; device commands and status still work."
             }
         };
         Done::new(
@@ -155,35 +159,76 @@ impl Ops {
         .detail(message)
     }
 
-    /// One button per option, each running its whole command.
-    fn picker(&self, prompt: &str, options: &[Choice]) -> Done {
+    /// One row per option of the page (its full name, where it is, a Choose button running the
+    /// whole command), how many there are, and More.
+    fn picker(&self, prompt: &str, options: &[Choice], paging: &Paging) -> Done {
         let names: Vec<String> = options.iter().map(|o| o.label.clone()).collect();
-        let buttons = options
+        let rows = options
             .iter()
-            .take(MAX_CANDIDATES)
-            .map(|o| Button::new(o.label.clone(), o.command.clone()))
+            .map(|o| ListRow {
+                header: String::new(),
+                name: o.label.clone(),
+                lines: match o.context.as_str() {
+                    "" => Vec::new(),
+                    context => vec![Line::new(context, Tone::Default)],
+                },
+                button: Some(Button::new("Choose", o.command.clone())),
+            })
             .collect();
-        let fallback = format!("{prompt}\n\n{}", names.join(", "));
-        let picker = TargetPicker {
-            prompt: prompt.to_owned(),
-            candidates: buttons,
+        let left = paging.total.saturating_sub(paging.range().end);
+        let note = match left {
+            0 => String::new(),
+            n => format!(
+                "{} more: type more of the name, or see them with More.",
+                count(n)
+            ),
         };
+        let list = ListCard {
+            title: prompt.to_owned(),
+            summary: match paging.total > options.len() {
+                true => page_line(paging),
+                false => String::new(),
+            },
+            rows,
+            note,
+            buttons: more_button(paging),
+        };
+        let fallback = format!("{prompt}\n\n{}", names.join(", "));
         Done::new(
-            self.card(self.templates.render_target_picker(&picker), fallback),
+            self.card(self.templates.render_list(&list), fallback),
             Verdict::Rejected,
         )
         .targets(names)
         .detail("ambiguous")
     }
 
-    /// "No workspace named …", with the closest names.
-    fn not_found(&self, kind: &str, query: &str, closest: &[String]) -> Done {
+    /// "No workspace named …", with the closest names, each a button running the command as it
+    /// was likely meant.
+    fn not_found(
+        &self,
+        kind: &str,
+        query: &str,
+        closest: &[String],
+        suggestions: &[Choice],
+    ) -> Done {
         let message = format!("There is no {kind} named “{query}” that I can see.");
-        let hint = match closest {
-            [] => format!("Try `{kind}s` to list them, or check that the bot has access."),
-            names => format!("Closest: {}.", names.join(", ")),
+        let hint = match (suggestions, closest) {
+            ([], []) => format!("Type {kind}s to list them, or check that the bot has access."),
+            ([], names) => format!("Closest: {}.", names.join(", ")),
+            (likely, _) => {
+                let names: Vec<&str> = likely.iter().map(|c| c.label.as_str()).collect();
+                format!("Did you mean {}?", names.join(" or "))
+            }
         };
-        self.rejected(&message, &hint)
+        let buttons = suggestions
+            .iter()
+            .map(|c| Button::new(c.command.clone(), c.command.clone()))
+            .collect();
+        Done::new(
+            self.error_reply(&message, &hint, "", buttons),
+            Verdict::Rejected,
+        )
+        .detail(message)
     }
 }
 
@@ -207,48 +252,8 @@ pub(crate) fn describe(error: &WebexError) -> String {
         WebexError::InvalidRequest(reason) => format!("the request was not sent: {reason}"),
         WebexError::Undelivered { last, .. } => describe(last),
         WebexError::Credential { message, .. } => format!(
-            "my admin access to Webex does not work ({message}); an admin must sign roombot in again with `roombot auth login`"
+            "my admin access to Webex does not work ({message}); an admin must sign roombot in again with “roombot auth login”"
         ),
-    }
-}
-
-/// One result row per call to a device (in plan order), then one per skipped device. `detail`
-/// words what a call that went through did.
-pub(crate) fn device_rows(
-    plan: &Plan,
-    outcome: &super::execute::Outcome,
-    detail: impl Fn(&super::execute::Answer) -> (Outcome, String),
-) -> Vec<DeviceOutcome> {
-    let mut rows: Vec<DeviceOutcome> = plan
-        .calls
-        .iter()
-        .zip(&outcome.results)
-        .filter_map(|(call, result)| {
-            let device = plan.device_of(call)?;
-            let (outcome, text) = match result {
-                CallResult::Done(answer) => detail(answer),
-                CallResult::Refused { message, .. } => (Outcome::Failed, message.clone()),
-                CallResult::Failed(failure) => (
-                    Outcome::Failed,
-                    format!("{} (trackingId {})", failure.message, failure.tracking_id),
-                ),
-            };
-            Some(row(device, outcome, text))
-        })
-        .collect();
-    rows.extend(
-        plan.skipped()
-            .map(|(device, reason)| row(device, Outcome::Skipped, reason.explain().to_owned())),
-    );
-    rows
-}
-
-fn row(device: &DeviceRef, outcome: Outcome, detail: String) -> DeviceOutcome {
-    DeviceOutcome {
-        device: device.name.clone(),
-        workspace: device.workspace.clone(),
-        outcome,
-        detail,
     }
 }
 

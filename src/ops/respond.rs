@@ -11,6 +11,9 @@ use crate::command::{self, Command, ParseError, Target};
 use crate::plan::plan_config_form;
 use crate::request::{Input, Reply, Request, Responder};
 
+/// Most did-you-mean buttons under a parse error.
+const MAX_CORRECTIONS: usize = 3;
+
 impl Ops {
     async fn respond_to(&self, request: &Request) -> Reply {
         match &request.input {
@@ -30,7 +33,7 @@ impl Ops {
             Ok(Command::Help { topic }) => self.help(topic.as_deref()).with_outcome("help", "read"),
             Ok(command) => self.run(request, command).await,
             Err(error) => self
-                .parse_error(&error)
+                .parse_error(&error, text)
                 .with_outcome("unparsed", "rejected"),
         }
     }
@@ -60,7 +63,7 @@ impl Ops {
             },
             None => Help {
                 title: "What I can do".into(),
-                intro: "Type a command, or `help <command>` for details.".into(),
+                intro: "Type a command, or “help <command>” for details.".into(),
                 sections: command::help_overview()
                     .into_iter()
                     .map(|group| HelpSection {
@@ -122,7 +125,7 @@ impl Ops {
         if let Err(refusal) = crate::plan::check_role(&command, request.actor.role) {
             return self.refusal(&refusal);
         }
-        let snapshot = match self.snapshot(request, &command, false).await {
+        let snapshot = match self.snapshot(request, &command, false, false).await {
             Ok(snapshot) => snapshot,
             Err(error) => return self.webex_failure("list devices and workspaces", &error),
         };
@@ -138,12 +141,22 @@ impl Ops {
         }
     }
 
-    fn parse_error(&self, error: &ParseError) -> Reply {
+    /// Why `text` is no command; a did-you-mean runs the likely command from a button.
+    fn parse_error(&self, error: &ParseError, text: &str) -> Reply {
+        let mut buttons: Vec<Button> = match error {
+            ParseError::UnknownCommand { .. } => command::corrections(text)
+                .iter()
+                .take(MAX_CORRECTIONS)
+                .map(|c| Button::new(c.canonical(), c.canonical()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        buttons.push(Button::new("Help", "help"));
         let report = ErrorReport {
             message: error.to_string(),
             hint: String::new(),
             tracking_id: String::new(),
-            buttons: vec![Button::new("Help", "help")],
+            buttons,
         };
         self.card(self.templates.render_error(&report), error.to_string())
     }

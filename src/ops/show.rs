@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::cards::words::count;
 use crate::cards::{Button, Fact, PlanCall, PlanPreview, PlanSkip};
 use crate::plan::{Action, Confirm, Credential, Op, Plan, Subject};
 
@@ -36,7 +37,7 @@ impl Ops {
             .skipped()
             .map(|(device, reason)| PlanSkip {
                 device: device.name.clone(),
-                workspace: device.workspace.clone(),
+                workspace: super::results::workspace_words(&device.workspace),
                 reason: reason.explain().to_owned(),
             })
             .collect();
@@ -64,7 +65,7 @@ fn facts(plan: &Plan) -> Vec<Fact> {
     if called + left > 0 {
         facts.push(Fact::new(
             "Devices",
-            format!("{called} called, {left} left out"),
+            format!("{} called, {} left out", count(called), count(left)),
         ));
     }
     if let Action::DeleteWorkspace { .. } = plan.action {
@@ -75,7 +76,7 @@ fn facts(plan: &Plan) -> Vec<Fact> {
         };
         facts.push(Fact::new("Devices deleted with it", gone));
     }
-    facts.push(Fact::new("Calls", plan.calls.len().to_string()));
+    facts.push(Fact::new("Calls", count(plan.calls.len())));
     let confirmation = match plan.confirm {
         Some(Confirm::Bulk) => "asked first: it reaches more than one device",
         Some(Confirm::Disruptive) => "asked first: it restarts or deletes something",

@@ -3,50 +3,44 @@
 //! in group spaces, never into the group).
 
 use crate::cards::markdown::escape;
-use crate::cards::{Button, Fact, TargetPicker, WorkspaceDevice, WorkspaceInfo};
+use crate::cards::words::{count, plural, showing};
+use crate::cards::{Button, Fact, Line, ListCard, ListRow, Tone, WorkspaceDevice, WorkspaceInfo};
 use crate::command::{Command, Target};
-use crate::plan::{Plan, Snapshot, WorkspaceRef};
+use crate::plan::{Paging, Plan, Snapshot, WorkspaceRef, WorkspaceRow};
 use crate::request::Reply;
 use crate::webex::Workspace;
 
 use super::audit::Verdict;
 use super::devices::connection;
 use super::execute::{Answer, CallResult, Outcome};
-use super::xapi::plain;
+use super::workspace_words::{calendar_words, calling_words, type_words};
 use super::{Done, Ops};
 
-/// Most workspace buttons in the list card.
-const MAX_LISTED: usize = 30;
-
 impl Ops {
-    /// `workspaces [in <location>]`: one button per workspace opening it.
+    /// `workspaces [in <location>]`: one page, each workspace with where it is and how its
+    /// devices are, an Open button beside it, and More.
     pub(crate) fn render_workspaces(
         &self,
-        workspaces: &[WorkspaceRef],
+        rows: &[WorkspaceRow],
         location: Option<&str>,
+        paging: &Paging,
     ) -> Done {
-        let names: Vec<String> = workspaces.iter().map(|w| w.name.clone()).collect();
-        let buttons = names
-            .iter()
-            .take(MAX_LISTED)
-            .map(|n| {
-                Button::new(
-                    n.clone(),
-                    Command::Workspace { name: n.clone() }.canonical(),
-                )
-            })
-            .collect();
-        let prompt = match location {
-            Some(place) => format!("{} workspace(s) in {place}", names.len()),
-            None => format!("{} workspace(s)", names.len()),
+        let noun = plural(paging.total, "workspace", "workspaces");
+        let title = match location {
+            Some(place) => format!("{noun} in {place}"),
+            None => noun,
         };
-        let fallback = format!("{prompt}: {}", names.join(", "));
-        let picker = TargetPicker {
-            prompt,
-            candidates: buttons,
+        let list = ListCard {
+            title,
+            summary: page_line(paging),
+            rows: rows.iter().map(workspace_row).collect(),
+            note: String::new(),
+            buttons: more_button(paging),
         };
+        let names: Vec<String> = rows.iter().map(|r| r.workspace.name.clone()).collect();
+        let fallback = format!("{}: {}", list.title, names.join(", "));
         Done::new(
-            self.card(self.templates.render_target_picker(&picker), fallback),
+            self.card(self.templates.render_list(&list), fallback),
             Verdict::Read,
         )
         .targets(names)
@@ -115,11 +109,14 @@ impl Ops {
         {
             return done;
         }
-        let text = format!(
-            "Deleted workspace **{}** and its {} device(s).",
-            escape(label),
-            plan.devices.len()
-        );
+        let text = match plan.devices.len() {
+            0 => format!("Deleted workspace **{}**.", escape(label)),
+            n => format!(
+                "Deleted workspace **{}** and its {}.",
+                escape(label),
+                plural(n, "device", "devices")
+            ),
+        };
         Done::new(Reply::text(text), Verdict::Done).targets(vec![label.clone()])
     }
 
@@ -169,12 +166,12 @@ impl Ops {
             workspace
                 .workspace_type
                 .as_ref()
-                .map(|t| t.as_str().to_owned()),
+                .map(|t| type_words(t.as_str())),
         );
-        fact("Capacity", workspace.capacity.map(|c| c.to_string()));
+        fact("Capacity", workspace.capacity.map(plural_people));
         fact("Location", location);
-        fact("Calendar", kind_of(&workspace.calendar));
-        fact("Calling", kind_of(&workspace.calling));
+        fact("Calendar", calendar_words(&workspace.calendar));
+        fact("Calling", calling_words(&workspace.calling));
         fact("Notes", workspace.notes.clone());
         let devices = snapshot
             .org
@@ -206,7 +203,68 @@ impl Ops {
     }
 }
 
-/// The `type` of a calendar or calling object (`microsoft`, `freeCalling`, …).
-fn kind_of(value: &Option<serde_json::Value>) -> Option<String> {
-    value.as_ref()?.get("type").map(plain)
+/// A workspace's row: its name, then its location and its devices' health.
+fn workspace_row(row: &WorkspaceRow) -> ListRow {
+    let devices = match row.devices {
+        0 => "no devices".to_owned(),
+        n => plural(n, "device", "devices"),
+    };
+    let mut trouble = Vec::new();
+    if row.offline > 0 {
+        trouble.push(format!("{} offline", count(row.offline)));
+    }
+    if row.issues > 0 {
+        trouble.push(format!("{} with issues", count(row.issues)));
+    }
+    let (health, tone) = match (row.devices, trouble.is_empty()) {
+        (0, _) => (devices, Tone::Default),
+        (1, true) => (format!("{devices}, online"), Tone::Default),
+        (_, true) => (format!("{devices}, all online"), Tone::Default),
+        (1, false) => {
+            let state = if row.offline > 0 {
+                "offline"
+            } else {
+                "with issues"
+            };
+            (format!("{devices}, {state}"), Tone::Warning)
+        }
+        (_, false) => (format!("{devices}: {}", trouble.join(", ")), Tone::Warning),
+    };
+    let line = match row.location.as_str() {
+        "" => health,
+        place => format!("{place} · {health}"),
+    };
+    let name = row.workspace.name.clone();
+    ListRow {
+        header: String::new(),
+        button: Some(Button::new(
+            "Open",
+            Command::Workspace { name: name.clone() }.canonical(),
+        )),
+        name,
+        lines: vec![Line::new(line, tone)],
+    }
+}
+
+/// The line saying which rows of how many a page shows.
+pub(crate) fn page_line(paging: &Paging) -> String {
+    let range = paging.range();
+    showing(range.start + 1, range.end, paging.total)
+}
+
+/// More, when a page follows.
+pub(crate) fn more_button(paging: &Paging) -> Vec<Button> {
+    paging
+        .more
+        .iter()
+        .map(|command| Button::new("More", command.clone()))
+        .collect()
+}
+
+/// A capacity in words: `8 people`.
+fn plural_people(capacity: i64) -> String {
+    match capacity {
+        1 => "1 person".to_owned(),
+        n => format!("{n} people"),
+    }
 }

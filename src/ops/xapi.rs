@@ -4,12 +4,15 @@
 
 use serde_json::Value;
 
-use crate::cards::{CommandResult, FollowUp, Outcome as RowOutcome};
+use crate::cards::{
+    CommandResult, DeviceOutcome, FollowUp, Outcome as RowOutcome, follow_up_buttons,
+};
 use crate::plan::Plan;
 
 use super::audit::Verdict;
 use super::execute::{Answer, CallResult, Outcome};
-use super::reply::{SUPPORT_HINT, device_names, device_rows};
+use super::reply::{SUPPORT_HINT, device_names};
+use super::results::{call_rows, counts, skip_notes, target_words};
 use super::{Done, Ops};
 
 /// How a command's result reads: the row text, the headline verb and the follow-up buttons.
@@ -46,10 +49,11 @@ pub(crate) fn wording(path: &str, arguments: Option<&Value>) -> Wording {
         ),
         "audio.volume.increase" | "audio.volume.decrease" => {
             let up = path.eq_ignore_ascii_case("Audio.Volume.Increase");
+            let steps = argument("Steps");
             let done = format!(
-                "Volume {} {} step(s)",
+                "Volume {} {steps} {}",
                 if up { "up" } else { "down" },
-                argument("Steps")
+                if steps == "1" { "step" } else { "steps" }
             );
             word(done, "Changed volume of", FollowUp::Volume)
         }
@@ -81,30 +85,36 @@ pub(crate) fn wording(path: &str, arguments: Option<&Value>) -> Wording {
 
 impl Ops {
     /// The result card of an xAPI command plan; a single device that failed gets an error card.
-    pub(crate) fn render_xapi(&self, plan: &Plan, outcome: &Outcome, path: &str) -> Done {
+    /// `by` ("asked by Ada" in group spaces, else "") ends the title.
+    pub(crate) fn render_xapi(&self, plan: &Plan, outcome: &Outcome, path: &str, by: &str) -> Done {
         let arguments = match &plan.action {
             crate::plan::Action::Xapi { arguments, .. } => arguments.as_ref(),
             _ => None,
         };
         let wording = wording(path, arguments);
-        let rows = device_rows(plan, outcome, |answer| match answer {
+        let terminal = plan.text.to_ascii_lowercase().starts_with("xcommand");
+        let rows = call_rows(plan, outcome, |answer| match answer {
+            Answer::Command(result) if terminal => {
+                (RowOutcome::Done, terminal_result(path, result))
+            }
             Answer::Command(result) => (RowOutcome::Done, done_detail(&wording, result)),
             _ => (RowOutcome::Done, wording.done.clone()),
         });
-        if let Some(done) = self.lone_failure(plan, outcome, path, &rows[0].detail) {
+        if let Some(done) = self.lone_failure(plan, outcome, path, rows.first()) {
             return done;
         }
-        let label = &plan.label;
         let usable = plan.included().count();
-        let title = match usable {
-            0 => format!("Nothing to run on {label}: no device there accepts commands from me"),
-            _ => format!("{} {label}", wording.verb),
+        // Only what can work is offered: no Unmute where nothing was muted.
+        let follow_up = match rows.iter().any(|r| r.outcome == RowOutcome::Done) {
+            true => wording.follow_up,
+            false => FollowUp::Other,
         };
         let result = CommandResult {
-            title,
-            target: label.clone(),
+            title: title(plan, usable, wording.verb, by),
+            buttons: follow_up_buttons(follow_up, &plan.label),
+            summary: counts(&rows, plan),
             rows,
-            follow_up: wording.follow_up,
+            notes: skip_notes(plan),
         };
         let verdict = if usable == 0 {
             Verdict::Rejected
@@ -117,21 +127,22 @@ impl Ops {
             .tracking(outcome.tracking_ids())
     }
 
-    /// The error card when the plan's only call failed and nothing was skipped.
+    /// The error card when the plan's only call failed and nothing was left out.
     fn lone_failure(
         &self,
         plan: &Plan,
         outcome: &Outcome,
         path: &str,
-        detail: &str,
+        row: Option<&DeviceOutcome>,
     ) -> Option<Done> {
         let [CallResult::Failed(failure)] = outcome.results.as_slice() else {
             return None;
         };
-        if plan.skipped().next().is_some() {
+        if plan.left_out().next().is_some() {
             return None;
         }
         let name = plan.included().next().map(|d| d.name.clone());
+        let detail = row.map(|r| r.detail.as_str()).unwrap_or_default();
         let message = format!("{path} failed on {}: {detail}", name.unwrap_or_default());
         let reply = self.error_reply(&message, SUPPORT_HINT, &failure.tracking_id, Vec::new());
         Some(
@@ -140,6 +151,38 @@ impl Ops {
                 .tracking(outcome.tracking_ids())
                 .detail(message),
         )
+    }
+}
+
+/// The headline: what was done where (and who asked), or that nothing could be.
+fn title(plan: &Plan, usable: usize, verb: &str, by: &str) -> String {
+    let shown = target_words(&plan.label);
+    match usable {
+        0 => format!("Nothing to run on {shown}: no device there accepts commands from me"),
+        _ => with_by(format!("{verb} {shown}"), by),
+    }
+}
+
+/// A title ending with who asked (`Muted room 4B, asked by Ada`), when `by` says.
+pub(crate) fn with_by(title: String, by: &str) -> String {
+    match by {
+        "" => title,
+        by => format!("{title}, {by}"),
+    }
+}
+
+/// What an xCommand answered, as the RoomOS terminal prints it:
+/// `*r PresentationStartResult (status=OK): Instance: 1`.
+fn terminal_result(path: &str, answer: &Value) -> String {
+    let name: String = path.split('.').collect();
+    let head = format!("*r {name}Result (status=OK)");
+    let fields: Vec<String> = crate::webex::flatten_status(answer)
+        .into_iter()
+        .map(|(k, v)| format!("{k}: {}", plain(&v)))
+        .collect();
+    match fields.is_empty() {
+        true => head,
+        false => format!("{head}: {}", fields.join(", ")),
     }
 }
 
@@ -179,7 +222,7 @@ mod tests {
             ("Volume set to 60", "Set volume of")
         );
         let down = wording("Audio.Volume.Decrease", Some(&json!({"Steps": 3})));
-        assert_eq!(down.done, "Volume down 3 step(s)");
+        assert_eq!(down.done, "Volume down 3 steps");
         let off = wording("Video.Selfview.Set", Some(&json!({"Mode": "Off"})));
         assert_eq!(off.follow_up, FollowUp::Selfview { on: false });
         let raw = wording("Presentation.Start", None);

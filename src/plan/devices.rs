@@ -6,11 +6,14 @@
 use serde_json::{Value, json};
 
 use crate::command::{Command, StandbyMode, StepDirection, TagAction, Target};
-use crate::resolve::{Need, SkipReason, skip_reason};
+use crate::resolve::{Need, Org, SkipReason, skip_reason};
 use crate::webex::Device;
 
 use super::find::{device_ref, devices_of};
-use super::{Action, ConfigChange, Confirm, Op, Plan, Refusal, Snapshot, Targeted};
+use super::paging::STATUS_DETAIL;
+use super::{
+    Action, Call, ConfigChange, Confirm, Op, Paging, Plan, Refusal, Snapshot, Subject, Targeted,
+};
 
 /// What `status <target>` alone reads (one request: at most ten names).
 pub const STATUS_SUMMARY: &[&str] = &[
@@ -71,10 +74,10 @@ pub(super) fn xapi(command: &Command, snapshot: &Snapshot) -> Result<Plan, Refus
     let Some((path, arguments)) = xapi_call(command) else {
         return Err(Refusal::invalid(
             "That command is not available here.",
-            "Type `help`.",
+            "Type “help”.",
         ));
     };
-    let target = target_of(command, "Add a workspace, e.g. `in 4B`.")?;
+    let target = target_of(command, "Add a workspace, e.g. “in 4B”.")?;
     let action = Action::Xapi {
         path: path.clone(),
         arguments: arguments.clone(),
@@ -98,17 +101,62 @@ pub(super) fn status(command: &Command, snapshot: &Snapshot) -> Result<Plan, Ref
         Command::XStatus { path, .. } => vec![path.clone()],
         _ => Vec::new(),
     };
-    let target = target_of(command, "Add a workspace, e.g. `status 4B`.")?;
+    let target = target_of(command, "Add a workspace, e.g. “status 4B”.")?;
     let names: Vec<String> = match keys.is_empty() {
         true => STATUS_SUMMARY.iter().map(|k| (*k).to_owned()).collect(),
         false => keys.clone(),
     };
-    let action = Action::Status { keys };
+    let page = match command {
+        Command::Status { page, .. } => *page,
+        _ => None,
+    };
+    let action = Action::Status {
+        keys: keys.clone(),
+        detail: None,
+    };
     let (mut plan, _) = selected(command, action, &target, snapshot, Need::STATUS)?;
-    plan.call_each_included(|_| Op::XapiStatus {
-        names: names.clone(),
+    let readable = plan.included().count();
+    if readable <= STATUS_DETAIL && page.is_none() {
+        plan.call_each_included(|_| Op::XapiStatus {
+            names: names.clone(),
+        });
+        return Ok(plan);
+    }
+    let detail = Paging::of(page, STATUS_DETAIL, readable, |page| {
+        Command::Status {
+            keys: keys.clone(),
+            target: Some(target.clone()),
+            page: Some(page),
+        }
+        .canonical()
     });
+    read_page(&mut plan, &detail, &names);
+    plan.action = Action::Status {
+        keys,
+        detail: Some(detail),
+    };
     Ok(plan)
+}
+
+/// Status calls for many devices: the first page reads every readable device (the summary
+/// needs them all); a later page reads only its own.
+fn read_page(plan: &mut Plan, detail: &Paging, names: &[String]) {
+    let included: Vec<usize> = (0..plan.devices.len())
+        .filter(|&at| plan.devices[at].skip.is_none())
+        .collect();
+    let range = match detail.page {
+        1 => 0..included.len(),
+        _ => detail.range(),
+    };
+    plan.calls = included[range]
+        .iter()
+        .map(|&at| Call {
+            subject: Subject::Device(at),
+            op: Op::XapiStatus {
+                names: names.to_vec(),
+            },
+        })
+        .collect();
 }
 
 /// `config <Key> <target>` and `xConfiguration <Path>`: one read per device (offline included).
@@ -117,7 +165,7 @@ pub(super) fn config_read(command: &Command, snapshot: &Snapshot) -> Result<Plan
         Command::ConfigGet { key, .. } | Command::XConfiguration { path: key, .. } => key.clone(),
         _ => String::new(),
     };
-    let target = target_of(command, "Add a workspace, e.g. `in 4B`.")?;
+    let target = target_of(command, "Add a workspace, e.g. “in 4B”.")?;
     let action = Action::ConfigRead { key: key.clone() };
     let (mut plan, _) = selected(command, action, &target, snapshot, Need::READ_CONFIG)?;
     plan.call_each_included(|_| Op::ConfigRead { key: key.clone() });
@@ -142,7 +190,7 @@ pub(super) fn config_change(command: &Command, snapshot: &Snapshot) -> Result<Pl
         },
         _ => return Err(Refusal::invalid("That is not a configuration change.", "")),
     };
-    let target = target_of(command, "Add a workspace, e.g. `in 4B`.")?;
+    let target = target_of(command, "Add a workspace, e.g. “in 4B”.")?;
     config_changes(command, &target, vec![change], snapshot)
 }
 
@@ -180,10 +228,10 @@ pub(super) fn tag(command: &Command, snapshot: &Snapshot) -> Result<Plan, Refusa
     let Command::Tag { action, tag, .. } = command else {
         return Err(Refusal::invalid(
             "Tag which devices?",
-            "e.g. `tag 4B add lobby`.",
+            "e.g. “tag 4B add lobby”.",
         ));
     };
-    let target = target_of(command, "e.g. `tag 4B add lobby`.")?;
+    let target = target_of(command, "e.g. “tag 4B add lobby”.")?;
     let add = *action == TagAction::Add;
     let plan_action = Action::Tag {
         add,
@@ -235,15 +283,20 @@ fn selected(
     let devices = devices_of(command, target, snapshot)?;
     let mut plan = Plan::new(command, action, target.text());
     // A touch controller named on its own is addressed; in a room, tag, location or `all`,
-    // its room's main device is.
+    // its room's main device is. A personal device is addressed only when named.
     let folds = !matches!(target, Target::Device(_));
+    let many = matches!(target, Target::All | Target::Tag(_) | Target::Location(_));
     plan.devices = devices
         .iter()
         .map(|device| Targeted {
             device: device_ref(device, &snapshot.org),
-            skip: skip_reason(device, need).or_else(|| {
-                (folds && snapshot.org.is_peripheral(device)).then_some(SkipReason::Peripheral)
-            }),
+            skip: if many && Org::is_personal(device) {
+                Some(SkipReason::Personal)
+            } else if folds && snapshot.org.is_peripheral(device) {
+                Some(SkipReason::Peripheral)
+            } else {
+                skip_reason(device, need)
+            },
         })
         .collect();
     Ok((plan, devices))

@@ -1,14 +1,19 @@
-//! Plans for lists: `devices` with its filters, `workspaces [in <location>]` and `locations`.
-//! They read the listing only: no calls.
+//! Plans for lists: `devices` with its filters, `workspaces [in <location>]` and `locations`,
+//! each one page at a time with the total and the command behind More. They read the listing
+//! only: no calls. Device lists are grouped by location.
+
+use std::collections::HashMap;
 
 use crate::command::{Command, Connectivity, DeviceFilters, Target};
 use crate::resolve::{Resolution, resolve_in};
-use crate::webex::{ConnectionStatus, Device};
+use crate::webex::{ConnectionStatus, Device, Workspace, WorkspaceId};
 
-use super::find::{device_ref, devices_of, one_location, workspace_ref};
-use super::{Action, Choice, Plan, Refusal, Snapshot, Targeted};
+use super::find::{device_ref, devices_of, location_names, one_location, workspace_ref};
+use super::paging::{DEVICE_PAGE, LOCATION_PAGE, WORKSPACE_PAGE};
+use super::{Action, Choice, LocationRow, Paging, Plan, Refusal, Snapshot, Targeted, WorkspaceRow};
 
-/// `devices [offline|online] [issues] [tag t] [product p] [in place] [page n]`.
+/// `devices [offline|online] [issues] [tag t] [product p] [in place] [page n]`: the page's
+/// devices, grouped by location (those without one last).
 pub(super) fn devices(
     command: &Command,
     filters: &DeviceFilters,
@@ -18,20 +23,25 @@ pub(super) fn devices(
         None => snapshot.org.devices.clone(),
         Some(place) => devices_in(filters, place, snapshot)?,
     };
-    let next = Command::Devices {
-        filters: DeviceFilters {
-            page: Some(filters.page.unwrap_or(1) + 1),
-            ..filters.clone()
-        },
-    };
-    let action = Action::Devices {
-        page: filters.page.unwrap_or(1).max(1),
-        next: next.canonical(),
-    };
-    let mut plan = Plan::new(command, action, filters.place.clone().unwrap_or_default());
-    plan.devices = candidates
+    let places = location_names(snapshot);
+    let place_of = |d: &Device| d.workspace_id.as_ref().and_then(|w| places.get(w).copied());
+    let mut matching: Vec<&Device> = candidates.iter().filter(|d| keep(d, filters)).collect();
+    // Stable: within a location, the listing's order.
+    matching.sort_by_key(|d| (place_of(d).is_none(), place_of(d)));
+    let paging = Paging::of(filters.page, DEVICE_PAGE, matching.len(), |page| {
+        Command::Devices {
+            filters: DeviceFilters {
+                page: Some(page),
+                ..filters.clone()
+            },
+        }
+        .canonical()
+    });
+    let range = paging.range();
+    let label = filters.place.clone().unwrap_or_default();
+    let mut plan = Plan::new(command, Action::Devices { paging }, label);
+    plan.devices = matching[range]
         .iter()
-        .filter(|d| keep(d, filters))
         .map(|d| Targeted {
             device: device_ref(d, &snapshot.org),
             skip: None,
@@ -56,7 +66,11 @@ fn devices_in(
     };
     devices_of(&command, &target, snapshot).map_err(|refusal| match refusal {
         // A picker's options name the place in the filters (`devices` has no target slot).
-        Refusal::Choose { prompt, options } => Refusal::Choose {
+        Refusal::Choose {
+            prompt,
+            options,
+            paging,
+        } => Refusal::Choose {
             prompt,
             options: options
                 .into_iter()
@@ -68,9 +82,10 @@ fn devices_in(
                         },
                     }
                     .canonical(),
-                    label: option.label,
+                    ..option
                 })
                 .collect(),
+            paging,
         },
         other => other,
     })
@@ -84,9 +99,7 @@ fn keep(device: &Device, filters: &DeviceFilters) -> bool {
         Some(Connectivity::Offline) => !online,
         None => true,
     };
-    let issues = !filters.issues
-        || device.error_codes.as_ref().is_some_and(|c| !c.is_empty())
-        || device.connection_status == Some(ConnectionStatus::ConnectedWithIssues);
+    let issues = !filters.issues || has_issues(device);
     let tag = filters.tag.as_ref().is_none_or(|t| {
         device
             .tags
@@ -103,17 +116,24 @@ fn keep(device: &Device, filters: &DeviceFilters) -> bool {
     connectivity && issues && tag && product
 }
 
-/// `workspaces [in <location>]`.
+/// Whether `device` reports error codes or is connected with issues.
+pub(super) fn has_issues(device: &Device) -> bool {
+    device.error_codes.as_ref().is_some_and(|c| !c.is_empty())
+        || device.connection_status == Some(ConnectionStatus::ConnectedWithIssues)
+}
+
+/// `workspaces [in <location>] [page <n>]`: each with its location, device count and health.
 pub(super) fn workspaces(
     command: &Command,
     location: &Option<String>,
+    page: Option<u32>,
     snapshot: &Snapshot,
 ) -> Result<Plan, Refusal> {
     let within = match location {
         Some(place) => Some(one_location(place, &snapshot.locations)?),
         None => None,
     };
-    let workspaces = snapshot
+    let listed: Vec<&Workspace> = snapshot
         .org
         .workspaces
         .iter()
@@ -124,11 +144,19 @@ pub(super) fn workspaces(
                     || w.workspace_location_id.as_ref() == Some(&l.id)
             })
         })
-        .map(workspace_ref)
         .collect();
+    let paging = Paging::of(page, WORKSPACE_PAGE, listed.len(), |page| {
+        Command::Workspaces {
+            location: location.clone(),
+            page: Some(page),
+        }
+        .canonical()
+    });
+    let rows = workspace_rows(&listed[paging.range()], snapshot);
     let action = Action::Workspaces {
-        workspaces,
+        rows,
         location: location.clone(),
+        paging,
     };
     Ok(Plan::new(
         command,
@@ -137,12 +165,64 @@ pub(super) fn workspaces(
     ))
 }
 
-/// `locations`.
-pub(super) fn locations(command: &Command, snapshot: &Snapshot) -> Plan {
-    let names = snapshot
+/// The rows of `workspaces`: each with its location and its devices' health.
+fn workspace_rows(workspaces: &[&Workspace], snapshot: &Snapshot) -> Vec<WorkspaceRow> {
+    let places = location_names(snapshot);
+    let health = device_health(snapshot);
+    workspaces
+        .iter()
+        .map(|w| {
+            let (devices, offline, issues) = health.get(&w.id).copied().unwrap_or_default();
+            WorkspaceRow {
+                workspace: workspace_ref(w),
+                location: places.get(&w.id).copied().unwrap_or_default().to_owned(),
+                devices,
+                offline,
+                issues,
+            }
+        })
+        .collect()
+}
+
+/// Per workspace: its devices, how many are offline and how many have issues.
+fn device_health(snapshot: &Snapshot) -> HashMap<&WorkspaceId, (usize, usize, usize)> {
+    let mut health: HashMap<&WorkspaceId, (usize, usize, usize)> = HashMap::new();
+    for device in &snapshot.org.devices {
+        let Some(workspace) = &device.workspace_id else {
+            continue;
+        };
+        let entry = health.entry(workspace).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(!device.is_online());
+        entry.2 += usize::from(device.is_online() && has_issues(device));
+    }
+    health
+}
+
+/// `locations [page <n>]`: each with how many workspaces it has.
+pub(super) fn locations(command: &Command, page: Option<u32>, snapshot: &Snapshot) -> Plan {
+    let named: Vec<_> = snapshot
         .locations
         .iter()
-        .filter_map(|l| l.fields.name.clone())
+        .filter_map(|l| Some((l, l.fields.name.clone()?)))
         .collect();
-    Plan::new(command, Action::Locations { names }, String::new())
+    let paging = Paging::of(page, LOCATION_PAGE, named.len(), |page| {
+        Command::Locations { page: Some(page) }.canonical()
+    });
+    let rows = named[paging.range()]
+        .iter()
+        .map(|(location, name)| LocationRow {
+            name: name.clone(),
+            workspaces: snapshot
+                .org
+                .workspaces
+                .iter()
+                .filter(|w| {
+                    w.location_id.as_ref() == Some(&location.id)
+                        || w.workspace_location_id.as_ref() == Some(&location.id)
+                })
+                .count(),
+        })
+        .collect();
+    Plan::new(command, Action::Locations { rows, paging }, String::new())
 }

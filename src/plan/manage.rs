@@ -19,7 +19,7 @@ pub(super) fn delete_device(
     name: &str,
     snapshot: &Snapshot,
 ) -> Result<Plan, Refusal> {
-    let device = one_device(command, name, &snapshot.org)?;
+    let device = one_device(command, name, snapshot)?;
     let device = device_ref(device, &snapshot.org);
     // The confirmation runs exactly this device, named as Webex names it.
     let exact = Command::DeleteDevice {
@@ -48,7 +48,7 @@ pub(super) fn workspace_named(
         | Command::Activate { workspace: name } => name,
         _ => return Err(Refusal::invalid("Which workspace?", "")),
     };
-    let found = one_workspace(command, name, &snapshot.org)?;
+    let found = one_workspace(command, name, snapshot)?;
     let workspace = workspace_ref(found);
     let subject = Subject::Workspace(workspace.clone());
     let (action, op) = workspace_step(command, workspace.clone(), snapshot, actor);

@@ -19,8 +19,11 @@ mod find;
 mod lists;
 mod manage;
 mod model;
+mod paging;
 mod recheck;
+mod refusal;
 mod role;
+mod suggest;
 #[cfg(test)]
 mod tests;
 
@@ -34,9 +37,12 @@ use crate::resolve::{Org, SkipReason};
 use crate::webex::Location;
 
 pub use devices::{STATUS_SUMMARY, xapi_call};
+pub use find::location_names;
 pub use manage::{plan_location_form, plan_location_submit, plan_workspace_submit};
 pub use model::*;
+pub use paging::{CHOICE_PAGE, DEVICE_PAGE, LOCATION_PAGE, Paging, STATUS_DETAIL, WORKSPACE_PAGE};
 pub use recheck::recheck;
+pub use refusal::{Choice, Refusal};
 pub use role::{check_admin, check_role, needs_admin, required_role};
 
 /// What is known when planning: the organisation as listed, its locations (loaded only for
@@ -61,7 +67,19 @@ pub struct Space {
 }
 
 /// Plans `command` for `actor` against `snapshot`. Pure: the same inputs give the same plan.
+/// A choice between candidates comes one page at a time (`pick` shows the others).
 pub fn plan(command: &Command, snapshot: &Snapshot, actor: &Actor) -> Result<Plan, Refusal> {
+    match command {
+        Command::Pick { command, page } => {
+            role::check_role(command, actor.role)?;
+            paging::pick(command, *page, snapshot, actor)
+        }
+        _ => plan_one(command, snapshot, actor).map_err(|r| r.paged(command, None)),
+    }
+}
+
+/// Plans one command; a choice comes with all its candidates.
+fn plan_one(command: &Command, snapshot: &Snapshot, actor: &Actor) -> Result<Plan, Refusal> {
     role::check_role(command, actor.role)?;
     role::check_admin(command, &snapshot.admin)?;
     let command = with_default_target(command, snapshot)?;
@@ -90,8 +108,10 @@ pub fn plan(command: &Command, snapshot: &Snapshot, actor: &Actor) -> Result<Pla
         Command::Tag { .. } => devices::tag(command, snapshot),
         Command::DeleteDevice { name } => manage::delete_device(command, name, snapshot),
         Command::Devices { filters } => lists::devices(command, filters, snapshot),
-        Command::Workspaces { location } => lists::workspaces(command, location, snapshot),
-        Command::Locations => Ok(lists::locations(command, snapshot)),
+        Command::Workspaces { location, page } => {
+            lists::workspaces(command, location, *page, snapshot)
+        }
+        Command::Locations { page } => Ok(lists::locations(command, *page, snapshot)),
         Command::Workspace { .. }
         | Command::WorkspaceEdit { .. }
         | Command::WorkspaceDelete { .. }
@@ -111,12 +131,13 @@ pub fn plan(command: &Command, snapshot: &Snapshot, actor: &Actor) -> Result<Pla
         }
         Command::Help { .. } => Err(Refusal::invalid(
             "Help is answered directly, not planned.",
-            "Type `help`.",
+            "Type “help”.",
         )),
         Command::Plan { command } => Err(Refusal::invalid(
-            format!("`{}` is already a plan.", command.canonical()),
-            "Type the command after `plan` once.",
+            format!("“{}” is already a plan.", command.canonical()),
+            "Type the command after “plan” once.",
         )),
+        Command::Pick { command, page } => paging::pick(command, *page, snapshot, actor),
     }
 }
 
@@ -164,23 +185,25 @@ fn with_default_target(command: &Command, snapshot: &Snapshot) -> Result<Command
         *slot = Some(target.clone());
         return Ok(command);
     }
+    let places = find::location_names(snapshot);
     let options = snapshot
         .org
         .workspaces
         .iter()
-        .filter_map(|w| w.display_name.clone())
-        .map(|name| Choice {
+        .filter_map(|w| Some((w.display_name.clone()?, w)))
+        .map(|(name, w)| Choice {
             command: command
                 .clone()
                 .with_target(Target::Room(name.clone()))
                 .canonical(),
+            context: places.get(&w.id).copied().unwrap_or_default().to_owned(),
             label: name,
         })
         .collect();
-    Err(Refusal::Choose {
-        prompt: "Which workspace? (Set a default for this space with `use <workspace>`.)".into(),
+    Err(Refusal::choose(
+        "Which workspace? (Set a default for this space with “use <workspace>”.)",
         options,
-    })
+    ))
 }
 
 impl Plan {
@@ -230,6 +253,13 @@ impl Plan {
         self.devices
             .iter()
             .filter_map(|d| d.skip.map(|reason| (&d.device, reason)))
+    }
+
+    /// The devices left out and why, but for touch controllers folded into their room (their
+    /// room's main device stands for them).
+    pub fn left_out(&self) -> impl Iterator<Item = (&DeviceRef, SkipReason)> {
+        self.skipped()
+            .filter(|(_, reason)| *reason != SkipReason::Peripheral)
     }
 
     /// The device a call addresses, if it addresses one.

@@ -1,9 +1,12 @@
 //! The plan's values: [`Plan`] with its devices and [`Call`]s ([`Op`] on a [`Subject`]), the
-//! [`Action`] a reply renders from, [`Confirm`], and the [`Refusal`] that stands in for a plan
-//! that cannot be made. Serializable, so a confirmation can store the plan it showed.
+//! [`Action`] a reply renders from and [`Confirm`]. Serializable, so a confirmation can store the
+//! plan it showed. The [`Refusal`](super::Refusal) that stands in for a plan that cannot be made
+//! is in `refusal`, [`Paging`](super::Paging) in `paging`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use super::Paging;
 
 use crate::access::Role;
 use crate::resolve::SkipReason;
@@ -232,6 +235,10 @@ pub enum Action {
     /// Status names (empty: the summary) on every readable device.
     Status {
         keys: Vec<String>,
+        /// With many devices, the page of per-device detail shown (the first page reads every
+        /// device for a fleet summary; later pages read only their own devices); `None`: all.
+        #[serde(default)]
+        detail: Option<Paging>,
     },
     /// A configuration key (wildcards allowed) on every readable device.
     ConfigRead {
@@ -248,17 +255,15 @@ pub enum Action {
     },
     /// One device deleted.
     DeleteDevice,
-    /// A list of devices (the plan's devices), one page shown.
+    /// One page of a device list: the plan's devices are that page's, grouped by location.
     Devices {
-        /// The page asked for, from 1.
-        page: u32,
-        /// The command that shows the page after it (used when there is one).
-        next: String,
+        paging: Paging,
     },
-    /// A list of workspaces.
+    /// One page of a workspace list.
     Workspaces {
-        workspaces: Vec<WorkspaceRef>,
+        rows: Vec<WorkspaceRow>,
         location: Option<String>,
+        paging: Paging,
     },
     /// One workspace and its devices (the plan's devices).
     ShowWorkspace {
@@ -288,9 +293,10 @@ pub enum Action {
     CreateLocation {
         name: String,
     },
-    /// Every location, by name.
+    /// One page of the locations.
     Locations {
-        names: Vec<String>,
+        rows: Vec<LocationRow>,
+        paging: Paging,
     },
     Floors {
         location: LocationRef,
@@ -307,6 +313,26 @@ pub enum Action {
         target: String,
     },
     UseClear,
+}
+
+/// A workspace in a list: where it is and how its devices are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceRow {
+    pub workspace: WorkspaceRef,
+    /// Its location's name ("" when none or unknown).
+    pub location: String,
+    pub devices: usize,
+    /// Devices not connected.
+    pub offline: usize,
+    /// Devices connected with issues or reporting error codes.
+    pub issues: usize,
+}
+
+/// A location in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocationRow {
+    pub name: String,
+    pub workspaces: usize,
 }
 
 /// What the "new workspace" form starts with.
@@ -327,57 +353,4 @@ pub enum Confirm {
     Disruptive,
     /// It reaches more than one device.
     Bulk,
-}
-
-/// Why a command has no plan: nothing is called, and the reply says why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// The person's role is below what the command needs.
-    Role {
-        /// The command's first word, e.g. `reboot`.
-        verb: String,
-        needed: Role,
-        have: Role,
-    },
-    /// Several things match (or no target was given): one option per candidate.
-    Choose {
-        prompt: String,
-        options: Vec<Choice>,
-    },
-    /// Nothing of that name; the closest names.
-    NotFound {
-        kind: &'static str,
-        query: String,
-        closest: Vec<String>,
-    },
-    /// The input cannot work as given.
-    Invalid { message: String, hint: String },
-    /// It needs the admin credential, and roombot has none (bot-only mode).
-    NeedsAdmin {
-        /// The command's first word, e.g. `config`.
-        verb: String,
-        /// Why the admin credential roombot has does not work (`None`: it has none).
-        broken: Option<String>,
-    },
-}
-
-/// One option of a [`Refusal::Choose`]: a button title and the command it runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice {
-    pub label: String,
-    pub command: String,
-}
-
-impl Refusal {
-    pub(super) fn invalid(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self::Invalid {
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-
-    /// True when a fresher listing might find what this one did not.
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::NotFound { .. })
-    }
 }

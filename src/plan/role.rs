@@ -18,10 +18,11 @@ pub fn required_role(command: &Command) -> Role {
         | Command::Devices { .. }
         | Command::Workspaces { .. }
         | Command::Workspace { .. }
-        | Command::Locations
+        | Command::Locations { .. }
         | Command::Floors { .. }
         | Command::UseShow
         | Command::Plan { .. } => Role::Viewer,
+        Command::Pick { command, .. } => required_role(command),
         Command::Mute { .. }
         | Command::Unmute { .. }
         | Command::Volume { .. }
@@ -82,10 +83,10 @@ pub fn needs_admin(command: &Command) -> bool {
         | Command::Activate { .. }
         | Command::LocationCreate { .. }
         | Command::FloorCreate { .. }
-        | Command::Locations
+        | Command::Locations { .. }
         | Command::Floors { .. } => true,
         Command::Devices { filters } => filters.place.is_some(),
-        Command::Plan { command } => needs_admin(command),
+        Command::Plan { command } | Command::Pick { command, .. } => needs_admin(command),
         Command::Help { .. }
         | Command::Mute { .. }
         | Command::Unmute { .. }

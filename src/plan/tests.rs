@@ -529,25 +529,31 @@ fn lists_filter_the_listing_without_calls() {
     assert!(offline.calls.is_empty());
     let oslo = planned("devices in oslo");
     assert_eq!(targets(&oslo), [("Lobby Board", None)]);
-    assert_eq!(
-        oslo.action,
-        Action::Devices {
-            page: 1,
-            next: "devices in oslo page 2".into()
-        }
-    );
+    let Action::Devices { paging } = &oslo.action else {
+        panic!("a device list");
+    };
+    assert_eq!((paging.total, paging.more.as_deref()), (1, None));
     let Refusal::Choose { options, .. } = refused(Role::Viewer, "devices in 4") else {
         panic!("a choice");
     };
     assert_eq!(options[0].command, "devices in 4B");
-    let Action::Workspaces { workspaces, .. } = planned("workspaces in hq").action else {
+    let Action::Workspaces { rows, .. } = planned("workspaces in hq").action else {
         panic!("workspaces");
     };
-    assert_eq!(workspaces.len(), 3);
-    let Action::Locations { names } = planned("locations").action else {
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        (rows[0].location.as_str(), rows[0].devices, rows[2].offline),
+        ("HQ", 2, 1),
+        "each row says where it is and how its devices are"
+    );
+    let Action::Locations { rows, .. } = planned("locations").action else {
         panic!("locations");
     };
-    assert_eq!(names, ["HQ", "Oslo", "Barcelona"]);
+    let names: Vec<(&str, usize)> = rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.workspaces))
+        .collect();
+    assert_eq!(names, [("HQ", 3), ("Oslo", 1), ("Barcelona", 1)]);
 }
 
 #[test]
@@ -681,4 +687,259 @@ fn without_admin_access_what_needs_it_is_refused_and_the_rest_still_plans() {
         [r#"mute room "4B Codec""#, r#"mute room "4B North Bar""#]
     );
     assert!(plan_as(Role::Viewer, "status all", &snap).is_ok());
+}
+
+/// A fleet: `rooms` workspaces named `Hub 000`… spread over three locations, each with a
+/// full-access codec (every seventh offline, every fifth reporting an error code), and Alex's
+/// personal desk device tagged `vip` like every third codec.
+fn fleet(rooms: usize) -> Snapshot {
+    let places = ["Barcelona", "Oslo", "Tokyo"];
+    let workspaces = (0..rooms)
+        .map(|i| workspace(&format!("Hub {i:03}"), Some(places[i % 3])))
+        .collect();
+    let mut devices: Vec<Device> = (0..rooms)
+        .map(|i| {
+            let tags: &[&str] = if i % 3 == 0 { &["vip"] } else { &[] };
+            let mut d = device(
+                &format!("Hub {i:03}"),
+                &Dev("codec", "xapi:all", i % 7 != 6, tags),
+            );
+            d.id = format!("D-{i}").into();
+            d.display_name = Some(format!("Hub {i:03} Codec"));
+            if i % 5 == 4 {
+                d.error_codes = Some(vec!["temperaturecheck".into()]);
+            }
+            d
+        })
+        .collect();
+    devices.push(
+        serde_json::from_value(json!({
+            "id": "D-alex", "displayName": "Alex Desk", "personId": "P-alex",
+            "permissions": ["xapi:all"], "tags": ["vip"], "connectionStatus": "connected",
+        }))
+        .expect("device json"),
+    );
+    Snapshot {
+        org: Arc::new(crate::resolve::Org::new(workspaces, devices)),
+        locations: Arc::new(places.map(location).to_vec()),
+        space: Space::default(),
+        admin: Ok(()),
+    }
+}
+
+fn planned_in(snap: &Snapshot, text: &str) -> Result<Plan, Refusal> {
+    plan_as(Role::Admin, text, snap)
+}
+
+#[test]
+fn long_lists_page_with_the_right_total_and_reach_the_last_row() {
+    let snap = fleet(40);
+    let first = planned_in(&snap, "workspaces").expect("planned");
+    let Action::Workspaces { rows, paging, .. } = &first.action else {
+        panic!("workspaces");
+    };
+    assert_eq!(
+        (paging.total, rows.len(), paging.pages()),
+        (40, WORKSPACE_PAGE, 3)
+    );
+    assert_eq!(rows[1].location, "Oslo");
+    assert_eq!(paging.more.as_deref(), Some("workspaces page 2"));
+    let last = planned_in(&snap, "workspaces page 3").expect("planned");
+    let Action::Workspaces { rows, paging, .. } = &last.action else {
+        panic!("workspaces");
+    };
+    assert_eq!(
+        rows.last().map(|r| r.workspace.name.as_str()),
+        Some("Hub 039")
+    );
+    assert_eq!((paging.range(), paging.more.clone()), (30..40, None));
+    let past = planned_in(&snap, "workspaces page 99").expect("planned");
+    let Action::Workspaces { paging, .. } = &past.action else {
+        panic!("workspaces");
+    };
+    assert_eq!(paging.page, 3, "a page past the last shows the last");
+    let locations = planned_in(&snap, "locations").expect("planned");
+    let Action::Locations { paging, .. } = &locations.action else {
+        panic!("locations");
+    };
+    assert_eq!((paging.total, paging.more.clone()), (3, None));
+}
+
+#[test]
+fn a_device_list_pages_grouped_by_location() {
+    let snap = fleet(40);
+    let plan = planned_in(&snap, "devices").expect("planned");
+    let Action::Devices { paging } = &plan.action else {
+        panic!("devices");
+    };
+    assert_eq!((paging.total, plan.devices.len()), (41, DEVICE_PAGE));
+    // Barcelona's rooms are 0, 3, 6 …: the first page is all Barcelona, in listing order.
+    let names: Vec<&str> = plan
+        .devices
+        .iter()
+        .map(|d| d.device.name.as_str())
+        .collect();
+    assert_eq!(
+        &names[..3],
+        ["Hub 000 Codec", "Hub 003 Codec", "Hub 006 Codec"]
+    );
+    let last = planned_in(&snap, "devices page 3").expect("planned");
+    assert_eq!(
+        last.devices.last().map(|d| d.device.name.as_str()),
+        Some("Alex Desk"),
+        "devices without a location come last"
+    );
+    let issues = planned_in(&snap, "devices issues").expect("planned");
+    let Action::Devices { paging } = &issues.action else {
+        panic!("devices");
+    };
+    assert_eq!(paging.total, 8, "every fifth codec reports an error code");
+}
+
+#[test]
+fn a_picker_pages_its_candidates_with_where_each_is() {
+    let snap = fleet(25);
+    let Refusal::Choose {
+        options, paging, ..
+    } = planned_in(&snap, "mute Hub").expect_err("ambiguous")
+    else {
+        panic!("a choice");
+    };
+    assert_eq!((options.len(), paging.total), (CHOICE_PAGE, 25));
+    assert_eq!(
+        (options[0].label.as_str(), options[0].context.as_str()),
+        ("Hub 000", "Barcelona")
+    );
+    assert_eq!(options[0].command, r#"mute room "Hub 000""#);
+    assert_eq!(paging.more.as_deref(), Some("pick mute Hub page 2"));
+    let more = Command::parse(paging.more.as_deref().unwrap()).expect("More parses");
+    let Refusal::Choose {
+        options, paging, ..
+    } = plan(&more, &snap, &actor(Role::Operator)).expect_err("still a choice")
+    else {
+        panic!("a choice");
+    };
+    assert_eq!(
+        (options[0].label.as_str(), paging.range()),
+        ("Hub 010", 10..20)
+    );
+    let Refusal::Choose {
+        options, paging, ..
+    } = planned_in(&snap, "pick mute Hub page 3").expect_err("a choice")
+    else {
+        panic!("a choice");
+    };
+    assert_eq!((options.len(), paging.more), (5, None));
+    let Refusal::Choose { options, .. } =
+        planned_in(&snap, r#"pick mute "Hub 007""#).expect_err("never runs")
+    else {
+        panic!("a choice");
+    };
+    assert_eq!(
+        options
+            .iter()
+            .map(|o| o.command.as_str())
+            .collect::<Vec<_>>(),
+        [r#"mute "Hub 007""#],
+        "a name that means one thing is offered, not run"
+    );
+}
+
+#[test]
+fn a_misspelled_kind_word_or_name_suggests_the_command_as_meant() {
+    let cases = [
+        ("mute rom 4B", "mute room 4B"),
+        ("mute romm 4B", "mute room 4B"),
+        ("mute worksapce 4B", "mute workspace 4B"),
+        ("mute devce Lobby Board", r#"mute device "Lobby Board""#),
+        ("mute Lobbby", "mute room Lobby"),
+        ("volume 30 in Sagrda", "volume 30 room Sagrada"),
+    ];
+    for (text, meant) in cases {
+        let Refusal::NotFound { suggestions, .. } = refused(Role::Operator, text) else {
+            panic!("{text}: not found expected");
+        };
+        assert_eq!(
+            suggestions.first().map(|c| c.command.as_str()),
+            Some(meant),
+            "{text}: {suggestions:?}"
+        );
+    }
+    let Refusal::NotFound { suggestions, .. } = refused(Role::Admin, "workspace 4X") else {
+        panic!("not found");
+    };
+    assert!(
+        suggestions.iter().any(|c| c.command == "workspace 4B"),
+        "{suggestions:?}"
+    );
+}
+
+#[test]
+fn personal_devices_are_left_out_of_all_tags_and_locations_unless_named() {
+    let snap = fleet(6);
+    for text in ["mute all", "mute tag vip"] {
+        let plan = planned_in(&snap, text).expect(text);
+        assert!(
+            targets(&plan).contains(&("Alex Desk", Some(SkipReason::Personal))),
+            "{text}"
+        );
+        assert!(!called(&plan).contains(&"Alex Desk"), "{text}");
+    }
+    let named = planned_in(&snap, r#"mute device "Alex Desk""#).expect("planned");
+    assert_eq!(called(&named), ["Alex Desk"]);
+    let bare = planned_in(&snap, "mute Alex Desk").expect("planned");
+    assert_eq!(called(&bare), ["Alex Desk"]);
+}
+
+#[test]
+fn status_of_many_devices_reads_them_all_then_pages_the_detail() {
+    let snap = fleet(40);
+    let first = planned_in(&snap, "status all").expect("planned");
+    let Action::Status {
+        detail: Some(detail),
+        ..
+    } = &first.action
+    else {
+        panic!("paged detail expected: {:?}", first.action);
+    };
+    let readable = first.included().count();
+    assert_eq!((detail.total, first.calls.len()), (readable, readable));
+    assert_eq!(detail.more.as_deref(), Some("status all page 2"));
+    let second = planned_in(&snap, "status all page 2").expect("planned");
+    assert_eq!(
+        second.calls.len(),
+        STATUS_DETAIL,
+        "a later page reads its own devices"
+    );
+    let few = planned_in(&fleet(20), "status tag vip").expect("planned");
+    assert!(matches!(few.action, Action::Status { detail: None, .. }));
+}
+
+#[test]
+fn touch_controllers_fold_into_their_room_and_are_addressed_when_named() {
+    let mut snap = snapshot();
+    let mut devices = snap.org.devices.clone();
+    for d in devices
+        .iter_mut()
+        .filter(|d| d.display_name.as_deref() == Some("4B Navigator"))
+    {
+        d.product = Some("Cisco Room Navigator".into());
+    }
+    snap.org = Arc::new(crate::resolve::Org::new(
+        snap.org.workspaces.clone(),
+        devices,
+    ));
+    let room = plan_as(Role::Operator, "mute 4B", &snap).expect("planned");
+    assert_eq!(
+        targets(&room),
+        [
+            ("4B Codec", None),
+            ("4B Navigator", Some(SkipReason::Peripheral))
+        ]
+    );
+    assert_eq!(
+        room.left_out().count(),
+        0,
+        "a folded controller is not left out"
+    );
 }

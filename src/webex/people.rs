@@ -7,7 +7,8 @@ use super::client::WebexClient;
 use super::error::WebexError;
 use super::ids::{OrgId, PersonId};
 use super::open_enum::open_enum;
-use super::request::Request;
+use super::pagination::Listing;
+use super::request::{Query, Request};
 
 open_enum!(
     /// What kind of account a person is.
@@ -55,5 +56,14 @@ impl WebexClient {
     pub async fn get_person(&self, id: &PersonId) -> Result<Person, WebexError> {
         self.call(Request::get("people/{id}", &["people", id.as_str()]))
             .await
+    }
+
+    /// The people with this email address (at most one in practice).
+    /// <https://developer.webex.com/docs/api/v1/people/list-people>
+    #[tracing::instrument(skip(self, email))]
+    pub fn people_by_email(&self, email: &str) -> Listing<Person> {
+        let mut query = Query::default();
+        query.push("email", email);
+        Listing::new(self, Request::get("people", &["people"]).query(query))
     }
 }

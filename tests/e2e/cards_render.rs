@@ -72,12 +72,10 @@ fn outcome(device: &str, outcome: Outcome, detail: &str) -> DeviceOutcome {
 fn a_mute_result_offers_unmute_and_refresh_with_canonical_commands() {
     let result = CommandResult {
         title: "Mute room 4B".into(),
-        target: "room 4B".into(),
-        rows: vec![
-            outcome("Room Kit", Outcome::Done, "Microphones muted"),
-            outcome("Desk", Outcome::Skipped, "read-only"),
-        ],
-        follow_up: FollowUp::Mute,
+        summary: "1 done · 1 skipped: 1 read-only".into(),
+        rows: vec![outcome("Room Kit", Outcome::Done, "Microphones muted")],
+        notes: vec![Line::new("Skipped 1 read-only: Desk", Tone::Warning)],
+        buttons: follow_up_buttons(FollowUp::Mute, "room 4B"),
     };
     let card = templates().render_command_result(&result).expect("renders");
     assert_valid(&card);
@@ -94,6 +92,34 @@ fn a_mute_result_offers_unmute_and_refresh_with_canonical_commands() {
         card.fallback_markdown
     );
     assert!(card.fallback_markdown.contains("1 done · 1 skipped"));
+    assert!(
+        card.fallback_markdown
+            .contains("Skipped 1 read\\-only: Desk")
+    );
+}
+
+#[test]
+fn a_bulk_result_puts_failures_first_and_counts_the_long_tail() {
+    let mut rows: Vec<DeviceOutcome> = (0..1000)
+        .map(|i| outcome(&format!("Codec {i}"), Outcome::Done, "Microphones muted"))
+        .collect();
+    rows.insert(
+        500,
+        outcome("Broken", Outcome::Failed, "Webex answered 502"),
+    );
+    let result = CommandResult {
+        title: "Muted all".into(),
+        summary: "1,000 done · 1 failed".into(),
+        rows,
+        notes: Vec::new(),
+        buttons: follow_up_buttons(FollowUp::Mute, "all"),
+    };
+    let card = templates().render_command_result(&result).expect("renders");
+    assert_valid(&card);
+    let text = card.content.to_string();
+    let failed = text.find("Broken").expect("the failure is shown");
+    assert!(failed < text.find("Codec 0").expect("a success is shown"));
+    assert!(text.contains("… and 986 more done"), "{text}");
 }
 
 #[test]
@@ -123,13 +149,14 @@ fn follow_up_buttons_match_the_command() {
 fn names_from_people_are_shown_literally() {
     let result = CommandResult {
         title: "Mute *everything*".into(),
-        target: "all".into(),
+        summary: String::new(),
         rows: vec![outcome(
             "[Board](http://evil) _x_\nline",
             Outcome::Failed,
             "<b>no</b>",
         )],
-        follow_up: FollowUp::Mute,
+        notes: Vec::new(),
+        buttons: follow_up_buttons(FollowUp::Mute, "all"),
     };
     let card = templates().render_command_result(&result).expect("renders");
     assert_valid(&card);
@@ -150,20 +177,25 @@ fn a_huge_result_stays_within_the_card_and_markdown_limits() {
         .collect();
     let result = CommandResult {
         title: long.clone(),
-        target: "all".into(),
+        summary: String::new(),
         rows,
-        follow_up: FollowUp::Other,
+        notes: vec![Line::new(long.clone(), Tone::Warning)],
+        buttons: follow_up_buttons(FollowUp::Other, "all"),
     };
     let card = templates().render_command_result(&result).expect("renders");
     assert_valid(&card);
     assert!(card.content.to_string().len() <= MAX_CARD_BYTES);
-    assert!(card.content.to_string().contains("more devices"));
+    assert!(card.content.to_string().contains("more failed"));
 }
 
 #[test]
 fn status_has_facts_and_a_refresh_button() {
     let report = StatusReport {
         title: "Status of room 4B".into(),
+        summary: String::new(),
+        fleet: Vec::new(),
+        notes: Vec::new(),
+        more_command: None,
         devices: (0..40)
             .map(|i| DeviceStatus {
                 device: format!("Device {i}"),
@@ -186,6 +218,12 @@ fn status_has_facts_and_a_refresh_button() {
 
 fn device(i: usize) -> DeviceRow {
     DeviceRow {
+        header: if i.is_multiple_of(5) {
+            format!("Location {i}")
+        } else {
+            String::new()
+        },
+        lines: vec![Line::new("⚠ running too hot", Tone::Attention)],
         name: format!("{} {i}", "Very long device name ".repeat(10)),
         workspace: "W".repeat(200),
         product: "Cisco Room Kit Pro".into(),
@@ -202,8 +240,9 @@ fn device(i: usize) -> DeviceRow {
 fn a_device_list_pages_with_more_filters_and_a_status_button_per_device() {
     let list = DeviceList {
         title: "Devices".into(),
-        rows: (0..40).map(device).collect(),
-        page: 1,
+        summary: "Showing 16–30 of 40".into(),
+        first: 16,
+        rows: (15..30).map(device).collect(),
         filters: [
             "offline",
             "online",
@@ -220,18 +259,17 @@ fn a_device_list_pages_with_more_filters_and_a_status_button_per_device() {
     let card = templates().render_device_list(&list).expect("renders");
     assert_valid(&card);
     let data = submit_data(&card.content);
-    assert_eq!(
-        data.len(),
-        5 + DEVICE_PAGE_SIZE + 1,
-        "5 filters, a Status per row, More"
-    );
+    assert_eq!(data.len(), 5 + 15 + 1, "5 filters, a Status per row, More");
     assert!(
         data.contains(&json!({"cmd": "status device \"Device 15\""})),
-        "page 1 starts at row 15"
+        "page 2 starts at row 16"
     );
     assert!(data.contains(&json!({"cmd": "devices page 3"})));
     assert!(card.content.to_string().contains("Showing 16–30 of 40"));
-    let last = DeviceList { page: 2, ..list };
+    let last = DeviceList {
+        more_command: None,
+        ..list
+    };
     let card = templates().render_device_list(&last).expect("renders");
     assert!(
         !submit_data(&card.content).contains(&json!({"cmd": "devices page 3"})),
@@ -296,9 +334,14 @@ fn the_config_form_has_typed_inputs_and_apply_carries_the_originals() {
         );
     }
     assert!(
-        body.contains(r#""min":0,"max":100,"value":50"#)
-            && body.contains(r#""maxLength":50,"value":"Lab *4B*""#)
+        body.contains(
+            r#""min":0,"max":100,"errorMessage":"A whole number from 0 to 100.","value":50"#
+        ) && body.contains(
+            r#""maxLength":50,"errorMessage":"At most 50 characters.","value":"Lab *4B*""#
+        ),
+        "inputs say what is allowed: {body}"
     );
+    assert!(body.contains("Audio.DefaultVolume (0–100)"), "{body}");
     let original: serde_json::Map<String, Value> = keys
         .iter()
         .zip(values)

@@ -111,29 +111,29 @@ fn errors_read_as_helpful_replies() {
     let cases = [
         (
             "volume 4B 150",
-            "volume must be 0–100. Usage: `volume <0-100> <target>`, for example `volume 60 in 4B`.",
+            "volume must be 0–100. Usage: “volume <0-100> <target>”, for example “volume 60 in 4B”.",
         ),
         (
             "mte 4B",
-            "I don't know the command `mte`. Did you mean `mute`? Type `help` to see all commands.",
+            "I don't know the command “mte”. Did you mean “mute”? Type “help” to see all commands.",
         ),
         (
             "dial",
-            "`dial` needs a number or address to dial. Usage: `dial <number> <target>`, for example `dial 5551234 in 4B`.",
+            "“dial” needs a number or address to dial. Usage: “dial <number> <target>”, for example “dial 5551234 in 4B”.",
         ),
         (
             "volume up 20",
-            "steps must be 1–10. Usage: `volume up <target>`, for example `volume up 4B`.",
+            "steps must be 1–10. Usage: “volume up <target>”, for example “volume up 4B”.",
         ),
         (
             "workspace 4B type kitchen",
-            "type must be one of notSet, focus, huddle, meetingRoom, open, desk, other. Usage: `workspace <name> type <type>`, for example `workspace 4B`.",
+            "type must be one of notSet, focus, huddle, meetingRoom, open, desk, other. Usage: “workspace <name> type <type>”, for example “workspace 4B”.",
         ),
         (
             "locations please",
-            "`locations` does not take `please`. Usage: `locations`, for example `locations`.",
+            "“locations” does not take “please”. Usage: “locations [page <n>]”, for example “locations”.",
         ),
-        ("", "Type `help` to see what I can do."),
+        ("", "Type “help” to see what I can do."),
     ];
     for (input, expected) in cases {
         let error = Command::parse(input).expect_err(input);

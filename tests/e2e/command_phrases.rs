@@ -467,6 +467,7 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: vec![],
                 target: bare("4B"),
+                page: None,
             }),
         ),
         (
@@ -474,6 +475,15 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: vec![],
                 target: None,
+                page: None,
+            }),
+        ),
+        (
+            "status tag vip page 2",
+            Is(Status {
+                keys: vec![],
+                target: Some(Target::Tag(s("vip"))),
+                page: Some(2),
             }),
         ),
         (
@@ -481,6 +491,7 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: keys(&["Audio.Volume"]),
                 target: bare("4B"),
+                page: None,
             }),
         ),
         (
@@ -488,6 +499,7 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: keys(&["Audio.Volume"]),
                 target: bare("4B"),
+                page: None,
             }),
         ),
         (
@@ -495,6 +507,7 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: keys(&["Audio"]),
                 target: bare("4B"),
+                page: None,
             }),
         ),
         (
@@ -502,6 +515,7 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: keys(&["Audio.Volume", "Standby.State"]),
                 target: room("4B"),
+                page: None,
             }),
         ),
         (
@@ -509,6 +523,7 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: keys(&["Audio.*"]),
                 target: bare("4B"),
+                page: None,
             }),
         ),
         (
@@ -516,6 +531,7 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: keys(&["*.Volume"]),
                 target: None,
+                page: None,
             }),
         ),
         (
@@ -523,6 +539,7 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: keys(&["Audio.Input.Connectors.HDMI[1].Mute"]),
                 target: bare("4B"),
+                page: None,
             }),
         ),
         (
@@ -530,6 +547,7 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: keys(&["Audio.Input.Connectors.HDMI[2..3].Mute"]),
                 target: Some(Target::All),
+                page: None,
             }),
         ),
         (
@@ -537,6 +555,7 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: keys(&["Audio.Input.Connectors.HDMI[*].*"]),
                 target: Some(Target::Tag(s("pilot"))),
+                page: None,
             }),
         ),
         (
@@ -544,6 +563,7 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: vec![],
                 target: bare("Audio"),
+                page: None,
             }),
         ),
         (
@@ -551,6 +571,7 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: vec![],
                 target: bare("Big Conference"),
+                page: None,
             }),
         ),
         (
@@ -560,6 +581,7 @@ fn status_cases() -> Vec<(&'static str, Expect)> {
                     "A.a", "B.b", "C.c", "D.d", "E.e", "F.f", "G.g", "H.h", "I.i", "J.j",
                 ]),
                 target: bare("4B"),
+                page: None,
             }),
         ),
         (
@@ -906,19 +928,36 @@ fn fleet_cases() -> Vec<(&'static str, Expect)> {
         ("devices broken", Invalid("not a devices filter")),
         ("devices tag", Missing("tag")),
         ("devices tag a tag b", Invalid("only one tag")),
-        ("workspaces", Is(Workspaces { location: None })),
+        (
+            "workspaces",
+            Is(Workspaces {
+                location: None,
+                page: None,
+            }),
+        ),
         (
             "workspaces in HQ",
             Is(Workspaces {
                 location: Some(s("HQ")),
+                page: None,
             }),
         ),
         (
             "workspaces Main Building",
             Is(Workspaces {
                 location: Some(s("Main Building")),
+                page: None,
             }),
         ),
+        (
+            "workspaces in HQ page 3",
+            Is(Workspaces {
+                location: Some(s("HQ")),
+                page: Some(3),
+            }),
+        ),
+        ("workspaces page 0", Invalid("page must be")),
+        ("locations page 2", Is(Locations { page: Some(2) })),
         ("workspace 4B", Is(Workspace { name: s("4B") })),
         ("info 4B", Is(Workspace { name: s("4B") })),
         (
@@ -1136,7 +1175,18 @@ fn fleet_cases() -> Vec<(&'static str, Expect)> {
         ),
         ("delete device", Missing("device name")),
         ("delete 4B", Unknown("delete device")),
-        ("locations", Is(Locations)),
+        ("locations", Is(Locations { page: None })),
+        (
+            "pick mute Barcelona page 2",
+            Is(Pick {
+                command: Box::new(Mute {
+                    target: bare("Barcelona"),
+                }),
+                page: Some(2),
+            }),
+        ),
+        ("pick", Missing("command")),
+        ("pick help", Invalid("nothing to pick")),
         ("locations please", Unexpected),
         ("floors HQ", Is(Floors { location: s("HQ") })),
         (
@@ -1223,11 +1273,42 @@ fn general_cases() -> Vec<(&'static str, Expect)> {
         ("statsu 4B", Unknown("status")),
         ("rebot 4B", Unknown("reboot")),
         ("xcomand Audio Volume Set", Unknown("xcommand")),
-        ("bananas", Unknown("")),
+        // A word close to no command is a bare target: its status.
+        (
+            "bananas",
+            Is(Status {
+                keys: vec![],
+                target: bare("bananas"),
+                page: None,
+            }),
+        ),
         ("\"mute\" 4B", Unknown("")),
         ("mute \"4B", Unterminated),
         ("report offline", Unknown("")),
-        ("audit last week", Unknown("")),
+        (
+            "audit last week",
+            Is(Status {
+                keys: vec![],
+                target: bare("audit last week"),
+                page: None,
+            }),
+        ),
+        (
+            "4",
+            Is(Status {
+                keys: vec![],
+                target: bare("4"),
+                page: None,
+            }),
+        ),
+        (
+            "Audio.Volume in 4B",
+            Is(Status {
+                keys: vec![s("Audio.Volume")],
+                target: bare("4B"),
+                page: None,
+            }),
+        ),
         (
             "mute Bob’s Room",
             Is(Mute {
@@ -1253,6 +1334,7 @@ fn general_cases() -> Vec<(&'static str, Expect)> {
             Is(Status {
                 keys: vec![s("Audio.Volume")],
                 target: bare("4B"),
+                page: None,
             }),
         ),
     ]

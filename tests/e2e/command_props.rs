@@ -247,8 +247,12 @@ fn device_command() -> BoxedStrategy<Command> {
 
 fn settings_command() -> BoxedStrategy<Command> {
     prop_oneof![
-        (prop::collection::vec(key(true), 0..=10), opt_target())
-            .prop_map(|(keys, target)| Command::Status { keys, target })
+        (
+            prop::collection::vec(key(true), 0..=10),
+            opt_target(),
+            prop::option::of(2u32..50)
+        )
+            .prop_map(|(keys, target, page)| Command::Status { keys, target, page })
             .boxed(),
         (key(true), opt_target())
             .prop_map(|(key, target)| Command::ConfigGet { key, target })
@@ -307,8 +311,8 @@ fn fleet_command() -> BoxedStrategy<Command> {
         filters
             .prop_map(|filters| Command::Devices { filters })
             .boxed(),
-        prop::option::of(name())
-            .prop_map(|location| Command::Workspaces { location })
+        (prop::option::of(name()), prop::option::of(2u32..50))
+            .prop_map(|(location, page)| Command::Workspaces { location, page })
             .boxed(),
         name().prop_map(|name| Command::Workspace { name }).boxed(),
         (
@@ -350,7 +354,9 @@ fn fleet_command() -> BoxedStrategy<Command> {
         name()
             .prop_map(|name| Command::DeleteDevice { name })
             .boxed(),
-        Just(Command::Locations).boxed(),
+        prop::option::of(2u32..50)
+            .prop_map(|page| Command::Locations { page })
+            .boxed(),
         name()
             .prop_map(|location| Command::Floors { location })
             .boxed(),
@@ -362,7 +368,22 @@ fn fleet_command() -> BoxedStrategy<Command> {
 }
 
 fn command() -> BoxedStrategy<Command> {
-    prop_oneof![device_command(), settings_command(), fleet_command()].boxed()
+    let single = || prop_oneof![device_command(), settings_command(), fleet_command()];
+    prop_oneof![
+        8 => single(),
+        1 => (
+            single().prop_filter("pick takes a command to plan", |c| !matches!(
+                c,
+                Command::Help { .. } | Command::Plan { .. }
+            )),
+            prop::option::of(2u32..50)
+        )
+            .prop_map(|(command, page)| Command::Pick {
+            command: Box::new(command),
+            page
+        }),
+    ]
+    .boxed()
 }
 
 /// Text built from the grammar's own words, so the fuzzer reaches deep into the parsers.

@@ -175,7 +175,7 @@ async fn the_workspace_form_creates_with_exactly_the_fields_given() {
         .expect("Lab 7 exists");
     assert_eq!(lab.location.as_deref(), Some("Barcelona"));
     assert!(text(&reply).contains("Created Lab 7"), "{}", text(&reply));
-    assert!(text(&reply).contains("huddle"), "{}", text(&reply));
+    assert!(text(&reply).contains("Huddle room"), "{}", text(&reply));
 }
 
 #[tokio::test]

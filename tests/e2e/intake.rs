@@ -409,7 +409,7 @@ async fn metrics_count_webex_calls_and_commands() {
     bot.say(Role::Operator, "help").await;
     bot.say(Role::Operator, "mute room 4B").await;
     bot.say(Role::Viewer, "mute room 4B").await;
-    bot.say(Role::Operator, "frobnicate").await;
+    bot.say(Role::Operator, "stauts 4B").await;
     // A command is counted right after its reply is posted: wait for the fourth.
     let counted = async {
         while !metrics(&bot)

@@ -6,7 +6,7 @@ use crate::support;
 
 use ops_support::{calls, device_id, device_ids, spawn_editing_bot, summary, text};
 use roombot::sandbox::{Family, FaultOptions, FaultRates, Role};
-use support::{button_data, button_titles, spawn_bot};
+use support::{button_commands, button_titles, spawn_bot};
 
 #[tokio::test]
 async fn mute_room_4b_mutes_the_room_kit_and_folds_the_navigator_into_it() {
@@ -39,12 +39,31 @@ async fn mute_room_4b_mutes_the_room_kit_and_folds_the_navigator_into_it() {
         button_titles(&reply)
     );
 
-    // Round trip: the card's Unmute button unmutes and answers a new result card.
+    // Round trip: the card's Unmute button unmutes and answers a new result card, which
+    // replaces the one clicked (its Unmute would now contradict the room).
     let after = bot.click(Role::Operator, &reply, "Unmute").await;
     let state = bot.sandbox.org().device_snapshot(&kit).expect("kit");
     assert_eq!(state.microphones_mute.as_deref(), Some("Off"));
     assert!(text(&after).contains("Unmuted"), "{}", text(&after));
     assert!(button_titles(&after).contains(&"Mute".to_owned()));
+    let room = bot.sandbox.messages(&reply.room_id);
+    assert!(
+        !room.iter().any(|m| m.id == reply.id),
+        "the clicked card is gone"
+    );
+}
+
+#[tokio::test]
+async fn in_a_group_space_the_result_says_who_asked() {
+    let bot = spawn_bot().await;
+    let reply = bot.say_in_ops(Role::Operator, "mute room 4B").await;
+    assert!(
+        text(&reply).contains("Muted room 4B, asked by Oscar Operator"),
+        "{}",
+        text(&reply)
+    );
+    let direct = bot.say(Role::Operator, "unmute room 4B").await;
+    assert!(!text(&direct).contains("asked by"), "{}", text(&direct));
 }
 
 #[tokio::test]
@@ -87,15 +106,22 @@ async fn offline_devices_get_no_xapi_call() {
 }
 
 #[tokio::test]
-async fn an_ambiguous_name_offers_one_button_per_workspace() {
+async fn an_ambiguous_name_offers_one_choice_per_workspace() {
     let bot = spawn_bot().await;
     let reply = bot.say(Role::Operator, "mute 4").await;
     assert!(calls(&bot, "POST", "xapi").is_empty());
-    let titles = button_titles(&reply);
-    assert_eq!(titles, ["4B", "4B North", "4C"], "{}", text(&reply));
-    let data = button_data(&reply, "4B North").expect("button");
-    assert_eq!(data["cmd"], r#"mute room "4B North""#);
-    bot.click(Role::Operator, &reply, "4B North").await;
+    assert_eq!(
+        button_commands(&reply),
+        ["mute room 4B", r#"mute room "4B North""#, "mute room 4C"],
+        "{}",
+        text(&reply)
+    );
+    assert!(
+        text(&reply).contains("Barcelona"),
+        "each choice says where it is"
+    );
+    bot.click_command(Role::Operator, &reply, r#"mute room "4B North""#)
+        .await;
     let bar = device_id(&bot, "4B North Room Bar");
     let state = bot.sandbox.org().device_snapshot(&bar).expect("bar");
     assert_eq!(state.microphones_mute.as_deref(), Some("On"));

@@ -64,6 +64,28 @@ async fn the_form_applies_only_changed_keys_with_typed_values() {
 }
 
 #[tokio::test]
+async fn apply_with_a_value_out_of_range_answers_with_what_is_allowed() {
+    let bot = spawn_bot().await;
+    let form = bot
+        .say(Role::Operator, "config Audio.DefaultVolume in 4B")
+        .await;
+    let shown = support::card(&form).expect("a card").to_string();
+    assert!(
+        shown.contains("A whole number from 0 to 100."),
+        "the input carries its error message: {shown}"
+    );
+    let mut data = button_data(&form, "Apply").expect("an Apply button");
+    data["Audio.DefaultVolume"] = json!("150");
+    bot.sandbox
+        .click(&bot.token(Role::Operator), &form.id, data)
+        .await
+        .expect("click posts");
+    let reply = bot.reply_after(&form.room_id, &form.id).await;
+    assert!(text(&reply).contains("0–100"), "{}", text(&reply));
+    assert!(calls(&bot, "PATCH", "deviceConfigurations").is_empty());
+}
+
+#[tokio::test]
 async fn check_reports_the_token_and_device_access() {
     let bot = spawn_bot().await;
     let webex =

@@ -8,7 +8,7 @@ use crate::support;
 use ops_support::{calls, device_id, spawn_editing_bot, summary, text};
 use roombot::sandbox::Role;
 use serde_json::json;
-use support::{button_data, button_titles, spawn_bot};
+use support::{button_commands, spawn_bot};
 
 /// Bot calls other than reading the message, posting the reply and looking up people.
 fn webex_work(bot: &support::TestBot) -> Vec<String> {
@@ -22,16 +22,25 @@ fn webex_work(bot: &support::TestBot) -> Vec<String> {
 async fn workspaces_are_listed_with_a_button_each_and_by_location() {
     let bot = spawn_bot().await;
     let reply = bot.say(Role::Viewer, "workspaces").await;
-    let titles = button_titles(&reply);
-    assert_eq!(titles.len(), 15, "{titles:?}");
-    assert_eq!(
-        button_data(&reply, "4B North").unwrap()["cmd"],
-        r#"workspace "4B North""#
+    let commands = button_commands(&reply);
+    assert_eq!(commands.len(), 15, "{commands:?}");
+    assert!(
+        commands.contains(&r#"workspace "4B North""#.to_owned()),
+        "{commands:?}"
     );
+    assert!(text(&reply).contains("15 workspaces"), "{}", text(&reply));
     let reply = bot.say(Role::Viewer, "workspaces in Oslo").await;
-    let mut titles = button_titles(&reply);
-    titles.sort();
-    assert_eq!(titles, ["Fjord", "Hot Desk 1", "Nordlys", "Oslo Lab"]);
+    let mut commands = button_commands(&reply);
+    commands.sort();
+    assert_eq!(
+        commands,
+        [
+            r#"workspace "Hot Desk 1""#,
+            r#"workspace "Oslo Lab""#,
+            "workspace Fjord",
+            "workspace Nordlys",
+        ]
+    );
 }
 
 #[tokio::test]
@@ -40,10 +49,10 @@ async fn workspace_info_shows_details_and_devices() {
     let reply = bot.say(Role::Viewer, "workspace 4B").await;
     let said = text(&reply);
     for expected in [
-        "meetingRoom",
-        "8",
+        "Meeting room",
+        "8 people",
         "Barcelona",
-        "microsoft",
+        "Microsoft calendar",
         "Ops team room",
         "4B Room Kit Pro",
         "4B Navigator",
@@ -126,9 +135,16 @@ async fn a_workspace_delete_is_confirmed_and_names_its_devices() {
 async fn locations_and_floors_are_listed_and_floors_created() {
     let bot = spawn_bot().await;
     let reply = bot.say(Role::Viewer, "locations").await;
-    let mut titles = button_titles(&reply);
-    titles.sort();
-    assert_eq!(titles, ["Barcelona", "Oslo", "San Jose"]);
+    let mut commands = button_commands(&reply);
+    commands.sort();
+    assert_eq!(
+        commands,
+        [
+            r#"workspaces in "San Jose""#,
+            "workspaces in Barcelona",
+            "workspaces in Oslo",
+        ]
+    );
     let reply = bot.say(Role::Viewer, "floors Barcelona").await;
     assert!(
         text(&reply).contains("Floor 2") && text(&reply).contains("Floor 4"),
@@ -220,7 +236,7 @@ async fn use_sets_the_default_target_and_commands_without_one_go_there() {
     let bot = spawn_bot().await;
     let picker = bot.say(Role::Operator, "mute").await;
     assert!(
-        button_titles(&picker).contains(&"4B".to_owned()),
+        button_commands(&picker).contains(&"mute room 4B".to_owned()),
         "{}",
         text(&picker)
     );
@@ -280,7 +296,7 @@ async fn devices_are_filtered_and_rows_carry_status_buttons() {
         "{said}"
     );
     let reply = bot.say(Role::Viewer, "devices tag oslo").await;
-    assert!(text(&reply).contains("4 device(s)"), "{}", text(&reply));
+    assert!(text(&reply).contains("4 devices"), "{}", text(&reply));
     let reply = bot.say(Role::Viewer, "devices in 4B").await;
     assert!(text(&reply).contains("4B Navigator"), "{}", text(&reply));
     assert!(

@@ -59,10 +59,17 @@ async fn exec_prints_the_reply_and_the_card_json() {
         .output()
         .await
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{output:?}");
-    assert!(stdout.contains("mute room 4B"), "{stdout}");
-    assert!(stdout.contains("\"type\": \"AdaptiveCard\""), "{stdout}");
+    let document: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("one JSON document");
+    assert!(
+        document["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("mute room 4B"),
+        "{document}"
+    );
+    assert_eq!(document["card"]["type"], "AdaptiveCard", "{document}");
 }
 
 #[tokio::test]
@@ -82,14 +89,14 @@ async fn exec_plan_prints_the_plan_without_running_it() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("xCommand SystemUnit\\.Boot Action: Restart"),
-        "{stdout}"
+        stdout.contains("xCommand SystemUnit.Boot Action: Restart"),
+        "plain text, no markdown escapes: {stdout}"
     );
     assert!(stdout.contains("4 called"), "{stdout}");
 }
 
 #[tokio::test]
-async fn exec_refuses_to_run_without_the_sandbox_flag() {
+async fn exec_without_a_person_or_the_sandbox_is_bad_usage() {
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_roombot"))
         .args(["exec", "help"])
         .env_clear()
@@ -97,7 +104,7 @@ async fn exec_refuses_to_run_without_the_sandbox_flag() {
         .await
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("--sandbox"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--as-email"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -186,7 +186,7 @@ impl Templates {
         md.extend(form.fields.iter().take(MAX_FIELDS).map(field_markdown));
         md.extend([
             "".into(),
-            "To change a value, reply `config set <Key> <value> <target>`.".into(),
+            "To change a value, reply “config set <Key> <value> <target>”.".into(),
         ]);
         if !form.buttons.is_empty() {
             md.push(buttons_markdown(&form.buttons));

@@ -2,14 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::lists::{Line, LineView, line_views};
 use super::{
-    Button, ButtonView, Fact, FactView, NAME_CHARS, button_views, buttons_markdown, fact_views,
+    Button, ButtonView, Fact, FactView, NAME_CHARS, TEXT_CHARS, button_views, buttons_markdown,
+    fact_views,
 };
 use crate::cards::markdown::{code, literal};
 use crate::cards::{Card, RenderError, Templates};
 
-/// Devices per page of a device list (a page always fits the card size limit).
-pub const DEVICE_PAGE_SIZE: usize = 15;
 /// Most devices listed in a workspace card.
 const MAX_WORKSPACE_DEVICES: usize = 30;
 
@@ -49,6 +49,8 @@ impl Connection {
 /// One device in a device list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceRow {
+    /// A group heading above the row (its location, when it starts a group; "" otherwise).
+    pub header: String,
     /// Device display name.
     pub name: String,
     /// Its workspace (empty if none).
@@ -57,22 +59,26 @@ pub struct DeviceRow {
     pub product: String,
     /// Connection status.
     pub connection: Connection,
+    /// More about it: its issues in words, since when it is offline, its software.
+    pub lines: Vec<Line>,
     /// Command text of its Status button (`status device "Board 4B"`).
     pub status_command: String,
 }
 
-/// A device list: all matching rows; the card shows page `page` of [`DEVICE_PAGE_SIZE`].
+/// One page of a device list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceList {
-    /// Headline, e.g. "Offline devices".
+    /// Headline, e.g. "4 devices · issues".
     pub title: String,
-    /// Every matching device, in display order.
+    /// Which rows of how many ("Showing 1–15 of 120").
+    pub summary: String,
+    /// The number of the page's first row, from 1.
+    pub first: usize,
+    /// The page's devices, in display order.
     pub rows: Vec<DeviceRow>,
-    /// Page to show, from 0.
-    pub page: usize,
     /// Filter buttons (`devices offline`, `devices issues`…); at most 5 are shown.
     pub filters: Vec<Button>,
-    /// Command text for the next page, used when more rows follow this page.
+    /// Command text for the next page, when one follows.
     pub more_command: Option<String>,
 }
 
@@ -114,11 +120,13 @@ pub(super) struct DeviceListView {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct DeviceRowView {
+    header: String,
     name: String,
     icon: String,
     state: String,
     product: String,
     workspace: String,
+    lines: Vec<LineView>,
     status_cmd: String,
 }
 
@@ -144,48 +152,24 @@ struct WorkspaceDeviceView {
 impl Templates {
     /// Renders one page of a device list, with a More button when rows follow.
     pub fn render_device_list(&self, list: &DeviceList) -> Result<Card, RenderError> {
-        let start = (list.page * DEVICE_PAGE_SIZE).min(list.rows.len());
-        let end = (start + DEVICE_PAGE_SIZE).min(list.rows.len());
-        let summary = match list.rows.len() {
-            0 => "No devices match.".to_owned(),
-            total => format!("Showing {}–{end} of {total}", start + 1),
-        };
         let more: Vec<Button> = match &list.more_command {
-            Some(command) if end < list.rows.len() => vec![Button::new("More", command.clone())],
-            _ => vec![],
+            Some(command) => vec![Button::new("More", command.clone())],
+            None => vec![],
         };
-        let view = DeviceListView {
-            title: literal(&list.title, NAME_CHARS),
-            summary,
-            first: start + 1,
+        let mut view = DeviceListView {
+            title: literal(&list.title, TEXT_CHARS),
+            summary: literal(&list.summary, TEXT_CHARS),
+            first: list.first,
             filters: button_views(&list.filters),
-            rows: list.rows[start..end].iter().map(device_row_view).collect(),
+            rows: list.rows.iter().map(device_row_view).collect(),
             buttons: button_views(&more),
         };
-        let mut md = vec![
-            format!("**{}**", view.title),
-            view.summary.clone(),
-            String::new(),
-        ];
-        md.extend(view.rows.iter().enumerate().map(|(i, r)| {
-            format!(
-                "{}. {} **{}** · {} · {} · {} · {}",
-                start + i + 1,
-                r.icon,
-                r.name,
-                r.state,
-                r.product,
-                r.workspace,
-                code(&r.status_cmd)
-            )
-        }));
-        if !list.filters.is_empty() || !more.is_empty() {
-            md.extend([
-                "".into(),
-                buttons_markdown(&[more.as_slice(), &list.filters].concat()),
-            ]);
-        }
-        self.card("device_list", &view, md.join("\n"))
+        self.shrink_to_fit("device_list", &mut view, |v| {
+            v.rows.len() > 1 && v.rows.pop().is_some()
+        })?;
+        let buttons = [more.as_slice(), &list.filters].concat();
+        let fallback = device_list_markdown(&view, list.first, &buttons);
+        self.card("device_list", &view, fallback)
     }
 
     /// Renders a workspace's details and its devices.
@@ -232,9 +216,41 @@ impl Templates {
     }
 }
 
+fn device_list_markdown(view: &DeviceListView, first: usize, buttons: &[Button]) -> String {
+    let mut md = vec![
+        format!("**{}**", view.title),
+        view.summary.clone(),
+        String::new(),
+    ];
+    for (i, r) in view.rows.iter().enumerate() {
+        if !r.header.is_empty() {
+            md.push(format!("**{}**", r.header));
+        }
+        let mut line = format!(
+            "{}. {} **{}** · {} · {} · {} · {}",
+            first + i,
+            r.icon,
+            r.name,
+            r.state,
+            r.product,
+            r.workspace,
+            code(&r.status_cmd)
+        );
+        for extra in &r.lines {
+            line.push_str(&format!("\n    - {}", extra.text));
+        }
+        md.push(line);
+    }
+    if !buttons.is_empty() {
+        md.extend(["".into(), buttons_markdown(buttons)]);
+    }
+    md.join("\n")
+}
+
 fn device_row_view(row: &DeviceRow) -> DeviceRowView {
     DeviceRowView {
-        name: literal(&row.name, NAME_CHARS),
+        header: literal(&row.header, NAME_CHARS),
+        name: literal(&row.name, TEXT_CHARS),
         icon: row.connection.icon().into(),
         state: row.connection.label(),
         product: literal(&row.product, NAME_CHARS),
@@ -243,6 +259,7 @@ fn device_row_view(row: &DeviceRow) -> DeviceRowView {
         } else {
             literal(&row.workspace, NAME_CHARS)
         },
+        lines: line_views(&row.lines),
         status_cmd: row.status_command.clone(),
     }
 }

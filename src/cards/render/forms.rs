@@ -243,7 +243,7 @@ impl Templates {
                 .map(|i| i + 1);
             drop.map(|i| v.locations.remove(i)).is_some()
         })?;
-        let typed = "Or type it: `workspace create \"<name>\" [type <type>] [capacity <n>] [notes \"<text>\"] [in <location> [floor <n>]]`";
+        let typed = "Or type it: “workspace create \"<name>\" [type <type>] [capacity <n>] [notes \"<text>\"] [in <location> [floor <n>]]”";
         let fallback = form_markdown(&view.title, &form.errors, typed);
         self.card("workspace_form", &view, fallback)
     }

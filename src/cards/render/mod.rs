@@ -6,6 +6,7 @@ mod config;
 mod devices;
 mod dialogs;
 mod forms;
+mod lists;
 mod plan;
 mod results;
 
@@ -13,13 +14,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use config::{ConfigField, ConfigForm, ConfigInput};
-pub use devices::{
-    Connection, DEVICE_PAGE_SIZE, DeviceList, DeviceRow, WorkspaceDevice, WorkspaceInfo,
-};
+pub use devices::{Connection, DeviceList, DeviceRow, WorkspaceDevice, WorkspaceInfo};
 pub use dialogs::{
     Confirmation, ConfirmationState, ErrorReport, Help, HelpEntry, HelpSection, TargetPicker,
 };
 pub use forms::{Choice, FORM_LIMITS, FormLimits, LocationForm, WorkspaceForm};
+pub use lists::{Line, ListCard, ListRow, Tone};
 pub use plan::{PlanCall, PlanPreview, PlanSkip};
 pub use results::{
     CommandResult, DeviceOutcome, DeviceStatus, FollowUp, Outcome, StatusReport, follow_up_buttons,
@@ -133,6 +133,7 @@ pub fn check_view_model(name: &str, data: &Value) -> Result<(), String> {
         "workspace_form" => serde_json::from_value::<forms::WorkspaceFormView>(data).map(drop),
         "location_form" => serde_json::from_value::<forms::LocationFormView>(data).map(drop),
         "plan" => serde_json::from_value::<plan::PlanView>(data).map(drop),
+        "list" => serde_json::from_value::<lists::ListView>(data).map(drop),
         other => return Err(format!("no card template named {other}")),
     };
     result.map_err(|e| e.to_string())

@@ -2,15 +2,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::lists::{Line, LineView, line_views};
 use super::{
     Button, ButtonView, Fact, FactView, NAME_CHARS, TEXT_CHARS, button_views, buttons_markdown,
     fact_views,
 };
 use crate::cards::markdown::literal;
+use crate::cards::words::{count, plural};
 use crate::cards::{Card, RenderError, Templates};
 
 /// Most device rows in one result or status card; the rest are counted ("… and 3 more").
-const MAX_ROWS: usize = 25;
+const MAX_ROWS: usize = 15;
 /// Most facts per device in a status card.
 const MAX_FACTS: usize = 20;
 
@@ -43,6 +45,26 @@ impl Outcome {
             Self::Pending => "Default",
             Self::Skipped => "Warning",
             Self::Failed => "Attention",
+        }
+    }
+
+    /// How the outcome is counted: "3 failed".
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Done => "done",
+            Self::Pending => "pending",
+            Self::Skipped => "skipped",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Rows of worse outcomes come first.
+    fn rank(self) -> u8 {
+        match self {
+            Self::Failed => 0,
+            Self::Skipped => 1,
+            Self::Pending => 2,
+            Self::Done => 3,
         }
     }
 }
@@ -84,17 +106,20 @@ pub enum FollowUp {
     Other,
 }
 
-/// A command's result on every device it reached.
+/// A command's result: counts by outcome first, then the devices (failures before successes,
+/// the long tail counted), then the devices left out, folded into lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandResult {
     /// Headline, e.g. "Muted room 4B".
     pub title: String,
-    /// Canonical target text for follow-up buttons (`room 4B`).
-    pub target: String,
-    /// One row per device (including skipped ones).
+    /// Counts by outcome ("1,574 done · 3 failed · 120 skipped: 80 offline, 40 read-only").
+    pub summary: String,
+    /// One row per device called (the card puts failures first and counts what it leaves out).
     pub rows: Vec<DeviceOutcome>,
-    /// Which buttons to offer next.
-    pub follow_up: FollowUp,
+    /// Lines under the rows: the devices left out, by reason, and quieter notes.
+    pub notes: Vec<Line>,
+    /// Buttons (the next sensible command, Refresh); at most 5.
+    pub buttons: Vec<Button>,
 }
 
 /// Status values per device.
@@ -106,19 +131,28 @@ pub struct DeviceStatus {
     pub workspace: String,
     /// Values, e.g. `Audio.Volume` = `70`.
     pub facts: Vec<Fact>,
-    /// Anything else to say (empty result, skipped, offline); may be empty.
+    /// Anything else to say (empty result, failure); may be empty.
     pub note: String,
 }
 
-/// A status reply with a Refresh button.
+/// A status reply: a fleet summary when many devices were read, the devices of the page, the
+/// devices left out folded into lines, Refresh and More.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusReport {
     /// Headline, e.g. "Status of room 4B".
     pub title: String,
-    /// One entry per device.
+    /// Which devices of how many are shown ("" when all).
+    pub summary: String,
+    /// Across every device read (may be empty).
+    pub fleet: Vec<Fact>,
+    /// One entry per device shown.
     pub devices: Vec<DeviceStatus>,
+    /// Lines under the devices: those left out, by reason.
+    pub notes: Vec<Line>,
     /// Command text the Refresh button runs again (the same status command).
     pub refresh_command: String,
+    /// Command text of More (the next page of devices), if one follows.
+    pub more_command: Option<String>,
 }
 
 /// The buttons offered after `follow_up` on `target` (always ending with Refresh).
@@ -145,7 +179,8 @@ pub(super) struct ResultView {
     title: String,
     summary: String,
     rows: Vec<RowView>,
-    hidden: usize,
+    more: String,
+    notes: Vec<LineView>,
     buttons: Vec<ButtonView>,
 }
 
@@ -163,8 +198,11 @@ struct RowView {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct StatusView {
     title: String,
+    summary: String,
+    fleet: Vec<FactView>,
     devices: Vec<StatusDeviceView>,
-    hidden: usize,
+    more: String,
+    notes: Vec<LineView>,
     buttons: Vec<ButtonView>,
 }
 
@@ -178,35 +216,29 @@ struct StatusDeviceView {
 }
 
 impl Templates {
-    /// Renders a command result: one row per device with its outcome, then follow-up buttons.
+    /// Renders a command result: counts, then failures before successes (the rest counted),
+    /// then the notes and buttons.
     pub fn render_command_result(&self, result: &CommandResult) -> Result<Card, RenderError> {
-        let count = |o: Outcome| result.rows.iter().filter(|r| r.outcome == o).count();
-        let summary = [
-            (Outcome::Done, "done"),
-            (Outcome::Pending, "pending"),
-            (Outcome::Skipped, "skipped"),
-            (Outcome::Failed, "failed"),
-        ]
-        .iter()
-        .filter(|(o, _)| count(*o) > 0)
-        .map(|(o, word)| format!("{} {word}", count(*o)))
-        .collect::<Vec<_>>()
-        .join(" · ");
-        let buttons = follow_up_buttons(result.follow_up, &result.target);
-        let rows: Vec<RowView> = result.rows.iter().take(MAX_ROWS).map(row_view).collect();
+        let mut rows: Vec<&DeviceOutcome> = result.rows.iter().collect();
+        rows.sort_by_key(|r| r.outcome.rank());
         let mut view = ResultView {
             title: literal(&result.title, TEXT_CHARS),
-            summary: summary.clone(),
-            hidden: result.rows.len() - rows.len(),
-            rows,
-            buttons: button_views(&buttons),
+            summary: literal(&result.summary, TEXT_CHARS),
+            rows: rows.iter().take(MAX_ROWS).map(|r| row_view(r)).collect(),
+            more: String::new(),
+            notes: line_views(&result.notes),
+            buttons: button_views(&result.buttons),
         };
+        view.more = more_line(&rows[view.rows.len()..]);
         self.shrink_to_fit("command_result", &mut view, |v| {
-            v.rows.len() > 1 && v.rows.pop().map(|_| v.hidden += 1).is_some()
+            let keep = v.rows.len().saturating_sub(1);
+            v.rows.truncate(keep);
+            v.more = more_line(&rows[keep..]);
+            keep > 0
         })?;
         let mut md = vec![format!("**{}**", view.title)];
-        if !summary.is_empty() {
-            md.push(summary);
+        if !view.summary.is_empty() {
+            md.push(view.summary.clone());
         }
         md.push(String::new());
         md.extend(view.rows.iter().map(|r| {
@@ -215,16 +247,22 @@ impl Templates {
                 r.icon, r.device, r.workspace, r.detail
             )
         }));
-        if view.hidden > 0 {
-            md.push(format!("- … and {} more devices", view.hidden));
+        if !view.more.is_empty() {
+            md.push(format!("- {}", view.more));
         }
-        md.extend(["".into(), "Next:".into(), buttons_markdown(&buttons)]);
+        md.extend(view.notes.iter().map(|n| format!("- {}", n.text)));
+        if !result.buttons.is_empty() {
+            md.extend(["".into(), "Next:".into(), buttons_markdown(&result.buttons)]);
+        }
         self.card("command_result", &view, md.join("\n"))
     }
 
-    /// Renders status values per device, with a Refresh button.
+    /// Renders status: the fleet summary, each device's values, the notes, Refresh and More.
     pub fn render_status(&self, report: &StatusReport) -> Result<Card, RenderError> {
-        let buttons = [Button::new("Refresh", report.refresh_command.clone())];
+        let mut buttons = vec![Button::new("Refresh", report.refresh_command.clone())];
+        if let Some(more) = &report.more_command {
+            buttons.push(Button::new("More", more.clone()));
+        }
         let devices: Vec<StatusDeviceView> = report
             .devices
             .iter()
@@ -236,33 +274,83 @@ impl Templates {
                 note: literal(&d.note, TEXT_CHARS),
             })
             .collect();
+        let total = report.devices.len();
         let mut view = StatusView {
             title: literal(&report.title, TEXT_CHARS),
-            hidden: report.devices.len() - devices.len(),
+            summary: literal(&report.summary, TEXT_CHARS),
+            fleet: fact_views(&report.fleet),
+            more: hidden_devices(total - devices.len()),
             devices,
+            notes: line_views(&report.notes),
             buttons: button_views(&buttons),
         };
         self.shrink_to_fit("status", &mut view, |v| {
-            v.devices.len() > 1 && v.devices.pop().map(|_| v.hidden += 1).is_some()
+            let popped = v.devices.len() > 1 && v.devices.pop().is_some();
+            v.more = hidden_devices(total - v.devices.len());
+            popped
         })?;
-        let mut md = vec![format!("**{}**", view.title)];
-        for d in &view.devices {
-            md.push(String::new());
-            md.push(format!("**{}** · {}", d.device, d.workspace));
-            md.extend(
-                d.facts
-                    .iter()
-                    .map(|f| format!("- {}: {}", f.title, f.value)),
-            );
-            if !d.note.is_empty() {
-                md.push(format!("- {}", d.note));
-            }
+        self.card("status", &view, status_markdown(&view, &buttons))
+    }
+}
+
+fn status_markdown(view: &StatusView, buttons: &[Button]) -> String {
+    let mut md = vec![format!("**{}**", view.title)];
+    if !view.summary.is_empty() {
+        md.push(view.summary.clone());
+    }
+    md.extend(
+        view.fleet
+            .iter()
+            .map(|f| format!("- {}: {}", f.title, f.value)),
+    );
+    for d in &view.devices {
+        md.push(String::new());
+        md.push(format!("**{}** · {}", d.device, d.workspace));
+        md.extend(
+            d.facts
+                .iter()
+                .map(|f| format!("- {}: {}", f.title, f.value)),
+        );
+        if !d.note.is_empty() {
+            md.push(format!("- {}", d.note));
         }
-        if view.hidden > 0 {
-            md.push(format!("\n… and {} more devices", view.hidden));
-        }
-        md.extend(["".into(), buttons_markdown(&buttons)]);
-        self.card("status", &view, md.join("\n"))
+    }
+    if !view.more.is_empty() {
+        md.push(format!("\n{}", view.more));
+    }
+    if !view.notes.is_empty() {
+        md.push(String::new());
+        md.extend(view.notes.iter().map(|n| format!("- {}", n.text)));
+    }
+    md.extend(["".into(), buttons_markdown(buttons)]);
+    md.join("\n")
+}
+
+/// "… and 3 more devices" ("" for none).
+fn hidden_devices(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        n => format!("… and {}", plural(n, "more device", "more devices")),
+    }
+}
+
+/// The rows left out, counted by outcome: "… and 3 more failed, 1,574 more done" ("" for none).
+fn more_line(rest: &[&DeviceOutcome]) -> String {
+    let counts: Vec<String> = [
+        Outcome::Failed,
+        Outcome::Pending,
+        Outcome::Done,
+        Outcome::Skipped,
+    ]
+    .iter()
+    .filter_map(|o| {
+        let n = rest.iter().filter(|r| r.outcome == *o).count();
+        (n > 0).then(|| format!("{} more {}", count(n), o.word()))
+    })
+    .collect();
+    match counts.is_empty() {
+        true => String::new(),
+        false => format!("… and {}", counts.join(", ")),
     }
 }
 

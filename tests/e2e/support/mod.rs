@@ -3,7 +3,7 @@
 //! TCP), and helpers that read like a user story: say something, read the reply, click a button.
 #![allow(dead_code)]
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -246,17 +246,14 @@ impl TestBot {
     /// The first bot message in `room` posted after the message `after`.
     pub async fn reply_after(&self, room: &str, after: &str) -> Message {
         let bot_id = self.sandbox.bot_id().to_owned();
-        let after_index = |messages: &[Message]| messages.iter().position(|m| m.id == after);
-        let sandbox = &self.sandbox;
-        sandbox
+        // The messages up to `after` (a fixed set of ids, so each poll is one pass).
+        let all = self.sandbox.messages(room);
+        let end = all.iter().position(|m| m.id == after).map_or(0, |i| i + 1);
+        let earlier: HashSet<String> = all[..end].iter().map(|m| m.id.clone()).collect();
+        self.sandbox
             .wait_for_message(
                 room,
-                |m| {
-                    let all = sandbox.messages(room);
-                    m.person_id == bot_id
-                        && after_index(&all)
-                            .is_some_and(|i| all.iter().position(|x| x.id == m.id) > Some(i))
-                },
+                |m| m.person_id == bot_id && !earlier.contains(&m.id),
                 WAIT,
             )
             .await
@@ -268,28 +265,39 @@ impl TestBot {
     pub async fn click(&self, role: Role, message: &Message, title: &str) -> Message {
         let data = button_data(message, title)
             .unwrap_or_else(|| panic!("no button {title:?} in {message:#?}"));
-        let before = self
+        self.click_data(role, message, data).await
+    }
+
+    /// Clicks the button that runs `command` on the bot's card `message` as `role`; returns the
+    /// bot's next message in that room.
+    pub async fn click_command(&self, role: Role, message: &Message, command: &str) -> Message {
+        assert!(
+            button_commands(message).iter().any(|c| c == command),
+            "no button runs {command:?}: {:?}",
+            button_commands(message)
+        );
+        let data = serde_json::json!({ "cmd": command });
+        self.click_data(role, message, data).await
+    }
+
+    /// Clicks a button carrying `data` on the bot's card `message` as `role`; returns the bot's
+    /// next message in that room (the clicked card may be gone by then).
+    async fn click_data(&self, role: Role, message: &Message, data: Value) -> Message {
+        let earlier: HashSet<String> = self
             .sandbox
             .messages(&message.room_id)
-            .last()
-            .map(|m| m.id.clone());
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
         self.sandbox
             .click(&self.token(role), &message.id, data)
             .await
             .expect("click posts");
+        let bot_id = self.sandbox.bot_id().to_owned();
         self.sandbox
             .wait_for_message(
                 &message.room_id,
-                |m| {
-                    m.person_id == self.sandbox.bot_id()
-                        && Some(&m.id) != before.as_ref()
-                        && m.id != message.id
-                        && is_newer(
-                            &self.sandbox.messages(&message.room_id),
-                            &m.id,
-                            before.as_deref(),
-                        )
-                },
+                |m| m.person_id == bot_id && !earlier.contains(&m.id),
                 WAIT,
             )
             .await
@@ -332,14 +340,6 @@ impl TestBot {
     }
 }
 
-fn is_newer(messages: &[Message], id: &str, than: Option<&str>) -> bool {
-    let index = |id: &str| messages.iter().position(|m| m.id == id);
-    match than {
-        None => true,
-        Some(than) => index(id) > index(than),
-    }
-}
-
 /// The card of a bot message.
 pub fn card(message: &Message) -> Option<&Value> {
     message.attachments.first().and_then(|a| a.get("content"))
@@ -362,6 +362,32 @@ pub fn button_data(message: &Message, title: &str) -> Option<Value> {
         }
     }
     find(card(message)?, title)
+}
+
+/// The command (`cmd`) of every button on the card, in card order.
+pub fn button_commands(message: &Message) -> Vec<String> {
+    fn collect(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if map.get("type").and_then(Value::as_str) == Some("Action.Submit")
+                    && let Some(cmd) = map
+                        .get("data")
+                        .and_then(|d| d.get("cmd"))
+                        .and_then(Value::as_str)
+                {
+                    out.push(cmd.to_owned());
+                }
+                map.values().for_each(|v| collect(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(card) = card(message) {
+        collect(card, &mut out);
+    }
+    out
 }
 
 /// Every button title on the card.
