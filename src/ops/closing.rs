@@ -58,8 +58,13 @@ impl Ops {
                 }
             }
         }
-        if let Err(error) = self.webex.delete_message(message).await {
-            tracing::warn!(%error, "could not delete a clicked card");
+        match self.webex.delete_message(message).await {
+            Ok(_) => {}
+            // Gone already: an earlier attempt at this event deleted it.
+            Err(error) if error.status() == Some(404) => {
+                tracing::debug!(%error, "the clicked card is already gone");
+            }
+            Err(error) => tracing::warn!(%error, "could not delete a clicked card"),
         }
     }
 

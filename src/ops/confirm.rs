@@ -10,7 +10,7 @@ use crate::cards::{Card, Confirmation, ConfirmationState};
 use crate::command::Command;
 use crate::plan::{Plan, Snapshot, Space, recheck};
 use crate::request::{Reply, Request};
-use crate::store::{NewConfirmation, Taken};
+use crate::store::{Confirmation as StoredConfirmation, NewConfirmation, Taken};
 
 use super::asking::asking;
 use super::audit::Verdict;
@@ -83,24 +83,9 @@ impl Ops {
         token: &str,
         confirm: bool,
     ) -> Reply {
-        let taken = self
-            .store
-            .take_confirmation(token, &request.actor.person_id, request.ticket)
-            .await;
-        let confirmation = match taken {
-            Ok(Taken::Valid(confirmation)) => confirmation,
-            Ok(Taken::Stale) => {
-                return Reply::text(
-                    "This confirmation has expired or was already used. Type the command again to get a new one.",
-                );
-            }
-            Ok(Taken::NotYours { .. }) => {
-                return Reply::text("Only the person who asked can confirm or cancel this.");
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot read confirmations");
-                return Reply::text("I could not read that confirmation; please ask again.");
-            }
+        let confirmation = match self.take(request, token).await {
+            Ok(confirmation) => confirmation,
+            Err(reply) => return reply,
         };
         let closed = self.closed_card(request, &confirmation.summary, confirm);
         if !confirm {
@@ -114,6 +99,34 @@ impl Ops {
         // Closed in place where Webex lets roombot edit, else deleted: the result that follows
         // says what was done (and by whom, in group spaces).
         self.close_clicked(request, closed).await;
+        self.run_stored(request, &confirmation).await
+    }
+
+    /// Uses up the confirmation `token` for the person asking; else the reply saying why not.
+    async fn take(&self, request: &Request, token: &str) -> Result<StoredConfirmation, Reply> {
+        let taken = self
+            .store
+            .take_confirmation(token, &request.actor.person_id, request.ticket)
+            .await;
+        match taken {
+            Ok(Taken::Valid(confirmation)) => Ok(confirmation),
+            Ok(Taken::Stale) => Err(Reply::text(
+                "This confirmation has expired or was already used. Type the command again to get a new one.",
+            )),
+            Ok(Taken::NotYours { .. }) => Err(Reply::text(
+                "Only the person who asked can confirm or cancel this.",
+            )),
+            Err(error) => {
+                tracing::error!(%error, "cannot read confirmations");
+                Err(Reply::text(
+                    "I could not read that confirmation; please ask again.",
+                ))
+            }
+        }
+    }
+
+    /// Runs what a confirmation holds: its plan, or (stored by an older version) its command.
+    async fn run_stored(&self, request: &Request, confirmation: &StoredConfirmation) -> Reply {
         let stored = confirmation
             .plan
             .as_deref()
