@@ -364,18 +364,13 @@ pub fn button_data(message: &Message, title: &str) -> Option<Value> {
     find(card(message)?, title)
 }
 
-/// The command (`cmd`) of every button on the card, in card order.
-pub fn button_commands(message: &Message) -> Vec<String> {
-    fn collect(value: &Value, out: &mut Vec<String>) {
+/// Every button (`Action.Submit`) on the card, in card order.
+fn buttons(message: &Message) -> Vec<&serde_json::Map<String, Value>> {
+    fn collect<'a>(value: &'a Value, out: &mut Vec<&'a serde_json::Map<String, Value>>) {
         match value {
             Value::Object(map) => {
-                if map.get("type").and_then(Value::as_str) == Some("Action.Submit")
-                    && let Some(cmd) = map
-                        .get("data")
-                        .and_then(|d| d.get("cmd"))
-                        .and_then(Value::as_str)
-                {
-                    out.push(cmd.to_owned());
+                if map.get("type").and_then(Value::as_str) == Some("Action.Submit") {
+                    out.push(map);
                 }
                 map.values().for_each(|v| collect(v, out));
             }
@@ -390,25 +385,18 @@ pub fn button_commands(message: &Message) -> Vec<String> {
     out
 }
 
+/// The command (`cmd`) of every button on the card, in card order.
+pub fn button_commands(message: &Message) -> Vec<String> {
+    buttons(message)
+        .into_iter()
+        .filter_map(|b| b.get("data")?.get("cmd")?.as_str().map(str::to_owned))
+        .collect()
+}
+
 /// Every button title on the card.
 pub fn button_titles(message: &Message) -> Vec<String> {
-    fn collect(value: &Value, out: &mut Vec<String>) {
-        match value {
-            Value::Object(map) => {
-                if map.get("type").and_then(Value::as_str) == Some("Action.Submit")
-                    && let Some(title) = map.get("title").and_then(Value::as_str)
-                {
-                    out.push(title.to_owned());
-                }
-                map.values().for_each(|v| collect(v, out));
-            }
-            Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    if let Some(card) = card(message) {
-        collect(card, &mut out);
-    }
-    out
+    buttons(message)
+        .into_iter()
+        .filter_map(|b| b.get("title")?.as_str().map(str::to_owned))
+        .collect()
 }
