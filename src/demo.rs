@@ -210,7 +210,6 @@ fn sandbox_options(options: &DemoOptions) -> SandboxOptions {
     }
 }
 
-/// roombot's settings against `sandbox`: the demo admin and operator get their roles.
 /// roombot's admin credential in the sandbox: an integration the demo admin (Ada) authorized,
 /// as `ROOMBOT__WEBEX__ADMIN__*` variables.
 pub fn admin_env(sandbox: &SandboxHandle) -> anyhow::Result<Vec<(&'static str, String)>> {
@@ -228,6 +227,7 @@ pub fn admin_env(sandbox: &SandboxHandle) -> anyhow::Result<Vec<(&'static str, S
     ])
 }
 
+/// roombot's settings against `sandbox`: the demo admin and operator get their roles.
 fn bot_settings(
     sandbox: &SandboxHandle,
     store: &std::path::Path,

@@ -64,28 +64,38 @@ fn devices_in(
     let command = Command::Devices {
         filters: filters.clone(),
     };
+    // `devices` has no target slot: a picker's options and a did-you-mean's buttons name the
+    // place in the filters.
+    let in_place = |option: Choice| Choice {
+        command: Command::Devices {
+            filters: DeviceFilters {
+                place: Some(option.label.clone()),
+                ..filters.clone()
+            },
+        }
+        .canonical(),
+        ..option
+    };
     devices_of(&command, &target, snapshot).map_err(|refusal| match refusal {
-        // A picker's options name the place in the filters (`devices` has no target slot).
         Refusal::Choose {
             prompt,
             options,
             paging,
         } => Refusal::Choose {
             prompt,
-            options: options
-                .into_iter()
-                .map(|option| Choice {
-                    command: Command::Devices {
-                        filters: DeviceFilters {
-                            place: Some(option.label.clone()),
-                            ..filters.clone()
-                        },
-                    }
-                    .canonical(),
-                    ..option
-                })
-                .collect(),
+            options: options.into_iter().map(in_place).collect(),
             paging,
+        },
+        Refusal::NotFound {
+            kind,
+            query,
+            closest,
+            suggestions,
+        } => Refusal::NotFound {
+            kind,
+            query,
+            closest,
+            suggestions: suggestions.into_iter().map(in_place).collect(),
         },
         other => other,
     })

@@ -42,9 +42,13 @@ pub(super) fn suggestions(
     let mut choices: Vec<Choice> = Vec::new();
     for target in targets {
         let command = command.clone().with_target(target.clone()).canonical();
-        if choices.len() < MAX_SUGGESTIONS && !choices.iter().any(|c| c.command == command) {
+        let label = target.name().to_owned();
+        // The same command twice is one button (a command without a target slot, `devices`,
+        // is told apart by the label its caller puts in).
+        let known = |c: &Choice| c.command == command && c.label == label;
+        if choices.len() < MAX_SUGGESTIONS && !choices.iter().any(known) {
             choices.push(Choice {
-                label: target.name().to_owned(),
+                label,
                 context: String::new(),
                 command,
             });

@@ -537,6 +537,13 @@ fn lists_filter_the_listing_without_calls() {
         panic!("a choice");
     };
     assert_eq!(options[0].command, "devices in 4B");
+    // A misspelled place: each did-you-mean button lists the devices of the place it names.
+    let Refusal::NotFound { suggestions, .. } = refused(Role::Viewer, "devices offline in Olso")
+    else {
+        panic!("not found");
+    };
+    let commands: Vec<&str> = suggestions.iter().map(|s| s.command.as_str()).collect();
+    assert!(commands.contains(&"devices offline in Oslo"), "{commands:?}");
     let Action::Workspaces { rows, .. } = planned("workspaces in hq").action else {
         panic!("workspaces");
     };
