@@ -13,11 +13,13 @@ use crate::command::Target;
 use crate::webex::{Device, DeviceId, Location, Workspace, WorkspaceId};
 
 mod cache;
+mod candidates;
 mod names;
 mod need;
 
 pub use cache::Directory;
-pub use names::{NameMatch, closest_names, match_name};
+pub use candidates::{Candidate, candidates_of};
+pub use names::{NameMatch, closest_names, match_name, match_name_or_id};
 pub use need::{Need, SkipReason, select, skip_reason};
 
 /// One listing of the organisation as the bot sees it.
@@ -39,6 +41,9 @@ pub struct Org {
     with_main: HashSet<WorkspaceId>,
     /// The admin credential failed when this was listed (so it is the bot's view alone), why.
     pub admin_broken: Option<String>,
+    /// Workspace and device names (lowercase) that more than one workspace, or more than one
+    /// device, carries: a button addresses those by id.
+    shared: HashSet<(bool, String)>,
 }
 
 impl Org {
@@ -58,6 +63,7 @@ impl Org {
             .filter(|d| !is_controller(d))
             .filter_map(|d| d.workspace_id.clone())
             .collect();
+        let shared = shared_names(&workspaces, &devices);
         Self {
             workspaces,
             devices,
@@ -67,6 +73,25 @@ impl Org {
             named: true,
             with_main,
             admin_broken: None,
+            shared,
+        }
+    }
+
+    /// How a command addresses `device` alone: its name, or its id when it has none or other
+    /// devices share it.
+    pub fn device_address(&self, device: &Device) -> String {
+        match &device.display_name {
+            Some(name) if !self.shared.contains(&(false, name.to_lowercase())) => name.clone(),
+            _ => device.id.as_str().to_owned(),
+        }
+    }
+
+    /// How a command addresses the workspace `id` named `name` alone: the name, or the id when
+    /// other workspaces share it.
+    pub fn workspace_address(&self, id: &WorkspaceId, name: &str) -> String {
+        match name.is_empty() || self.shared.contains(&(true, name.to_lowercase())) {
+            true => id.as_str().to_owned(),
+            false => name.to_owned(),
         }
     }
 
@@ -130,24 +155,24 @@ impl Org {
             .collect()
     }
 
-    /// Finds a workspace by name.
+    /// Finds a workspace by name (or id).
     pub fn find_workspace(&self, name: &str) -> NameMatch<Workspace> {
         let items: Vec<(String, Workspace)> = self
             .workspaces
             .iter()
             .map(|w| (w.display_name.clone().unwrap_or_default(), w.clone()))
             .collect();
-        match_name(&items, name)
+        match_name_or_id(&items, |w| w.id.as_str(), name)
     }
 
-    /// Finds a device by display name.
+    /// Finds a device by display name (or id).
     pub fn find_device(&self, name: &str) -> NameMatch<Device> {
         let items: Vec<(String, Device)> = self
             .devices
             .iter()
             .map(|d| (d.display_name.clone().unwrap_or_default(), d.clone()))
             .collect();
-        match_name(&items, name)
+        match_name_or_id(&items, |d| d.id.as_str(), name)
     }
 
     /// Devices carrying `tag` (ignoring case).
@@ -185,10 +210,10 @@ fn is_controller(device: &Device) -> bool {
 pub enum Resolution {
     /// The target's devices (possibly none, e.g. a workspace without devices).
     Devices(Vec<Device>),
-    /// Several names match: one candidate target per match.
+    /// Several names match: one candidate per match.
     Ambiguous {
         query: String,
-        candidates: Vec<Target>,
+        candidates: Vec<Candidate>,
     },
     /// Nothing matches.
     NotFound {
@@ -213,14 +238,12 @@ pub fn resolve_in(snapshot: &Org, locations: &[Location], target: &Target) -> Re
         }
         Target::Room(name) | Target::Workspace(name) => match snapshot.find_workspace(name) {
             NameMatch::One(w) => Resolution::Devices(snapshot.devices_in(&w.id)),
-            NameMatch::Many(many) => ambiguous(name, many.iter().map(|w| Target::Room(ws_name(w)))),
+            NameMatch::Many(many) => ambiguous_workspaces(name, &many),
             NameMatch::None { closest } => not_found("workspace", name, closest),
         },
         Target::Device(name) => match snapshot.find_device(name) {
             NameMatch::One(d) => Resolution::Devices(vec![d]),
-            NameMatch::Many(many) => {
-                ambiguous(name, many.iter().map(|d| Target::Device(dev_name(d))))
-            }
+            NameMatch::Many(many) => ambiguous_devices(name, &many),
             NameMatch::None { closest } => not_found("device", name, closest),
         },
         Target::Tag(tag) => match snapshot.tagged(tag) {
@@ -237,12 +260,10 @@ pub fn resolve_in(snapshot: &Org, locations: &[Location], target: &Target) -> Re
         Target::Location(name) => resolve_location(snapshot, locations, name),
         Target::Bare(name) => match snapshot.find_workspace(name) {
             NameMatch::One(w) => Resolution::Devices(snapshot.devices_in(&w.id)),
-            NameMatch::Many(many) => ambiguous(name, many.iter().map(|w| Target::Room(ws_name(w)))),
+            NameMatch::Many(many) => ambiguous_workspaces(name, &many),
             NameMatch::None { closest } => match snapshot.find_device(name) {
                 NameMatch::One(d) => Resolution::Devices(vec![d]),
-                NameMatch::Many(many) => {
-                    ambiguous(name, many.iter().map(|d| Target::Device(dev_name(d))))
-                }
+                NameMatch::Many(many) => ambiguous_devices(name, &many),
                 NameMatch::None { .. } => not_found("workspace", name, closest),
             },
         },
@@ -255,18 +276,17 @@ fn by_device_names(org: &Org, name: &str) -> Resolution {
     match org.find_device(name) {
         NameMatch::One(device) => Resolution::Devices(org.workspace_of(&device)),
         NameMatch::Many(many) => {
-            let mut groups: Vec<(Option<WorkspaceId>, String)> = Vec::new();
+            // One candidate per workspace, named (or, its name shared, addressed by the id) by
+            // its first matching device.
+            let mut groups: Vec<&Device> = Vec::new();
             for device in &many {
-                if !groups.iter().any(|(id, _)| *id == device.workspace_id) {
-                    groups.push((device.workspace_id.clone(), dev_name(device)));
+                if !groups.iter().any(|d| d.workspace_id == device.workspace_id) {
+                    groups.push(device);
                 }
             }
             match groups.as_slice() {
                 [_] => Resolution::Devices(org.workspace_of(&many[0])),
-                _ => ambiguous(
-                    name,
-                    groups.into_iter().map(|(_, first)| Target::Room(first)),
-                ),
+                _ => ambiguous(name, groups.into_iter().map(named_device), Target::Room),
             }
         }
         NameMatch::None { closest } => Resolution::NotFound {
@@ -282,7 +302,7 @@ fn resolve_location(snapshot: &Org, locations: &[Location], name: &str) -> Resol
         .iter()
         .map(|l| (l.fields.name.clone().unwrap_or_default(), l.clone()))
         .collect();
-    match match_name(&items, name) {
+    match match_name_or_id(&items, |l| l.id.as_str(), name) {
         NameMatch::One(location) => {
             let ids: Vec<&WorkspaceId> = snapshot
                 .workspaces
@@ -304,8 +324,11 @@ fn resolve_location(snapshot: &Org, locations: &[Location], name: &str) -> Resol
         }
         NameMatch::Many(many) => ambiguous(
             name,
-            many.iter()
-                .map(|l| Target::Location(l.fields.name.clone().unwrap_or_default())),
+            many.iter().map(|l| {
+                let name = l.fields.name.clone().unwrap_or_default();
+                (name, l.id.as_str().to_owned())
+            }),
+            Target::Location,
         ),
         NameMatch::None { closest } => Resolution::NotFound {
             kind: "location",
@@ -315,11 +338,41 @@ fn resolve_location(snapshot: &Org, locations: &[Location], name: &str) -> Resol
     }
 }
 
-fn ambiguous(query: &str, candidates: impl Iterator<Item = Target>) -> Resolution {
+/// The names more than one workspace (`true`) or device (`false`) carries, lowercase.
+fn shared_names(workspaces: &[Workspace], devices: &[Device]) -> HashSet<(bool, String)> {
+    let mut seen = HashSet::new();
+    let names = workspaces
+        .iter()
+        .map(|w| (true, &w.display_name))
+        .chain(devices.iter().map(|d| (false, &d.display_name)));
+    names
+        .filter_map(|(kind, name)| Some((kind, name.as_deref()?.to_lowercase())))
+        .filter(|key| !seen.insert(key.clone()))
+        .collect()
+}
+
+fn ambiguous(
+    query: &str,
+    matches: impl Iterator<Item = (String, String)>,
+    make: fn(String) -> Target,
+) -> Resolution {
     Resolution::Ambiguous {
         query: query.to_owned(),
-        candidates: candidates.collect(),
+        candidates: candidates::candidates(matches, make),
     }
+}
+
+fn ambiguous_workspaces(query: &str, many: &[Workspace]) -> Resolution {
+    let named = many.iter().map(|w| (ws_name(w), w.id.as_str().to_owned()));
+    ambiguous(query, named, Target::Room)
+}
+
+fn ambiguous_devices(query: &str, many: &[Device]) -> Resolution {
+    ambiguous(query, many.iter().map(named_device), Target::Device)
+}
+
+fn named_device(device: &Device) -> (String, String) {
+    (dev_name(device), device.id.as_str().to_owned())
 }
 
 pub(crate) fn ws_name(workspace: &Workspace) -> String {

@@ -157,7 +157,7 @@ fn row(device: &Device, snapshot: &Snapshot, header: String) -> DeviceRow {
         header,
         status_command: Command::Status {
             keys: Vec::new(),
-            target: Some(Target::Device(name.clone())),
+            target: Some(Target::Device(snapshot.org.device_address(device))),
             page: None,
         }
         .canonical(),

@@ -186,7 +186,7 @@ impl Ops {
                 connection: connection(d),
             })
             .collect();
-        let target = Target::Room(name).text();
+        let target = Target::Room(snapshot.org.workspace_address(&workspace.id, &name)).text();
         let info = WorkspaceInfo {
             name: title.to_owned(),
             facts,
@@ -235,11 +235,15 @@ fn workspace_row(row: &WorkspaceRow) -> ListRow {
         place => format!("{place} · {health}"),
     };
     let name = row.workspace.name.clone();
+    let address = match row.address.as_str() {
+        "" => name.clone(),
+        address => address.to_owned(),
+    };
     ListRow {
         header: String::new(),
         button: Some(Button::new(
             "Open",
-            Command::Workspace { name: name.clone() }.canonical(),
+            Command::Workspace { name: address }.canonical(),
         )),
         name,
         lines: vec![Line::new(line, tone)],

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use crate::command::{Command, Target};
-use crate::resolve::{NameMatch, Org, Resolution, match_name, resolve_in};
+use crate::resolve::{
+    NameMatch, Org, Resolution, candidates_of, match_name, match_name_or_id, resolve_in,
+};
 use crate::webex::{Device, Location, Workspace, WorkspaceId};
 
 use super::suggest::suggestions;
@@ -23,10 +25,10 @@ pub(super) fn devices_of(
             let places = location_names(snapshot);
             let options = candidates
                 .into_iter()
-                .map(|t| Choice {
-                    label: t.name().to_owned(),
-                    context: context_of(&t, snapshot, &places),
-                    command: command.clone().with_target(t).canonical(),
+                .map(|c| Choice {
+                    context: context_of(&c.id, snapshot, &places),
+                    command: command.clone().with_target(c.target).canonical(),
+                    label: c.name,
                 })
                 .collect();
             Err(Refusal::choose(
@@ -68,30 +70,21 @@ pub fn location_names(snapshot: &Snapshot) -> HashMap<&WorkspaceId, &str> {
         .collect()
 }
 
-/// Where a candidate is, so candidates with alike names can be told apart: a workspace's
-/// location, a device's workspace.
-fn context_of(
-    target: &Target,
-    snapshot: &Snapshot,
-    places: &HashMap<&WorkspaceId, &str>,
-) -> String {
+/// Where the candidate with Webex id `id` is, so candidates with alike (or equal) names can be
+/// told apart: a workspace's location, a device's workspace.
+fn context_of(id: &str, snapshot: &Snapshot, places: &HashMap<&WorkspaceId, &str>) -> String {
     let org = &snapshot.org;
-    match target {
-        Target::Room(name) | Target::Workspace(name) => org
-            .workspaces
-            .iter()
-            .find(|w| w.display_name.as_deref() == Some(name))
-            .and_then(|w| places.get(&w.id))
+    if let Some(workspace) = org.workspaces.iter().find(|w| w.id.as_str() == id) {
+        return places
+            .get(&workspace.id)
             .map(|p| (*p).to_owned())
-            .unwrap_or_default(),
-        Target::Device(name) => org
-            .devices
-            .iter()
-            .find(|d| d.display_name.as_deref() == Some(name))
-            .map(|d| org.workspace_name(d))
-            .unwrap_or_default(),
-        _ => String::new(),
+            .unwrap_or_default();
     }
+    org.devices
+        .iter()
+        .find(|d| d.id.as_str() == id)
+        .map(|d| org.workspace_name(d))
+        .unwrap_or_default()
 }
 
 /// The one workspace named `name` (else one option per match, or the closest names).
@@ -107,9 +100,14 @@ pub(super) fn one_workspace<'a>(
         .map(|w| (w.display_name.clone().unwrap_or_default(), w))
         .collect();
     let places = location_names(snapshot);
-    one_named(command, "workspace", name, match_name(&items, name), |w| {
+    let found = match_name_or_id(&items, |w| w.id.as_str(), name);
+    one_named(command, "workspace", name, found, |w| {
         let place = places.get(&w.id).copied().unwrap_or_default();
-        Some((w.display_name.clone()?, place.to_owned()))
+        Some((
+            w.display_name.clone()?,
+            place.to_owned(),
+            w.id.as_str().to_owned(),
+        ))
     })
 }
 
@@ -125,37 +123,59 @@ pub(super) fn one_device<'a>(
         .iter()
         .map(|d| (d.display_name.clone().unwrap_or_default(), d))
         .collect();
-    one_named(command, "device", name, match_name(&items, name), |d| {
-        Some((d.display_name.clone()?, org.workspace_name(d)))
+    let found = match_name_or_id(&items, |d| d.id.as_str(), name);
+    one_named(command, "device", name, found, |d| {
+        Some((
+            d.display_name.clone()?,
+            org.workspace_name(d),
+            d.id.as_str().to_owned(),
+        ))
     })
 }
 
-/// The one item found, else a choice between the matches (`describe` gives each one's name and
-/// context) or the closest names, each a did-you-mean.
+/// The one item found, else a choice between the matches (`describe` gives each one's name,
+/// context and id: a name several matches share is addressed by the id) or the closest names,
+/// each a did-you-mean.
 fn one_named<'a, T>(
     command: &Command,
     kind: &'static str,
     query: &str,
     found: NameMatch<&'a T>,
-    describe: impl Fn(&T) -> Option<(String, String)>,
+    describe: impl Fn(&T) -> Option<(String, String, String)>,
 ) -> Result<&'a T, Refusal> {
-    let choice = |(name, context): (String, String)| Choice {
-        command: command.clone().with_name(name.clone()).canonical(),
+    let choice = |name: String, context: String, address: String| Choice {
+        command: command.clone().with_name(address).canonical(),
         context,
         label: name,
     };
     match found {
         NameMatch::One(item) => Ok(item),
-        NameMatch::Many(many) => Err(Refusal::choose(
-            format!("Which {kind} do you mean by “{query}”?"),
-            many.into_iter().filter_map(describe).map(choice).collect(),
-        )),
+        NameMatch::Many(many) => {
+            let described: Vec<(String, String, String)> =
+                many.into_iter().filter_map(describe).collect();
+            let contexts: HashMap<String, String> = described
+                .iter()
+                .map(|(_, context, id)| (id.clone(), context.clone()))
+                .collect();
+            let named = described.into_iter().map(|(name, _, id)| (name, id));
+            let options = candidates_of(named)
+                .into_iter()
+                .map(|c| {
+                    let context = contexts.get(&c.id).cloned().unwrap_or_default();
+                    choice(c.name, context, c.target.name().to_owned())
+                })
+                .collect();
+            Err(Refusal::choose(
+                format!("Which {kind} do you mean by “{query}”?"),
+                options,
+            ))
+        }
         NameMatch::None { closest } => Err(Refusal::NotFound {
             kind,
             query: query.to_owned(),
             suggestions: closest
                 .iter()
-                .map(|name| choice((name.clone(), String::new())))
+                .map(|name| choice(name.clone(), String::new(), name.clone()))
                 .collect(),
             closest,
         }),

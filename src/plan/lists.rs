@@ -183,7 +183,9 @@ fn workspace_rows(workspaces: &[&Workspace], snapshot: &Snapshot) -> Vec<Workspa
         .iter()
         .map(|w| {
             let (devices, offline, issues) = health.get(&w.id).copied().unwrap_or_default();
+            let name = w.display_name.as_deref().unwrap_or_default();
             WorkspaceRow {
+                address: snapshot.org.workspace_address(&w.id, name),
                 workspace: workspace_ref(w),
                 location: places.get(&w.id).copied().unwrap_or_default().to_owned(),
                 devices,

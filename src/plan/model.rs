@@ -319,6 +319,9 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceRow {
     pub workspace: WorkspaceRef,
+    /// How a command addresses it alone: its name, or its id when others share the name.
+    #[serde(default)]
+    pub address: String,
     /// Its location's name ("" when none or unknown).
     pub location: String,
     pub devices: usize,

@@ -543,7 +543,10 @@ fn lists_filter_the_listing_without_calls() {
         panic!("not found");
     };
     let commands: Vec<&str> = suggestions.iter().map(|s| s.command.as_str()).collect();
-    assert!(commands.contains(&"devices offline in Oslo"), "{commands:?}");
+    assert!(
+        commands.contains(&"devices offline in Oslo"),
+        "{commands:?}"
+    );
     let Action::Workspaces { rows, .. } = planned("workspaces in hq").action else {
         panic!("workspaces");
     };
@@ -949,4 +952,41 @@ fn touch_controllers_fold_into_their_room_and_are_addressed_when_named() {
         0,
         "a folded controller is not left out"
     );
+}
+
+#[test]
+fn workspaces_sharing_a_name_are_told_apart_by_id() {
+    let twin: Workspace = serde_json::from_value(json!({
+        "id": "W-Lobby-2", "displayName": "Lobby", "locationId": "L-HQ",
+    }))
+    .expect("workspace json");
+    let mut bar = device("Lobby", &Dev("Lobby Bar", "xapi:all", true, &[]));
+    bar.workspace_id = Some(twin.id.clone());
+    let full = snapshot();
+    let mut workspaces = full.org.workspaces.clone();
+    workspaces.push(twin);
+    let mut devices = full.org.devices.clone();
+    devices.push(bar);
+    let snap = Snapshot {
+        org: Arc::new(crate::resolve::Org::new(workspaces, devices)),
+        ..full
+    };
+    let mut muted = Vec::new();
+    for asked in ["mute Lobby", "workspace Lobby"] {
+        let Err(Refusal::Choose { options, .. }) = plan_as(Role::Admin, asked, &snap) else {
+            panic!("{asked}: a choice");
+        };
+        let contexts: Vec<&str> = options.iter().map(|o| o.context.as_str()).collect();
+        assert_eq!(contexts, ["Oslo", "HQ"], "{asked}: each where it is");
+        // Each option reaches its own workspace: no choice asked again.
+        for option in &options {
+            assert_eq!(option.label, "Lobby");
+            let plan = plan_as(Role::Admin, &option.command, &snap)
+                .unwrap_or_else(|r| panic!("{}: {r:?}", option.command));
+            if asked == "mute Lobby" {
+                muted.extend(called(&plan).into_iter().map(str::to_owned));
+            }
+        }
+    }
+    assert_eq!(muted, ["Lobby Board", "Lobby Bar"]);
 }

@@ -45,6 +45,20 @@ pub fn match_name<T: Clone>(items: &[(String, T)], query: &str) -> NameMatch<T> 
     }
 }
 
+/// [`match_name`], where an item's id (exactly as Webex spells it) names it too: how a picker's
+/// button reaches one of several items that share a name.
+pub fn match_name_or_id<T: Clone>(
+    items: &[(String, T)],
+    id_of: impl Fn(&T) -> &str,
+    query: &str,
+) -> NameMatch<T> {
+    let wanted = query.trim();
+    match items.iter().find(|(_, item)| id_of(item) == wanted) {
+        Some((_, item)) => NameMatch::One(item.clone()),
+        None => match_name(items, query),
+    }
+}
+
 /// The names most like `query`, best first, ignoring case: by Jaro-Winkler over the whole
 /// name, or by the words they share (equal, or one edit apart for words of 3+ letters), so
 /// `rom 4B` finds `4B` and `Osloo Lab` finds `Oslo Lab`.
