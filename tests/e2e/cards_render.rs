@@ -278,6 +278,60 @@ fn a_device_list_pages_with_more_filters_and_a_status_button_per_device() {
 }
 
 #[test]
+fn a_device_list_too_big_for_a_card_folds_lines_then_names_the_rows_it_leaves_out() {
+    let issue = |n: usize| Line::new(format!("⚠ {} issue {n}", "x".repeat(150)), Tone::Warning);
+    let heavy = |i: usize, lines: usize| DeviceRow {
+        lines: (0..lines).map(issue).collect(),
+        ..device(i)
+    };
+    // Many issue lines per device: folding them is enough, every row stays.
+    let list = DeviceList {
+        title: "Devices · issues".into(),
+        summary: "Showing 1–15 of 40".into(),
+        first: 1,
+        rows: (0..15).map(|i| heavy(i, 12)).collect(),
+        filters: Vec::new(),
+        more_command: Some("devices issues page 2".into()),
+    };
+    let card = templates().render_device_list(&list).expect("renders");
+    assert_valid(&card);
+    let text = card.content.to_string();
+    assert_eq!(
+        submit_data(&card.content).len(),
+        15 + 1,
+        "every row and More"
+    );
+    assert!(text.contains("… and 11 more"), "{text}");
+    assert!(
+        text.contains("Showing 1–15 of 40\""),
+        "the summary is unchanged"
+    );
+    // Rows too big even folded: the ones left out are named (page 2 starts after them).
+    let long = |n: usize| Line::new(format!("⚠ issue {n} {}", "x".repeat(400)), Tone::Warning);
+    let huge = |i: usize| DeviceRow {
+        name: format!("Device {i} {}", "n".repeat(400)),
+        lines: (0..2).map(long).collect(),
+        ..device(i)
+    };
+    let list = DeviceList {
+        rows: (0..15).map(huge).collect(),
+        ..list
+    };
+    let card = templates().render_device_list(&list).expect("renders");
+    assert_valid(&card);
+    let shown = submit_data(&card.content).len() - 1;
+    assert!(shown < 15, "{shown} rows fit");
+    let text = card.content.to_string();
+    assert!(text.contains("not shown, the card is full"), "{text}");
+    let note = format!("the card is full: Device {shown} nnn");
+    assert!(
+        text.contains(&note),
+        "the first row left out is named: {text}"
+    );
+    assert!(text.contains(", Device 14 nnn"), "so is the last: {text}");
+}
+
+#[test]
 fn the_config_form_has_typed_inputs_and_apply_carries_the_originals() {
     let spaces = [
         json!({"type": "integer", "minimum": 0, "maximum": 100}),

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::lists::{Line, LineView, line_views};
+use super::lists::{Fitting, Line, LineView, line_views};
 use super::{
     Button, ButtonView, Fact, FactView, NAME_CHARS, TEXT_CHARS, button_views, buttons_markdown,
     fact_views,
@@ -164,8 +164,9 @@ impl Templates {
             rows: list.rows.iter().map(device_row_view).collect(),
             buttons: button_views(&more),
         };
+        let mut fitting = Fitting::new(&view.summary);
         self.shrink_to_fit("device_list", &mut view, |v| {
-            v.rows.len() > 1 && v.rows.pop().is_some()
+            fitting.step(&mut v.rows, |r| &mut r.lines, |r| &r.name, &mut v.summary)
         })?;
         let buttons = [more.as_slice(), &list.filters].concat();
         let fallback = device_list_markdown(&view, list.first, &buttons);

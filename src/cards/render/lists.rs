@@ -109,6 +109,79 @@ pub(super) fn line_views(lines: &[Line]) -> Vec<LineView> {
         .collect()
 }
 
+/// Detail lines a row keeps when its card must shrink (the rest fold into one line).
+const FOLDED_LINES: usize = 2;
+
+/// One step of fitting a list into a card, for `shrink_to_fit`: first each row's detail lines
+/// past [`FOLDED_LINES`] fold into "… and N more", then the last row goes and is named after
+/// the page's `summary` (the next page starts after it: a dropped row must not vanish).
+pub(super) struct Fitting {
+    summary: String,
+    dropped: Vec<String>,
+}
+
+impl Fitting {
+    pub(super) fn new(summary: &str) -> Self {
+        Self {
+            summary: summary.to_owned(),
+            dropped: Vec::new(),
+        }
+    }
+
+    /// Shrinks `rows` (whose detail lines `lines` reaches and whose name `name` gives) by one
+    /// step, rewriting `summary`; false when nothing is left to shrink.
+    pub(super) fn step<R>(
+        &mut self,
+        rows: &mut Vec<R>,
+        lines: fn(&mut R) -> &mut Vec<LineView>,
+        name: fn(&R) -> &str,
+        summary: &mut String,
+    ) -> bool {
+        let mut folded = false;
+        for row in rows.iter_mut() {
+            let lines = lines(row);
+            if lines.len() > FOLDED_LINES {
+                let hidden = lines.len() - (FOLDED_LINES - 1);
+                lines.truncate(FOLDED_LINES - 1);
+                lines.push(LineView {
+                    text: format!("… and {hidden} more"),
+                    color: Tone::Default.color().to_owned(),
+                });
+                folded = true;
+            }
+        }
+        if folded {
+            return true;
+        }
+        if rows.len() <= 1 {
+            return false;
+        }
+        let Some(row) = rows.pop() else {
+            return false;
+        };
+        self.dropped.insert(0, short(name(&row)));
+        *summary = format!(
+            "{} · not shown, the card is full: {}",
+            self.summary,
+            self.dropped.join(", ")
+        );
+        true
+    }
+}
+
+/// An (already escaped) name cut to [`NAME_CHARS`], never just after an escaping backslash.
+fn short(name: &str) -> String {
+    if name.chars().count() <= NAME_CHARS {
+        return name.to_owned();
+    }
+    let mut cut: String = name.chars().take(NAME_CHARS).collect();
+    while cut.ends_with('\\') {
+        cut.pop();
+    }
+    cut.push('…');
+    cut
+}
+
 impl Templates {
     /// Renders a list: rows with their buttons, the page summary, a note and More.
     pub fn render_list(&self, list: &ListCard) -> Result<Card, RenderError> {
@@ -120,8 +193,9 @@ impl Templates {
             note: literal(&list.note, TEXT_CHARS),
             buttons: button_views(&list.buttons),
         };
+        let mut fitting = Fitting::new(&view.summary);
         self.shrink_to_fit("list", &mut view, |v| {
-            v.rows.len() > 1 && v.rows.pop().is_some()
+            fitting.step(&mut v.rows, |r| &mut r.lines, |r| &r.text, &mut v.summary)
         })?;
         let fallback = list_markdown(&view, list);
         self.card("list", &view, fallback)
