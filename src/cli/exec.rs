@@ -208,7 +208,9 @@ fn confirm_token(reply: &Reply) -> Option<String> {
 /// Prints `reply` (plain text, or one JSON document) and returns the exit code its result
 /// calls for.
 fn print(command: &str, reply: &Reply, json: bool) -> ExitCode {
-    let result = reply.outcome.as_ref().map_or("done", |(kind, result)| {
+    // Only a command's own reply carries its outcome; the rest (a confirmation that expired or
+    // could not be read) did nothing.
+    let result = reply.outcome.as_ref().map_or("failed", |(kind, result)| {
         if kind == "unparsed" {
             "unparsed"
         } else {

@@ -89,7 +89,13 @@ impl Ops {
 
 /// Whether `plan` ran (as `done` says) and changed something on devices.
 pub(crate) fn changed_devices(plan: &Plan, done: &Done) -> bool {
-    done.audit.verdict == Verdict::Done
+    // Done, or failed on some calls but not all.
+    let some_went_through = match (&done.audit.verdict, &done.audit.plan) {
+        (Verdict::Done, _) => true,
+        (Verdict::Failed, Some(summary)) => summary.failed < summary.calls,
+        _ => false,
+    };
+    some_went_through
         && plan.calls.iter().any(|call| {
             matches!(
                 call.op,

@@ -2,6 +2,7 @@
 //! whether the key is editable (or why not); one device gets a form with an input per editable
 //! key, several get a list per device.
 
+use crate::cards::markdown::escape;
 use crate::cards::{
     Button, ConfigField, ConfigForm, ConfigInput, DeviceStatus, Fact, StatusReport,
 };
@@ -43,7 +44,7 @@ impl Ops {
         };
         let names = device_names(plan);
         Done::new(
-            self.card(self.templates.render_status(&report), report.title.clone()),
+            self.card(self.templates.render_status(&report), escape(&report.title)),
             Verdict::Read,
         )
         .targets(names)

@@ -3,6 +3,7 @@
 //! when the device is offline: it applies the change when it reconnects), refused values with
 //! the allowed ones, then the skipped devices.
 
+use crate::cards::markdown::escape;
 use crate::cards::{Button, CommandResult, Outcome as RowOutcome};
 use crate::command::{Command, Target};
 use crate::plan::{ConfigChange, Plan};
@@ -10,7 +11,7 @@ use crate::plan::{ConfigChange, Plan};
 use super::audit::Verdict;
 use super::execute::{Answer, CallResult, Outcome};
 use super::reply::device_names;
-use super::results::{call_rows, counts, skip_notes, target_words};
+use super::results::{call_rows, counts, skip_notes, target_words, verdict_of};
 use super::xapi::with_by;
 use super::{Done, Ops};
 
@@ -56,14 +57,11 @@ impl Ops {
             buttons: refresh_config(changes, &plan.label),
         };
         let names = device_names(plan);
-        let verdict = match plan.calls.is_empty() {
-            true => Verdict::Rejected,
-            false => Verdict::Done,
-        };
+        let verdict = verdict_of(&result.rows, plan.calls.is_empty());
         Done::new(
             self.card(
                 self.templates.render_command_result(&result),
-                result.title.clone(),
+                escape(&result.title),
             ),
             verdict,
         )

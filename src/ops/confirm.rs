@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use crate::cards::markdown::escape;
 use crate::cards::{Card, Confirmation, ConfirmationState};
 use crate::command::Command;
 use crate::plan::{Plan, Snapshot, Space, recheck};
@@ -40,11 +41,12 @@ impl Ops {
                 expires_in_minutes: u32::try_from(minutes).unwrap_or(u32::MAX),
             },
         };
+        let targets: Vec<String> = asking.targets.iter().map(|t| escape(t)).collect();
         let fallback = format!(
             "**{}**\n\n{}\n\n{}\n\nConfirm with the card's button.",
-            asking.title,
-            asking.summary,
-            asking.targets.join(", ")
+            escape(&asking.title),
+            escape(&asking.summary),
+            targets.join(", ")
         );
         Done::new(
             self.card(self.templates.render_confirmation(&card), fallback),

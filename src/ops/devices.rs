@@ -9,7 +9,7 @@ use crate::cards::{
     Button, CommandResult, Connection, DeviceList, DeviceRow, FollowUp, Line,
     Outcome as RowOutcome, Tone, follow_up_buttons,
 };
-use crate::command::{Command, Target};
+use crate::command::{Command, DeviceFilters, Target};
 use crate::plan::{Paging, Plan, Snapshot, location_names};
 use crate::request::Reply;
 use crate::resolve::Org;
@@ -28,7 +28,7 @@ impl Ops {
     /// issues in words, since when it is offline and its software; More shows the next page.
     pub(crate) fn render_devices(&self, plan: &Plan, snapshot: &Snapshot, paging: &Paging) -> Done {
         let list = DeviceList {
-            title: list_title(plan, paging),
+            title: list_title(&plan.text, paging),
             summary: page_line(paging),
             first: paging.range().start + 1,
             rows: grouped_rows(plan, snapshot),
@@ -42,7 +42,7 @@ impl Ops {
         let fallback = list
             .rows
             .iter()
-            .map(|r| format!("- {} ({})", r.name, r.workspace))
+            .map(|r| format!("- {} ({})", escape(&r.name), escape(&r.workspace)))
             .collect::<Vec<_>>()
             .join("\n");
         let names = list.rows.iter().map(|r| r.name.clone()).collect();
@@ -79,7 +79,7 @@ impl Ops {
         Done::new(
             self.card(
                 self.templates.render_command_result(&result),
-                result.title.clone(),
+                escape(&result.title),
             ),
             Verdict::Done,
         )
@@ -128,15 +128,19 @@ fn grouped_rows(plan: &Plan, snapshot: &Snapshot) -> Vec<DeviceRow> {
 }
 
 /// `18 devices`, or with the filters typed: `4 devices · issues`.
-fn list_title(plan: &Plan, paging: &Paging) -> String {
-    let filters = plan
-        .text
-        .strip_prefix("devices")
-        .unwrap_or_default()
-        .split(" page ")
-        .next()
-        .unwrap_or_default()
-        .trim();
+fn list_title(text: &str, paging: &Paging) -> String {
+    // The filters as the command spells them, without the page (a name may hold "page").
+    let unpaged = match Command::parse(text) {
+        Ok(Command::Devices { filters }) => Command::Devices {
+            filters: DeviceFilters {
+                page: None,
+                ..filters
+            },
+        }
+        .canonical(),
+        _ => String::new(),
+    };
+    let filters = unpaged.strip_prefix("devices").unwrap_or_default().trim();
     match (paging.total, filters) {
         (0, _) => "No devices match".to_owned(),
         (n, "") => plural(n, "device", "devices"),
@@ -223,5 +227,27 @@ pub(crate) fn connection(device: &Device) -> Connection {
                 .unwrap_or_else(|| "unknown".into()),
         ),
         None => Connection::Other("unknown".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_title_names_the_filters_typed_even_a_name_holding_page() {
+        let paging = Paging {
+            page: 2,
+            per_page: 15,
+            total: 18,
+            more: None,
+        };
+        let title = |text: &str| list_title(text, &paging);
+        assert_eq!(title("devices page 2"), "18 devices");
+        assert_eq!(title("devices issues page 2"), "18 devices · issues");
+        assert_eq!(
+            title(r#"devices offline in "Front page lab" page 2"#),
+            r#"18 devices · offline in "Front page lab""#
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! result rows of device plans (included devices with their outcome, then the skipped ones).
 
 use crate::access::Role;
+use crate::cards::markdown::escape;
 use crate::cards::words::count;
 use crate::cards::{Button, Card, ErrorReport, Line, ListCard, ListRow, RenderError, Tone};
 use crate::plan::{Choice, Paging, Plan, Refusal};
@@ -162,7 +163,7 @@ impl Ops {
     /// One row per option of the page (its full name, where it is, a Choose button running the
     /// whole command), how many there are, and More.
     fn picker(&self, prompt: &str, options: &[Choice], paging: &Paging) -> Done {
-        let names: Vec<String> = options.iter().map(|o| o.label.clone()).collect();
+        let names: Vec<String> = options.iter().map(|o| escape(&o.label)).collect();
         let rows = options
             .iter()
             .map(|o| ListRow {
@@ -193,7 +194,7 @@ impl Ops {
             note,
             buttons: more_button(paging),
         };
-        let fallback = format!("{prompt}\n\n{}", names.join(", "));
+        let fallback = format!("{}\n\n{}", escape(prompt), names.join(", "));
         Done::new(
             self.card(self.templates.render_list(&list), fallback),
             Verdict::Rejected,

@@ -10,6 +10,7 @@ use crate::plan::{DeviceRef, Plan};
 use crate::request::Request;
 use crate::resolve::SkipReason;
 
+use super::audit::Verdict;
 use super::execute::{Answer, CallResult};
 
 /// Names listed in a folded line before "and N more".
@@ -49,6 +50,19 @@ pub(crate) fn call_rows(
             Some(row(device, outcome, text))
         })
         .collect()
+}
+
+/// The verdict of a device plan's result: rejected when it had nothing to call, failed when
+/// any call failed (a script must notice a partial failure), else done.
+pub(crate) fn verdict_of(rows: &[DeviceOutcome], nothing_to_call: bool) -> Verdict {
+    match (
+        nothing_to_call,
+        rows.iter().any(|r| r.outcome == Outcome::Failed),
+    ) {
+        (true, _) => Verdict::Rejected,
+        (false, true) => Verdict::Failed,
+        (false, false) => Verdict::Done,
+    }
 }
 
 /// A result row for `device`.

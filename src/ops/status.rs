@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::cards::markdown::escape;
 use crate::cards::words::count;
 use crate::cards::{DeviceStatus, Fact, StatusReport};
 use crate::plan::{Paging, Plan};
@@ -37,7 +38,11 @@ impl Ops {
     ) -> Done {
         let mut devices = status_entries(plan, outcome, keys);
         let tracking = outcome.tracking_ids();
-        if let ([CallResult::Failed(failure)], None) = (outcome.results.as_slice(), detail) {
+        // One device read and failed, none left out: the error alone says it all.
+        let lone = plan.left_out().next().is_none();
+        if let ([CallResult::Failed(failure)], None, true) =
+            (outcome.results.as_slice(), detail, lone)
+        {
             let message = format!(
                 "Reading status of {} failed: {}",
                 devices[0].device, devices[0].note
@@ -66,7 +71,17 @@ impl Ops {
             more_command: more,
         };
         let card = self.templates.render_status(&report);
-        Done::new(self.card(card, report.title.clone()), Verdict::Read)
+        // Every read failed: nothing was read (a script must not take it for an answer).
+        let all_failed = !outcome.results.is_empty()
+            && outcome
+                .results
+                .iter()
+                .all(|r| matches!(r, CallResult::Failed(_)));
+        let verdict = match all_failed {
+            true => Verdict::Failed,
+            false => Verdict::Read,
+        };
+        Done::new(self.card(card, escape(&report.title)), verdict)
             .targets(device_names(plan))
             .tracking(tracking)
     }

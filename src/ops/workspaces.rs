@@ -37,8 +37,8 @@ impl Ops {
             note: String::new(),
             buttons: more_button(paging),
         };
-        let names: Vec<String> = rows.iter().map(|r| r.workspace.name.clone()).collect();
-        let fallback = format!("{}: {}", list.title, names.join(", "));
+        let names: Vec<String> = rows.iter().map(|r| escape(&r.workspace.name)).collect();
+        let fallback = format!("{}: {}", escape(&list.title), names.join(", "));
         Done::new(
             self.card(self.templates.render_list(&list), fallback),
             Verdict::Read,

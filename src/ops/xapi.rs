@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use crate::cards::markdown::escape;
 use crate::cards::{
     CommandResult, DeviceOutcome, FollowUp, Outcome as RowOutcome, follow_up_buttons,
 };
@@ -12,7 +13,7 @@ use crate::plan::Plan;
 use super::audit::Verdict;
 use super::execute::{Answer, CallResult, Outcome};
 use super::reply::{SUPPORT_HINT, device_names};
-use super::results::{call_rows, counts, skip_notes, target_words};
+use super::results::{call_rows, counts, skip_notes, target_words, verdict_of};
 use super::{Done, Ops};
 
 /// How a command's result reads: the row text, the headline verb and the follow-up buttons.
@@ -116,13 +117,9 @@ impl Ops {
             rows,
             notes: skip_notes(plan),
         };
-        let verdict = if usable == 0 {
-            Verdict::Rejected
-        } else {
-            Verdict::Done
-        };
+        let verdict = verdict_of(&result.rows, usable == 0);
         let card = self.templates.render_command_result(&result);
-        Done::new(self.card(card, result.title.clone()), verdict)
+        Done::new(self.card(card, escape(&result.title)), verdict)
             .targets(device_names(plan))
             .tracking(outcome.tracking_ids())
     }

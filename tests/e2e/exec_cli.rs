@@ -5,7 +5,9 @@
 
 use std::process::Output;
 
-use roombot::sandbox::{Role, Sandbox, SandboxHandle, SandboxOptions};
+use roombot::sandbox::{
+    Family, FaultOptions, FaultRates, Role, Sandbox, SandboxHandle, SandboxOptions,
+};
 use serde_json::Value;
 
 /// The variables `roombot serve` would run with against `sandbox`.
@@ -169,4 +171,32 @@ async fn exec_yes_confirms_and_json_is_one_document() {
     let document: Value = serde_json::from_str(&stdout(&confirmed)).expect("one JSON document");
     assert_eq!(document["result"], "done", "{document}");
     assert_eq!(boots(&org), 1);
+}
+
+#[tokio::test]
+async fn exec_exits_1_when_webex_fails_some_or_all_calls() {
+    let mut org = org().await;
+    // Status reads are retried after a 5xx: give up after a second.
+    org.env.push((
+        "ROOMBOT__WEBEX__RETRY_DEADLINE_SECS".to_owned(),
+        "1".to_owned(),
+    ));
+    let operator = org.email(Role::Operator);
+    let mut faults = FaultOptions::none();
+    faults.per_family.insert(
+        Family::Xapi,
+        FaultRates {
+            server_errors: 1.0,
+            ..FaultRates::default()
+        },
+    );
+    org.sandbox.set_faults(faults);
+    for command in ["mute all", "status all"] {
+        let run = org
+            .exec(&["--as-email", &operator, "--yes", "--json", command])
+            .await;
+        assert_eq!(run.status.code(), Some(1), "{command}: {run:?}");
+        let document: Value = serde_json::from_str(&stdout(&run)).expect("one JSON document");
+        assert_eq!(document["result"], "failed", "{command}: {document}");
+    }
 }
