@@ -1,10 +1,13 @@
 //! The sandbox console: the chat page a newcomer opens (`GET /`), its files (`GET /assets/...`)
 //! and the page's read-only endpoints under `/_sandbox/`: who is who (`config`), the organisation
-//! (`org`) and the request log (`requests`).
+//! (`org`) and the request log (`requests`); and one for a roombot run apart from the sandbox
+//! (`admin-credential`).
 //!
 //! These routes are not part of the Webex API: they sit outside the request log, fault and auth
-//! layers (no bearer token, never logged, never faulted). They change nothing: the page acts only
-//! through the real `/v1` API with the demo people's tokens, exactly as a Webex client would.
+//! layers (no bearer token, never logged, never faulted). The page's routes change nothing: it
+//! acts only through the real `/v1` API with the demo people's tokens, exactly as a Webex client
+//! would. `POST /_sandbox/admin-credential` registers an integration the demo admin authorized,
+//! as an admin would at developer.webex.com and on the consent page.
 //!
 //! - [`assets`]: where the page's files and the npm UMD builds are found, and serving them.
 //! - [`org_panel`]: the side panel's view of the organisation ([`OrgPanel`]).
@@ -17,12 +20,15 @@ pub mod requests;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
+use super::access::scopes;
 use super::demo_people::{DemoPerson, OPS_ROOM_TITLE, Role, ops_room_id};
+use super::oauth::store::Subject;
 use super::state::Shared;
+use tokio::time::Instant;
 
 pub use assets::WebRoot;
 pub use org_panel::OrgPanel;
@@ -37,6 +43,7 @@ pub fn routes_with(shared: Arc<Shared>, web: WebRoot) -> Router {
     let org: Arc<dyn OrgPanel> = Arc::clone(&shared.org) as Arc<dyn OrgPanel>;
     Router::new()
         .route("/_sandbox/config", get(config))
+        .route("/_sandbox/admin-credential", post(admin_credential))
         .route("/_sandbox/requests", get(requests::list))
         .with_state(shared)
         .merge(org_panel::routes(org))
@@ -86,6 +93,27 @@ pub fn config_json(people: &[DemoPerson]) -> Value {
         "people": people,
         "opsRoom": { "id": ops_room_id(), "title": OPS_ROOM_TITLE },
     })
+}
+
+/// `POST /_sandbox/admin-credential`: a new integration the demo admin authorized with every
+/// admin scope, for a roombot run apart from the sandbox (`roombot serve` pointed at it): its
+/// client id and secret and a refresh token, as `webex.admin.*` wants them.
+async fn admin_credential(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let admin = shared.people.iter().find(|p| p.role == Role::Admin);
+    let mut tokens = shared.tokens();
+    let integration = tokens.register_integration("roombot (run apart)", &[]);
+    let refresh_token = admin.map(|admin| {
+        let subject = Subject::Person(admin.id.clone());
+        let scopes = scopes::ADMIN_ALL.iter().map(|s| s.to_string()).collect();
+        tokens
+            .issue(&integration.client_id, subject, scopes, Instant::now())
+            .refresh_token
+    });
+    Json(json!({
+        "clientId": integration.client_id,
+        "clientSecret": integration.client_secret,
+        "refreshToken": refresh_token,
+    }))
 }
 
 /// A role's name and what it may do, as the page shows it.

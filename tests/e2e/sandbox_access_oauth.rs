@@ -357,3 +357,30 @@ async fn a_service_app_gets_org_wide_tokens_from_its_developer() {
     );
     assert!(!shown.contains(tokens["refresh_token"].as_str().unwrap()));
 }
+
+#[tokio::test]
+async fn the_console_hands_a_roombot_run_apart_an_admin_credential() {
+    let sandbox = enforced_with(OAuthOptions::default()).await;
+    let root = sandbox.base_url().trim_end_matches("/v1").to_owned();
+    let credential: Value = client()
+        .post(format!("{root}/_sandbox/admin-credential"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let app = Integration {
+        name: String::new(),
+        client_id: credential["clientId"].as_str().unwrap().to_owned(),
+        client_secret: credential["clientSecret"].as_str().unwrap().to_owned(),
+        redirect_uris: Vec::new(),
+    };
+    let (status, tokens) =
+        refresh(&sandbox, &app, credential["refreshToken"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "{tokens}");
+    let access = tokens["access_token"].as_str().unwrap();
+    // An admin's token: the workspaces a bot may not list.
+    let listed = get(&sandbox, access, "/workspaces").await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+}
