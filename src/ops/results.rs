@@ -3,6 +3,8 @@
 //! reason) that lead the card, and the devices left out folded into one line per reason, with
 //! touch controllers a quiet note of their own.
 
+use std::collections::HashMap;
+
 use crate::cards::words::{count, names_folded};
 use crate::cards::{DeviceOutcome, Line, Outcome, Tone};
 use crate::command::Target;
@@ -151,10 +153,11 @@ pub(crate) fn reason_words(reason: SkipReason) -> &'static str {
 /// read-only` (touch controllers are not counted: they are not skipped, their room's main
 /// device answers for them).
 pub(crate) fn counts(rows: &[DeviceOutcome], plan: &Plan) -> String {
+    let devices = worst_per_device(rows);
     let mut parts: Vec<String> = [Outcome::Done, Outcome::Pending, Outcome::Failed]
         .iter()
         .filter_map(|o| {
-            let n = rows.iter().filter(|r| r.outcome == *o).count();
+            let n = devices.iter().filter(|outcome| *outcome == o).count();
             (n > 0).then(|| format!("{} {}", count(n), o.word()))
         })
         .collect();
@@ -173,6 +176,25 @@ pub(crate) fn counts(rows: &[DeviceOutcome], plan: &Plan) -> String {
         parts.push(format!("{} skipped: {}", count(total), by.join(", ")));
     }
     parts.join(" · ")
+}
+
+/// Each device's worst outcome, in the order the rows first name it: a change of several
+/// settings is one row per setting, yet the counts are of devices.
+fn worst_per_device(rows: &[DeviceOutcome]) -> Vec<Outcome> {
+    let mut at: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut worst: Vec<Outcome> = Vec::new();
+    for row in rows {
+        let key = (row.device.as_str(), row.workspace.as_str());
+        match at.get(&key) {
+            Some(&i) if row.outcome.rank() < worst[i].rank() => worst[i] = row.outcome,
+            Some(_) => {}
+            None => {
+                at.insert(key, worst.len());
+                worst.push(row.outcome);
+            }
+        }
+    }
+    worst
 }
 
 /// Why devices were left out, in a word or two (`2 read-only`).
@@ -218,5 +240,35 @@ fn person_name(email: &str) -> String {
     match words.is_empty() {
         true => email.to_owned(),
         false => words.join(" "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(device: &str, outcome: Outcome) -> DeviceOutcome {
+        DeviceOutcome {
+            device: device.into(),
+            workspace: "4B".into(),
+            outcome,
+            detail: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_device_with_several_changes_counts_once_by_its_worst() {
+        let rows = [
+            row("Codec", Outcome::Done),
+            row("Codec", Outcome::Failed),
+            row("Codec", Outcome::Done),
+            row("Bar", Outcome::Done),
+            row("Bar", Outcome::Pending),
+            row("Board", Outcome::Done),
+        ];
+        assert_eq!(
+            worst_per_device(&rows),
+            [Outcome::Failed, Outcome::Pending, Outcome::Done]
+        );
     }
 }

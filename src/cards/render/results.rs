@@ -58,8 +58,8 @@ impl Outcome {
         }
     }
 
-    /// Rows of worse outcomes come first.
-    fn rank(self) -> u8 {
+    /// Rows of worse outcomes come first (a lower rank is worse).
+    pub fn rank(self) -> u8 {
         match self {
             Self::Failed => 0,
             Self::Skipped => 1,
