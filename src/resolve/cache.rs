@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use super::Org;
 use crate::webex::{
-    Device, DeviceFilter, Location, LocationFilter, WebexClient, WebexError, Workspace,
-    WorkspaceFilter,
+    Device, DeviceFilter, DeviceId, Location, LocationFilter, Permission, WebexClient, WebexError,
+    Workspace, WorkspaceFilter,
 };
 
 /// Page size asked for when listing workspaces and devices (Webex pages at most 1,000).
@@ -89,9 +89,7 @@ impl Directory {
 
     /// The bot's own devices: no workspace names, no locations.
     async fn list_as_bot(&self) -> Result<Org, WebexError> {
-        Ok(Org::bot_only(slim(list_devices(&self.bot).await?, |d| {
-            &mut d.extra
-        })))
+        Ok(Org::bot_only(list_devices(&self.bot).await?))
     }
 
     /// Workspaces and every device as the admin sees them; permissions as the bot holds them.
@@ -101,11 +99,17 @@ impl Directory {
             max: Some(LISTING_PAGE),
             ..WorkspaceFilter::default()
         });
-        let workspaces = listing.list_all(PAGE_CAP);
-        let (workspaces, all, granted): (Vec<Workspace>, Vec<Device>, Vec<Device>) =
-            tokio::try_join!(workspaces, list_devices(admin), list_devices(&self.bot))?;
+        let workspaces = listing.list_all_mapped(PAGE_CAP, |mut w: Workspace| {
+            w.extra = serde_json::Map::new();
+            w
+        });
+        // The bot's listing is read for each device's id and permissions alone.
+        let grants = self.bot.list_devices(&page_filter()).read_as::<Granted>();
+        let granted = grants.list_all(PAGE_CAP);
+        let (workspaces, all, granted): (Vec<Workspace>, Vec<Device>, Vec<Granted>) =
+            tokio::try_join!(workspaces, list_devices(admin), granted)?;
         let mut permissions: HashMap<_, _> =
-            granted.into_iter().map(|d| (d.id, d.permissions)).collect();
+            granted.into_iter().map(|g| (g.id, g.permissions)).collect();
         let devices = all
             .into_iter()
             .map(|mut device| {
@@ -113,10 +117,7 @@ impl Directory {
                 device
             })
             .collect();
-        Ok(Org::new(
-            slim(workspaces, |w| &mut w.extra),
-            slim(devices, |d| &mut d.extra),
-        ))
+        Ok(Org::new(shrunk(workspaces), shrunk(devices)))
     }
 
     /// The organisation's locations (`/locations`, admin only), cached like the listing; none
@@ -149,14 +150,30 @@ impl Directory {
     }
 }
 
+/// A device as the bot's own listing is read next to the admin's: what it was granted.
+#[derive(Debug, serde::Deserialize)]
+struct Granted {
+    id: DeviceId,
+    permissions: Option<Vec<Permission>>,
+}
+
+fn page_filter() -> DeviceFilter {
+    DeviceFilter {
+        max: Some(LISTING_PAGE),
+        ..DeviceFilter::default()
+    }
+}
+
+/// Every device `client` sees, slimmed page by page as they arrive.
 async fn list_devices(client: &WebexClient) -> Result<Vec<Device>, WebexError> {
-    client
-        .list_devices(&DeviceFilter {
-            max: Some(LISTING_PAGE),
-            ..DeviceFilter::default()
+    let devices = client
+        .list_devices(&page_filter())
+        .list_all_mapped(PAGE_CAP, |mut d: Device| {
+            d.extra = serde_json::Map::new();
+            d
         })
-        .list_all(PAGE_CAP)
-        .await
+        .await?;
+    Ok(shrunk(devices))
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -165,16 +182,10 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Drops the fields roombot does not model from cached listings: they are only needed to send a
-/// whole object back (workspace edits fetch it fresh for that), and for a 10,000-device org they
-/// are most of the cache's memory.
-fn slim<T>(
-    mut items: Vec<T>,
-    extra: impl Fn(&mut T) -> &mut serde_json::Map<String, serde_json::Value>,
-) -> Vec<T> {
-    for item in &mut items {
-        *extra(item) = serde_json::Map::new();
-    }
+/// `items` holding no spare capacity. (Listings drop the fields roombot does not model, each
+/// page as it arrives: they are only needed to send a whole object back, which workspace edits
+/// fetch fresh for, and for a 10,000-device org they would be most of the cache's memory.)
+fn shrunk<T>(mut items: Vec<T>) -> Vec<T> {
     items.shrink_to_fit();
     items
 }

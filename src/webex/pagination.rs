@@ -51,9 +51,29 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
         fetch_page(&self.client, &self.request, url).await
     }
 
+    /// The same list call, its items read as `U` (a narrower view: fields `U` lacks are never
+    /// kept).
+    pub fn read_as<U: DeserializeOwned + Send + 'static>(self) -> Listing<U> {
+        Listing {
+            client: self.client,
+            request: self.request,
+            _item: PhantomData,
+        }
+    }
+
     /// Every item, following next links for at most `page_cap` pages (a warning is logged
     /// when the cap cuts the list short).
     pub async fn list_all(&self, page_cap: usize) -> Result<Vec<T>, WebexError> {
+        self.list_all_mapped(page_cap, |item| item).await
+    }
+
+    /// Every item as `map` makes it, applied page by page as they arrive (so a listing of
+    /// thousands never holds more than one page of unmapped items).
+    pub async fn list_all_mapped<U>(
+        &self,
+        page_cap: usize,
+        mut map: impl FnMut(T) -> U,
+    ) -> Result<Vec<U>, WebexError> {
         let mut items = Vec::new();
         let mut url = Some(self.request.url(&self.client.inner.base));
         let mut pages = 0;
@@ -68,7 +88,7 @@ impl<T: DeserializeOwned + Send + 'static> Listing<T> {
             }
             let page = fetch_page(&self.client, &self.request, current).await?;
             pages += 1;
-            items.extend(page.items);
+            items.extend(page.items.into_iter().map(&mut map));
             url = page.next;
         }
         Ok(items)
