@@ -21,6 +21,8 @@ pub struct Actor {
     pub person_id: PersonId,
     pub email: String,
     pub role: Role,
+    /// Known to belong to another organisation than the bot's.
+    pub outside_org: bool,
 }
 
 /// Where the request came from and where the reply goes.

@@ -72,7 +72,8 @@ impl Bot {
         metrics: Arc<Metrics>,
     ) -> Self {
         let mentions = MentionStripper::new(me.id.as_str(), &me.display_name);
-        let people = PeopleCache::new(access, me.org_id.clone(), people_ttl);
+        let people = PeopleCache::new(access.clone(), me.org_id.clone(), people_ttl)
+            .space_ttl(access.space_grant_ttl());
         Self {
             webex,
             me,

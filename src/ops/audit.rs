@@ -127,6 +127,7 @@ mod tests {
                 person_id: PersonId::from("P1"),
                 email: "vera@example.com".into(),
                 role: Role::Viewer,
+                outside_org: false,
             },
             place: Place {
                 room_id: RoomId::from("R1"),

@@ -92,6 +92,7 @@ fn actor(role: Role) -> Actor {
         person_id: "P-1".into(),
         email: "p@example.com".into(),
         role,
+        outside_org: false,
     }
 }
 
