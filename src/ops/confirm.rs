@@ -146,6 +146,7 @@ impl Ops {
                     space: Space {
                         is_group: request.place.is_group,
                         default_target: None,
+                        scope: None,
                     },
                 };
                 match recheck(stored, &snapshot, &request.actor) {
@@ -157,7 +158,7 @@ impl Ops {
                 }
             }
         };
-        self.finish(request, &stored.text, true, done)
+        self.finish(request, &stored.text, true, done).await
     }
 
     /// Runs a command confirmed under an older version (plan it now, confirmed).
@@ -170,7 +171,7 @@ impl Ops {
             Err(done) => done,
             Ok((plan, snapshot)) => self.carry_out(ctx, &plan, &snapshot).await,
         };
-        self.finish(request, &command.canonical(), true, done)
+        self.finish(request, &command.canonical(), true, done).await
     }
 
     /// The clicked confirmation card as it reads once closed: who confirmed or cancelled what.

@@ -16,6 +16,9 @@ const MAX_CORRECTIONS: usize = 3;
 
 impl Ops {
     async fn respond_to(&self, request: &Request) -> Reply {
+        if let Some(limited) = self.over_limit(request).await {
+            return limited;
+        }
         match &request.input {
             Input::Text(text) => self.run_text(request, text).await,
             Input::Confirmation { token, confirm } => {
@@ -32,9 +35,13 @@ impl Ops {
         match Command::parse(text) {
             Ok(Command::Help { topic }) => self.help(topic.as_deref()).with_outcome("help", "read"),
             Ok(command) => self.run(request, command).await,
-            Err(error) => self
-                .parse_error(&error, text)
-                .with_outcome("unparsed", "rejected"),
+            Err(error) => {
+                let detail = error.to_string();
+                self.audit_unplanned(request, text, super::Verdict::Rejected, &detail)
+                    .await;
+                self.parse_error(&error, text)
+                    .with_outcome("unparsed", "rejected")
+            }
         }
     }
 
@@ -108,7 +115,7 @@ impl Ops {
             ),
             Some(target) => self.config_form_done(request, &target, changes).await,
         };
-        self.finish(request, &text, false, done)
+        self.finish(request, &text, false, done).await
     }
 
     async fn config_form_done(
