@@ -134,6 +134,35 @@ impl AccessPolicy {
         }
     }
 
+    /// Who holds `role` besides those granted more: listed emails, domains, granting spaces
+    /// and (viewers) everyone in the organisation; as people read it.
+    pub fn holders(&self, role: Role) -> Vec<String> {
+        let mut out: Vec<String> = match role {
+            Role::Admin => self.settings.admins.clone(),
+            Role::Operator => self.settings.operators.clone(),
+            _ => Vec::new(),
+        };
+        let grants = self.grants();
+        out.extend(
+            grants
+                .domains
+                .iter()
+                .filter(|g| Role::from(g.role) == role)
+                .map(|g| format!("everyone with an {} address", g.key)),
+        );
+        out.extend(
+            grants
+                .spaces
+                .iter()
+                .filter(|g| Role::from(g.role) == role)
+                .map(|g| format!("the members of space {}", g.key)),
+        );
+        if role == Role::Viewer && self.settings.viewers == ViewerPolicy::Org {
+            out.push("everyone in the organisation".to_owned());
+        }
+        out
+    }
+
     /// How long a granting space's member list is trusted.
     pub fn space_grant_ttl(&self) -> std::time::Duration {
         self.grants().space_grant_ttl

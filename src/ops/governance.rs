@@ -23,6 +23,7 @@ impl Ops {
             Input::Confirmation { .. } => "cancel".to_owned(),
             Input::ConfigForm { target, .. } => format!("config form {target}"),
             Input::Form { kind, .. } => format!("form {}", kind.as_str()),
+            Input::Introduction { .. } => "introduction".to_owned(),
         };
         let message = limited_message(exceeded);
         self.audit_unplanned(request, &text, Verdict::Limited, &message)

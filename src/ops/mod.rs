@@ -25,6 +25,7 @@ mod execute;
 mod form_checks;
 mod forms;
 mod governance;
+mod introduce;
 mod journal;
 mod limits;
 mod locations;
@@ -74,6 +75,8 @@ pub struct Ops {
     limits: limits::RateLimiter,
     /// Who to ask for a role (refusals, the introduction).
     granters: String,
+    /// Who holds each role, as the introduction lists them (highest first).
+    roles: Vec<(crate::access::Role, Vec<String>)>,
 }
 
 /// The request being served, and whether its person already confirmed it.
@@ -170,6 +173,7 @@ impl Ops {
                 settings.access.governance.rate_per_space,
             ),
             granters: crate::access::AccessPolicy::new(settings.access.clone()).granters(),
+            roles: role_holders(settings),
         })
     }
 
@@ -406,6 +410,16 @@ impl Ops {
             Action::Audit { query } => self.render_audit(outcome, query),
         }
     }
+}
+
+/// Who holds each role under `settings`, highest first.
+fn role_holders(settings: &Settings) -> Vec<(crate::access::Role, Vec<String>)> {
+    use crate::access::Role;
+    let policy = crate::access::AccessPolicy::new(settings.access.clone());
+    [Role::Admin, Role::Operator, Role::Viewer]
+        .into_iter()
+        .map(|role| (role, policy.holders(role)))
+        .collect()
 }
 
 /// Whether planning `command` needs the organisation's locations.

@@ -16,7 +16,8 @@ const MAX_CORRECTIONS: usize = 3;
 
 impl Ops {
     async fn respond_to(&self, request: &Request) -> Reply {
-        if let Some(limited) = self.over_limit(request).await {
+        let counted = !matches!(request.input, Input::Introduction { .. });
+        if counted && let Some(limited) = self.over_limit(request).await {
             return limited;
         }
         match &request.input {
@@ -28,12 +29,15 @@ impl Ops {
                 self.apply_config_form(request, target, changes).await
             }
             Input::Form { kind, fields } => self.submit_form(request, *kind, fields).await,
+            Input::Introduction { bot_name } => self.introduce(request, bot_name).await,
         }
     }
 
     async fn run_text(&self, request: &Request, text: &str) -> Reply {
         match Command::parse(text) {
-            Ok(Command::Help { topic }) => self.help(topic.as_deref()).with_outcome("help", "read"),
+            Ok(Command::Help { topic }) => self
+                .help_for(topic.as_deref(), request.actor.role)
+                .with_outcome("help", "read"),
             Ok(command) => self.run(request, command).await,
             Err(error) => {
                 let detail = error.to_string();

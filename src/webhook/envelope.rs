@@ -50,6 +50,10 @@ pub struct EventData {
 pub enum EventKind {
     MessageCreated,
     AttachmentActionCreated,
+    /// Someone was added to a space (the bot cares when it is the bot).
+    MembershipCreated,
+    /// Someone left or was removed from a space.
+    MembershipDeleted,
 }
 
 /// Whether `id` can be a Webex id: base64url characters (and `=` padding), 1 to [`MAX_ID_LEN`].
@@ -75,6 +79,8 @@ impl Envelope {
         match (self.resource.as_str(), self.event.as_str()) {
             ("messages", "created") => Some(EventKind::MessageCreated),
             ("attachmentActions", "created") => Some(EventKind::AttachmentActionCreated),
+            ("memberships", "created") => Some(EventKind::MembershipCreated),
+            ("memberships", "deleted") => Some(EventKind::MembershipDeleted),
             _ => None,
         }
     }
