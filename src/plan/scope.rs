@@ -254,13 +254,13 @@ pub(super) fn audit(
         count: filter.count.unwrap_or(AUDIT_DEFAULT),
         page: filter.page.unwrap_or(1),
     };
-    let label = filter.on.clone().unwrap_or_default();
+    // No label: reading the trail about 4B is no action on 4B.
     let mut plan = Plan::new(
         command,
         Action::Audit {
             query: query.clone(),
         },
-        label,
+        String::new(),
     );
     plan.calls.push(Call {
         subject: Subject::Space,

@@ -49,6 +49,20 @@ impl SandboxHandle {
         })
     }
 
+    /// The id of the membership of the person with `email` in `room_id`, if they are a member.
+    pub fn membership_of(&self, room_id: &str, email: &str) -> Option<String> {
+        let person = self.shared.person_by_email(email)?.clone();
+        let store = self.shared.store();
+        let room = store.rooms.iter().find(|r| r.id == room_id)?;
+        room.has_member(&person.id)
+            .then(|| {
+                crate::sandbox::rooms::membership_json(room, &person)["id"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .flatten()
+    }
+
     /// The person ids of `room_id`'s members.
     pub fn members(&self, room_id: &str) -> Vec<String> {
         self.shared
