@@ -171,7 +171,7 @@ pub(crate) static SPECS: &[Spec] = &[
         examples: ["use room 4B", "use", "use none"],
         api: "stored per space", fleet::parse_use),
     spec!("audit", "Audit trail", General, ["audit"],
-        "Who did what: the latest records of this space (admins; `audit all` in a 1:1 space for every space)",
+        "Who did what: the latest records of this space (admins; “audit all” in a 1:1 space for every space)",
         forms: ["audit [<count>] [by <person>] [on <target>] [since <time>]", "audit all [filters]"],
         variants: ["audit since today", "audit since this week", "audit since 7d", "audit since 2026-11-30",
                    "audit by vera page 2"],

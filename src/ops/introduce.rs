@@ -112,6 +112,15 @@ impl Ops {
     }
 }
 
+/// Who holds each role under `settings`, highest first.
+pub(super) fn role_holders(settings: &crate::settings::Settings) -> Vec<(Role, Vec<String>)> {
+    let policy = crate::access::AccessPolicy::new(settings.access.clone());
+    [Role::Admin, Role::Operator, Role::Viewer]
+        .into_iter()
+        .map(|role| (role, policy.holders(role)))
+        .collect()
+}
+
 /// A help card as markdown (its fallback).
 fn introduction_markdown(help: &Help) -> String {
     let mut lines = vec![format!("**{}**", help.title), help.intro.clone()];

@@ -173,7 +173,7 @@ impl Ops {
                 settings.access.governance.rate_per_space,
             ),
             granters: crate::access::AccessPolicy::new(settings.access.clone()).granters(),
-            roles: role_holders(settings),
+            roles: introduce::role_holders(settings),
         })
     }
 
@@ -410,16 +410,6 @@ impl Ops {
             Action::Audit { query } => self.render_audit(outcome, query),
         }
     }
-}
-
-/// Who holds each role under `settings`, highest first.
-fn role_holders(settings: &Settings) -> Vec<(crate::access::Role, Vec<String>)> {
-    use crate::access::Role;
-    let policy = crate::access::AccessPolicy::new(settings.access.clone());
-    [Role::Admin, Role::Operator, Role::Viewer]
-        .into_iter()
-        .map(|role| (role, policy.holders(role)))
-        .collect()
 }
 
 /// Whether planning `command` needs the organisation's locations.

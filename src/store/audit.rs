@@ -275,7 +275,7 @@ mod tests {
         };
         assert_eq!(texts(here_since).await.0, ["oscar@example.com mute 14B"]);
         let paged = AuditQuery { limit: 1, ..on_4b };
-        assert_eq!(texts(paged.clone()).await.1, true);
+        assert!(texts(paged.clone()).await.1);
         let second = AuditQuery { offset: 1, ..paged };
         assert_eq!(
             texts(second).await,

@@ -143,8 +143,14 @@ mod tests {
 
     #[test]
     fn other_resources_have_no_kind() {
-        let body = r#"{"resource":"memberships","event":"created","data":{"id":"X"}}"#;
+        let body = r#"{"resource":"rooms","event":"created","data":{"id":"X"}}"#;
         let envelope: Envelope = serde_json::from_str(body).unwrap();
         assert_eq!(envelope.kind(), None);
+        let body = r#"{"resource":"memberships","event":"updated","data":{"id":"X"}}"#;
+        let envelope: Envelope = serde_json::from_str(body).unwrap();
+        assert_eq!(envelope.kind(), None);
+        let body = r#"{"resource":"memberships","event":"deleted","data":{"id":"X"}}"#;
+        let envelope: Envelope = serde_json::from_str(body).unwrap();
+        assert_eq!(envelope.kind(), Some(EventKind::MembershipDeleted));
     }
 }
