@@ -90,12 +90,16 @@ impl Ops {
         let confirmation = match taken {
             Ok(Taken::Valid(confirmation)) => confirmation,
             Ok(Taken::Stale) => {
-                return Reply::text(
-                    "This confirmation has expired or was already used. Type the command again to get a new one.",
-                );
+                let text = "This confirmation has expired or was already used. Type the command again to get a new one.";
+                self.audit_unplanned(request, click_text(confirm), Verdict::Rejected, text)
+                    .await;
+                return Reply::text(text);
             }
             Ok(Taken::NotYours { .. }) => {
-                return Reply::text("Only the person who asked can confirm or cancel this.");
+                let text = "Only the person who asked can confirm or cancel this.";
+                self.audit_unplanned(request, click_text(confirm), Verdict::Refused, text)
+                    .await;
+                return Reply::text(text);
             }
             Err(error) => {
                 tracing::error!(%error, "cannot read confirmations");
@@ -105,6 +109,9 @@ impl Ops {
         let closed = self.closed_card(request, &confirmation.summary, confirm);
         if !confirm {
             // One message: the pending card goes, its closed form is the reply.
+            let text = format!("cancel {}", confirmation.command);
+            self.audit_unplanned(request, &text, Verdict::Done, &confirmation.summary)
+                .await;
             self.close_clicked(request, None).await;
             return match closed {
                 Some(card) => Reply::card(card.content, card.fallback_markdown),
@@ -190,5 +197,13 @@ impl Ops {
             .render_confirmation(&closed)
             .inspect_err(|error| tracing::error!(%error, "cannot render a closed confirmation"))
             .ok()
+    }
+}
+
+/// How the audit names a Confirm or Cancel click it could not match to a command.
+fn click_text(confirm: bool) -> &'static str {
+    match confirm {
+        true => "confirm",
+        false => "cancel",
     }
 }

@@ -261,3 +261,27 @@ async fn a_scoped_space_reaches_only_its_location_and_says_so_for_others() {
     bot.say_in_ops(Role::Operator, "mute Fjord").await;
     assert_eq!(xapi_commands(&bot), 3);
 }
+
+#[tokio::test]
+async fn clicks_are_audited_too_a_cancel_and_a_stranger_s_confirm() {
+    let bot = spawn_bot().await;
+    let asking = bot.say_in_ops(Role::Operator, "reboot 4B").await;
+    // Someone else's Confirm is refused and recorded; the asker's Cancel is recorded.
+    bot.click(Role::Admin, &asking, "Confirm").await;
+    bot.click(Role::Operator, &asking, "Cancel").await;
+    let audit = bot.say_in_ops(Role::Admin, "audit").await;
+    let lines = records(&audit);
+    assert!(
+        lines[0].contains("oscar.operator") && lines[0].contains("cancel reboot"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].contains("ada.admin") && lines[1].contains("confirm · refused"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[2].contains("reboot") && lines[2].contains("awaiting_confirmation"),
+        "{lines:?}"
+    );
+    assert_eq!(xapi_commands(&bot), 0);
+}
