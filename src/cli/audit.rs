@@ -37,19 +37,14 @@ pub struct AuditArgs {
 
 /// Prints the records `args` asks for from the store in `settings`.
 pub async fn audit(settings: &Settings, args: AuditArgs) -> ExitCode {
-    let since_ms = match args.since.as_deref() {
+    let since_ms = match args.since.as_deref().map(since_ms) {
         None => None,
-        Some(text) => {
-            let words: Vec<&str> = text.split_whitespace().collect();
-            match Since::parse(&words) {
-                Some(since) => Some(since.start(chrono::Utc::now()).timestamp_millis()),
-                None => {
-                    eprintln!(
-                        "--since {text:?}: say today, yesterday, \"this week\", 7d, 12h or a date like 2026-11-30"
-                    );
-                    return ExitCode::from(2);
-                }
-            }
+        Some(Some(ms)) => Some(ms),
+        Some(None) => {
+            eprintln!(
+                "--since: say today, yesterday, \"this week\", 7d, 12h or a date like 2026-11-30"
+            );
+            return ExitCode::from(2);
         }
     };
     let store = match Store::open(&settings.store.path) {
@@ -80,6 +75,12 @@ pub async fn audit(settings: &Settings, args: AuditArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// When `--since` `text` starts, Unix ms (`None`: it does not read).
+fn since_ms(text: &str) -> Option<i64> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    Since::parse(&words).map(|since| since.start(chrono::Utc::now()).timestamp_millis())
 }
 
 /// Every matching record up to `limit`, newest first.

@@ -127,9 +127,9 @@ pub(crate) fn parse_audit(args: &mut Args<'_>) -> Result<Command, ParseError> {
     let page = args.take_page()?;
     let mut filter = AuditFilter {
         page,
+        all: args.eat("all"),
         ..AuditFilter::default()
     };
-    filter.all = args.eat("all");
     if let Some(count) = args
         .peek()
         .and_then(Token::word)
@@ -143,42 +143,50 @@ pub(crate) fn parse_audit(args: &mut Args<'_>) -> Result<Command, ParseError> {
     }
     while let Some(keyword) = args.eat_any(&["by", "on", "since"]) {
         let tokens = args.take_until(AUDIT_WORDS);
-        let words: Vec<&str> = tokens.iter().map(Token::text).collect();
-        match keyword {
-            "by" => {
-                filter.by = Some(
-                    args.name_of("person", tokens)?
-                        .ok_or_else(|| args.missing("a person"))?,
-                )
-            }
-            "on" => {
-                let tokens = match tokens.split_first() {
-                    Some((kind, rest))
-                        if !rest.is_empty()
-                            && ["room", "workspace", "device"].iter().any(|k| kind.is(k)) =>
-                    {
-                        rest
-                    }
-                    _ => tokens,
-                };
-                filter.on = Some(
-                    args.name_of("target", tokens)?
-                        .ok_or_else(|| args.missing("a target"))?,
-                );
-            }
-            _ => {
-                let since = Since::parse(&words).ok_or_else(|| {
-                    args.invalid(
-                        "time",
-                        "say today, yesterday, this week, 7d, 12h or a date like 2026-11-30",
-                    )
-                })?;
-                filter.since = Some(since);
-            }
-        }
+        audit_filter(args, keyword, tokens, &mut filter)?;
     }
     args.finish()?;
     Ok(Command::Audit { filter })
+}
+
+/// One `by …`, `on …` or `since …` of `audit`, from the `tokens` up to the next keyword.
+fn audit_filter(
+    args: &Args<'_>,
+    keyword: &str,
+    tokens: &[Token],
+    filter: &mut AuditFilter,
+) -> Result<(), ParseError> {
+    match keyword {
+        "by" => {
+            let person = args.name_of("person", tokens)?;
+            filter.by = Some(person.ok_or_else(|| args.missing("a person"))?);
+        }
+        "on" => {
+            // `on room 4B` means what `on 4B` does: the trail matches names.
+            let tokens = match tokens.split_first() {
+                Some((kind, rest))
+                    if !rest.is_empty()
+                        && ["room", "workspace", "device"].iter().any(|k| kind.is(k)) =>
+                {
+                    rest
+                }
+                _ => tokens,
+            };
+            let target = args.name_of("target", tokens)?;
+            filter.on = Some(target.ok_or_else(|| args.missing("a target"))?);
+        }
+        _ => {
+            let words: Vec<&str> = tokens.iter().map(Token::text).collect();
+            let since = Since::parse(&words).ok_or_else(|| {
+                args.invalid(
+                    "time",
+                    "say today, yesterday, this week, 7d, 12h or a date like 2026-11-30",
+                )
+            })?;
+            filter.since = Some(since);
+        }
+    }
+    Ok(())
 }
 
 /// `scope`, `scope <location>`, `scope location <name>`, `scope tag <tag>`, `scope role <role>`,

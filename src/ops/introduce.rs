@@ -14,21 +14,7 @@ impl Ops {
     /// The introduction card, posted once when someone of the organisation adds the bot.
     pub(super) async fn introduce(&self, request: &Request, bot_name: &str) -> Reply {
         let first = bot_name.split_whitespace().next().unwrap_or(bot_name);
-        let mut roles: Vec<HelpEntry> = self
-            .roles
-            .iter()
-            .filter(|(_, holders)| !holders.is_empty())
-            .map(|(role, holders)| HelpEntry {
-                syntax: role.name().to_owned(),
-                summary: holders.join(", "),
-            })
-            .collect();
-        if let Some(scope) = self.space_scope(request).await {
-            roles.push(HelpEntry {
-                syntax: "this space".to_owned(),
-                summary: format!("reaches {}", scope.describe()),
-            });
-        }
+        let roles = self.who_may_do_what(request).await;
         let asking = vec![
             HelpEntry {
                 syntax: format!("@{first} status 4B"),
@@ -64,32 +50,33 @@ impl Ops {
         self.finish(request, "introduction", false, done).await
     }
 
+    /// Who holds which role, and what this space reaches when it is scoped.
+    async fn who_may_do_what(&self, request: &Request) -> Vec<HelpEntry> {
+        let mut roles: Vec<HelpEntry> = self
+            .roles
+            .iter()
+            .filter(|(_, holders)| !holders.is_empty())
+            .map(|(role, holders)| HelpEntry {
+                syntax: role.name().to_owned(),
+                summary: holders.join(", "),
+            })
+            .collect();
+        if let Some(scope) = self.space_scope(request).await {
+            roles.push(HelpEntry {
+                syntax: "this space".to_owned(),
+                summary: format!("reaches {}", scope.describe()),
+            });
+        }
+        roles
+    }
+
     /// Help for someone with `role`: one command's forms and examples, or the overview of the
     /// commands that role may use.
     pub fn help_for(&self, topic: Option<&str>, role: Role) -> Reply {
         if topic.is_some() || role == Role::Admin {
             return self.help(topic);
         }
-        let allowed = |example: &str| {
-            Command::parse(example).is_ok_and(|c| required_role(&c) <= role)
-                || example.starts_with("help")
-        };
-        let sections: Vec<HelpSection> = command::help_overview()
-            .into_iter()
-            .map(|group| HelpSection {
-                title: group.title,
-                entries: group
-                    .commands
-                    .into_iter()
-                    .filter(|c| allowed(&c.example))
-                    .map(|c| HelpEntry {
-                        syntax: c.example,
-                        summary: c.summary,
-                    })
-                    .collect(),
-            })
-            .filter(|section| !section.entries.is_empty())
-            .collect();
+        let sections = sections_for(role);
         let intro = match role {
             Role::None => format!(
                 "You have no role here, so I can only show this help. Ask {} for one.",
@@ -110,6 +97,30 @@ impl Ops {
         let fallback = introduction_markdown(&help);
         self.card(self.templates.render_help(&help), fallback)
     }
+}
+
+/// The overview's sections, with only the commands `role` may use (help is always there).
+fn sections_for(role: Role) -> Vec<HelpSection> {
+    let allowed = |example: &str| {
+        Command::parse(example).is_ok_and(|c| required_role(&c) <= role)
+            || example.starts_with("help")
+    };
+    command::help_overview()
+        .into_iter()
+        .map(|group| HelpSection {
+            title: group.title,
+            entries: group
+                .commands
+                .into_iter()
+                .filter(|c| allowed(&c.example))
+                .map(|c| HelpEntry {
+                    syntax: c.example,
+                    summary: c.summary,
+                })
+                .collect(),
+        })
+        .filter(|section| !section.entries.is_empty())
+        .collect()
 }
 
 /// Who holds each role under `settings`, highest first.

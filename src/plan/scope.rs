@@ -174,20 +174,23 @@ pub(super) fn plan_in_scope(
     }
     match plan(command, &scoped(snapshot, scope), actor) {
         Err(refusal) if refusal.is_not_found() => match plan(command, snapshot, actor) {
-            Ok(_) | Err(Refusal::Choose { .. }) => {
-                let name = command.target().map(|t| t.text()).unwrap_or_default();
-                Err(Refusal::invalid(
-                    format!(
-                        "“{name}” is outside this space's scope ({}), so I did nothing.",
-                        scope.describe()
-                    ),
-                    "Ask in a space without this scope, or in a 1:1 space with me. An admin can change it with “scope none”.",
-                ))
-            }
+            Ok(_) | Err(Refusal::Choose { .. }) => Err(outside(command, scope)),
             Err(_) => Err(refusal),
         },
         other => other,
     }
+}
+
+/// The refusal of a name that exists only outside the space's scope.
+fn outside(command: &Command, scope: &SpaceScope) -> Refusal {
+    let name = command.target().map(|t| t.text()).unwrap_or_default();
+    Refusal::invalid(
+        format!(
+            "“{name}” is outside this space's scope ({}), so I did nothing.",
+            scope.describe()
+        ),
+        "Ask in a space without this scope, or in a 1:1 space with me. An admin can change it with “scope none”.",
+    )
 }
 
 /// `scope …`: shows, changes or clears this space's scope (a location must exist).

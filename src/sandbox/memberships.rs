@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use super::caller::Caller;
 use super::delivery::{self, Event};
+use super::demo_people::DemoPerson;
 use super::error::ApiError;
 use super::http::parse_json;
 use super::ids;
@@ -90,18 +91,9 @@ async fn create_membership(
     let new: NewMembership = parse_json(&body)?;
     let room_id = new
         .room_id
+        .clone()
         .ok_or_else(|| ApiError::bad_request("roomId is required."))?;
-    let person = match (&new.person_id, &new.person_email) {
-        (Some(id), _) => shared.person(id),
-        (None, Some(email)) => shared.person_by_email(email),
-        (None, None) => {
-            return Err(ApiError::bad_request(
-                "personId or personEmail is required.",
-            ));
-        }
-    }
-    .ok_or_else(|| ApiError::not_found("Could not find a person with the provided ID or email."))?
-    .clone();
+    let person = the_person(&shared, &new)?;
     let (json, event) = {
         let mut store = shared.store();
         let room = member_room(&store, &room_id, &caller.person_id)?;
@@ -131,6 +123,22 @@ async fn create_membership(
         delivery::dispatch(&shared, event);
     }
     Ok(Json(json))
+}
+
+/// The person a new membership names, by id or email.
+fn the_person(shared: &Shared, new: &NewMembership) -> Result<DemoPerson, ApiError> {
+    let found = match (&new.person_id, &new.person_email) {
+        (Some(id), _) => shared.person(id),
+        (None, Some(email)) => shared.person_by_email(email),
+        (None, None) => {
+            return Err(ApiError::bad_request(
+                "personId or personEmail is required.",
+            ));
+        }
+    };
+    found.cloned().ok_or_else(|| {
+        ApiError::not_found("Could not find a person with the provided ID or email.")
+    })
 }
 
 async fn delete_membership(
