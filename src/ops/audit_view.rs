@@ -6,7 +6,7 @@ use crate::cards::{Button, Line, ListCard, ListRow, Tone};
 use crate::command::{AuditFilter, Command, Since};
 use crate::plan::AuditRead;
 use crate::request::Request;
-use crate::store::{AuditEntry, AuditLog, AuditQuery};
+use crate::store::{AuditEntry, AuditQuery};
 
 use super::audit::Verdict;
 use super::execute::{Answer, CallResult, Failure, Outcome};
@@ -28,7 +28,7 @@ impl Ops {
             offset: (query.page.max(1) as usize - 1) * count,
             limit: count,
         };
-        match self.store.query_audit(asked).await {
+        match self.audit_log.query_audit(asked).await {
             Ok((entries, more)) => CallResult::Done(Answer::Audit { entries, more }),
             Err(error) => {
                 tracing::error!(%error, "cannot read the audit trail");

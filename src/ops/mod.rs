@@ -77,6 +77,8 @@ pub struct Ops {
     granters: String,
     /// Who holds each role, as the introduction lists them (highest first).
     roles: Vec<(crate::access::Role, Vec<String>)>,
+    /// Where audit records go and are read back (the store's SQLite trail by default).
+    audit_log: Arc<dyn crate::store::AuditLog>,
 }
 
 /// The request being served, and whether its person already confirmed it.
@@ -162,7 +164,6 @@ impl Ops {
             directory: Directory::new(settings.bot.cache_ttl, webex.clone(), admin.clone()),
             webex,
             admin,
-            store,
             templates: Arc::new(Templates::load()?),
             confirmation_ttl: settings.bot.confirmation_ttl,
             max_in_flight: settings.webex.max_in_flight.max(1),
@@ -174,6 +175,8 @@ impl Ops {
             ),
             granters: crate::access::AccessPolicy::new(settings.access.clone()).granters(),
             roles: introduce::role_holders(settings),
+            audit_log: Arc::new(store.clone()),
+            store,
         })
     }
 

@@ -1,13 +1,13 @@
 //! The audit trail in the store: what a plan and its outcome add to the audit record (label,
 //! the workspaces reached, each device's result, the credentials used), and keeping the record
-//! through the store's [`AuditLog`] (a failure there is logged; the reply still goes out).
+//! through [`AuditLog`](crate::store::AuditLog) (a failure there is logged; the reply still goes out).
 
 use super::audit::{self, AuditRecord};
 use super::execute::{CallResult, Outcome};
 use super::{Ops, Verdict};
 use crate::plan::Plan;
 use crate::request::Request;
-use crate::store::{AuditLog, DeviceResult};
+use crate::store::DeviceResult;
 
 /// Adds to `audit` what `plan` aimed at and, once it ran, how each device's call ended.
 pub(super) fn record_plan(audit: &mut AuditRecord, plan: &Plan, outcome: Option<&Outcome>) {
@@ -76,7 +76,7 @@ impl Ops {
         record: &AuditRecord,
     ) {
         let entry = audit::entry(request, text, confirmed, record, crate::store::now_ms());
-        if let Err(error) = self.store.append_audit(entry).await {
+        if let Err(error) = self.audit_log.append_audit(entry).await {
             tracing::error!(%error, "cannot keep an audit record in the store (the log line has it)");
         }
     }
