@@ -1,9 +1,11 @@
-//! Roles and policy: who may do what. Admins and operators are listed by email in settings;
-//! everyone else in the bot's organisation is a viewer (unless `access.viewers = "listed"`);
-//! people from other organisations get nothing. Pure: the org of a person is looked up by the
-//! caller (and cached there).
+//! Roles and policy: who may do what. Admins and operators are listed by email in settings
+//! (a listed email's role wins); else a person gets the highest of the grants by email domain
+//! (`access.domains`), by membership of a space (`access.spaces`), and the viewer role for
+//! everyone in the bot's organisation (unless `access.viewers = "listed"`); people from other
+//! organisations get only what a domain or space grants them. Pure: the org of a person and
+//! the spaces they are in are looked up by the caller (and cached there).
 
-use crate::settings::{AccessSettings, ViewerPolicy};
+use crate::settings::{AccessSettings, Grant, GrantRole, ViewerPolicy};
 
 /// What a person may do, from least to most.
 #[derive(
@@ -21,7 +23,22 @@ pub enum Role {
     Admin,
 }
 
+impl From<GrantRole> for Role {
+    fn from(role: GrantRole) -> Self {
+        match role {
+            GrantRole::Viewer => Self::Viewer,
+            GrantRole::Operator => Self::Operator,
+            GrantRole::Admin => Self::Admin,
+        }
+    }
+}
+
 impl Role {
+    /// Parses `viewer`, `operator` or `admin` (any case).
+    pub fn from_name(name: &str) -> Option<Self> {
+        GrantRole::from_name(name).map(Self::from)
+    }
+
     /// The role's name as shown to people.
     pub fn name(self) -> &'static str {
         match self {
@@ -73,13 +90,91 @@ impl AccessPolicy {
 
     /// The role of `email`, given what is known of their organisation.
     pub fn role(&self, email: &str, membership: Membership) -> Role {
+        self.role_in(email, membership, &[])
+    }
+
+    /// The role of `email`, given their organisation and the granting spaces (room ids of
+    /// `access.spaces`) they are a member of.
+    pub fn role_in(&self, email: &str, membership: Membership, spaces: &[&str]) -> Role {
         if let Some(role) = self.listed_role(email) {
             return role;
         }
-        match (self.settings.viewers, membership) {
+        let org = match (self.settings.viewers, membership) {
             (ViewerPolicy::Org, Membership::SameOrg) => Role::Viewer,
             _ => Role::None,
+        };
+        let email = email.trim().to_lowercase();
+        let domain = email.rfind('@').map(|at| &email[at..]).unwrap_or_default();
+        let by_domain = self.grants().domains.iter().filter(|g| g.key == domain);
+        let by_space = self
+            .grants()
+            .spaces
+            .iter()
+            .filter(|g| spaces.contains(&g.key.as_str()));
+        by_domain
+            .chain(by_space)
+            .map(|g| Role::from(g.role))
+            .fold(org, Role::max)
+    }
+
+    /// The spaces whose members get a role (`access.spaces`).
+    pub fn space_grants(&self) -> &[Grant] {
+        &self.grants().spaces
+    }
+
+    /// Who to ask for a role: the contact setting, else the configured admins.
+    pub fn granters(&self) -> String {
+        let contact = &self.grants().contact;
+        if !contact.is_empty() {
+            return contact.clone();
         }
+        match self.settings.admins.as_slice() {
+            [] => "whoever runs this bot".to_owned(),
+            admins => admins.join(", "),
+        }
+    }
+
+    /// Who holds `role` besides those granted more: listed emails, domains, granting spaces
+    /// and (viewers) everyone in the organisation; as people read it.
+    pub fn holders(&self, role: Role) -> Vec<String> {
+        let mut out: Vec<String> = match role {
+            Role::Admin => self.settings.admins.clone(),
+            Role::Operator => self.settings.operators.clone(),
+            _ => Vec::new(),
+        };
+        let grants = self.grants();
+        out.extend(
+            grants
+                .domains
+                .iter()
+                .filter(|g| Role::from(g.role) == role)
+                .map(|g| format!("everyone with an {} address", g.key)),
+        );
+        out.extend(
+            grants
+                .spaces
+                .iter()
+                .filter(|g| Role::from(g.role) == role)
+                .map(|g| format!("the members of space {}", g.key)),
+        );
+        if role == Role::Viewer && self.settings.viewers == ViewerPolicy::Org {
+            out.push("everyone in the organisation".to_owned());
+        }
+        out
+    }
+
+    /// How long a granting space's member list is trusted.
+    pub fn space_grant_ttl(&self) -> std::time::Duration {
+        self.grants().space_grant_ttl
+    }
+
+    /// Whether to leave spaces someone outside the organisation added the bot to.
+    pub fn leaves_foreign_spaces(&self) -> bool {
+        self.grants().foreign_spaces == crate::settings::ForeignSpaces::Leave
+    }
+
+    fn grants(&self) -> &crate::settings::Governance {
+        &self.settings.governance
     }
 }
 
@@ -88,11 +183,44 @@ mod tests {
     use super::*;
 
     fn policy(viewers: ViewerPolicy) -> AccessPolicy {
+        let settings = crate::settings::Settings::load(&Default::default()).expect("defaults");
         AccessPolicy::new(AccessSettings {
             admins: vec!["ada@example.com".into()],
             operators: vec!["oscar@example.com".into()],
             viewers,
+            governance: settings.access.governance,
         })
+    }
+
+    #[test]
+    fn domains_and_spaces_grant_roles_and_listed_emails_win() {
+        let mut policy = policy(ViewerPolicy::Org);
+        policy.settings.governance.domains = vec![Grant {
+            key: "@partner.org".into(),
+            role: GrantRole::Operator,
+        }];
+        policy.settings.governance.spaces = vec![Grant {
+            key: "R-ops".into(),
+            role: GrantRole::Admin,
+        }];
+        let other = Membership::OtherOrg;
+        assert_eq!(policy.role("pat@Partner.org", other), Role::Operator);
+        assert_eq!(policy.role("pat@partner.org.evil", other), Role::None);
+        assert_eq!(
+            policy.role_in("pat@partner.org", other, &["R-ops"]),
+            Role::Admin
+        );
+        assert_eq!(
+            policy.role_in("vera@example.com", Membership::SameOrg, &["R-x"]),
+            Role::Viewer
+        );
+        assert_eq!(
+            policy.role_in("oscar@example.com", other, &["R-ops"]),
+            Role::Operator
+        );
+        assert_eq!(policy.granters(), "ada@example.com");
+        policy.settings.governance.contact = "the IT desk".into();
+        assert_eq!(policy.granters(), "the IT desk");
     }
 
     #[test]

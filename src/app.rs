@@ -294,6 +294,7 @@ async fn store_chores(
         posted_messages: settings.store.keep_posted_messages,
         used_forms: settings.store.keep_used_forms,
         confirmations: settings.store.keep_confirmations,
+        audit: settings.store.keep_audit,
         ..Retention::default()
     };
     match store.prune(&keep).await {

@@ -1,6 +1,7 @@
 //! The `roombot` command line: parses arguments, loads settings and runs one subcommand.
 //! Exit codes: 0 success, 1 failure, 2 bad usage or bad settings. `exec` lives in [`exec`].
 
+pub mod audit;
 pub mod exec;
 
 use std::path::PathBuf;
@@ -72,11 +73,18 @@ pub enum CliCommand {
         #[command(flatten)]
         sandbox: ExecSandbox,
     },
-    /// Manage roombot's two webhooks (messages/created, attachmentActions/created). Webhooks
+    /// Manage roombot's webhooks (messages/created, attachmentActions/created,
+    /// memberships/created, memberships/deleted). Webhooks
     /// roombot did not create are never touched.
     Webhooks {
         #[command(subcommand)]
         action: WebhooksAction,
+    },
+    /// Print the audit trail from the store (every command and click, refused ones included),
+    /// oldest first: --json for one JSON document per line (for a SIEM).
+    Audit {
+        #[command(flatten)]
+        args: audit::AuditArgs,
     },
     /// Check that a running roombot answers GET /healthz; exit 0 if healthy, 1 if not.
     /// Used by the container HEALTHCHECK.
@@ -219,6 +227,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             healthcheck(&url, Duration::from_secs(timeout)).await
         }
         CliCommand::Check => check(settings).await,
+        CliCommand::Audit { args } => audit::audit(&settings, args).await,
         CliCommand::Auth {
             action: AuthAction::Login { redirect_uri, code },
         } => auth_login(settings, redirect_uri, code).await,
@@ -344,7 +353,8 @@ async fn wait_for_sign_in(
 /// Log settings for `command`: `exec` prints a reply, so its terminal stays free of routine logs.
 fn log_settings(settings: &Settings, command: &CliCommand) -> crate::settings::LogSettings {
     let log = settings.log.clone();
-    if matches!(command, CliCommand::Exec { .. }) && log.level == "info" {
+    if matches!(command, CliCommand::Exec { .. } | CliCommand::Audit { .. }) && log.level == "info"
+    {
         return crate::settings::LogSettings {
             level: "warn".into(),
             ..log

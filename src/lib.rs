@@ -5,8 +5,9 @@
 //! - [`cli`]: the `roombot` command line.
 //! - [`demo`]: the sandbox and the bot wired together (`roombot sandbox`, `exec --sandbox`).
 //! - [`app`]: the HTTP application: router, workers, graceful shutdown; wires bot and ops.
-//! - [`bot`]: the worker side: fetch the message or card action, who and where, reply; webhook
-//!   sync and watchdog; start-up identity.
+//! - [`bot`]: the worker side: fetch the message or card action, who and where (roles, domain
+//!   and space grants), reply; the bot's arrival in and departure from spaces; webhook sync and
+//!   watchdog; start-up identity.
 //! - [`ops`]: the command layer: plan → confirmation → the executor (the only code that runs a
 //!   plan's calls) → reply, with one audit event per action.
 //! - [`webhook`]: webhook intake: signature check, envelope, dedupe, durable store, queue and
@@ -16,7 +17,8 @@
 //! - [`access`]: roles (admin, operator, viewer) and who gets which.
 //! - [`resolve`]: target → devices: name matching, permissions, the listing cache.
 //! - [`store`]: the SQLite store (accepted events and their journal, dedupe ledger,
-//!   confirmations, posted messages, kept credentials); schema migrations, retention, health.
+//!   confirmations, posted messages, kept credentials, space defaults and scopes, the audit
+//!   trail behind `AuditLog`); schema migrations, retention, health.
 //! - [`telemetry`]: tracing subscriber set-up (human or JSON lines).
 //! - [`command`]: the chat language: one grammar for parsing and help.
 //! - [`cards`]: Adaptive Card templates and their expander.

@@ -21,6 +21,8 @@ pub struct Actor {
     pub person_id: PersonId,
     pub email: String,
     pub role: Role,
+    /// Known to belong to another organisation than the bot's.
+    pub outside_org: bool,
 }
 
 /// Where the request came from and where the reply goes.
@@ -64,6 +66,9 @@ pub enum Input {
         kind: FormKind,
         fields: BTreeMap<String, String>,
     },
+    /// The bot was just added to the space by this request's person: introduce it (what it
+    /// does, how to mention `bot_name`, who may do what here).
+    Introduction { bot_name: String },
 }
 
 /// The create forms a card can submit (`{"form": …}` in the Submit data).

@@ -90,6 +90,8 @@ pub struct StoreSettings {
     pub keep_used_forms: Duration,
     /// Confirmations, from their expiry.
     pub keep_confirmations: Duration,
+    /// The audit trail.
+    pub keep_audit: Duration,
 }
 
 /// `[access]`: who may do what.
@@ -100,6 +102,8 @@ pub struct AccessSettings {
     /// Lower-cased operator emails.
     pub operators: Vec<String>,
     pub viewers: ViewerPolicy,
+    /// Grants by domain and space, contact, foreign spaces, rate limits.
+    pub governance: Governance,
 }
 
 /// Who may read status and lists besides admins and operators.
@@ -341,11 +345,13 @@ impl TryFrom<raw::RawSettings> for Settings {
                 keep_posted_messages: days(raw.store.keep_posted_messages_days),
                 keep_used_forms: days(raw.store.keep_used_forms_days),
                 keep_confirmations: hours(raw.store.keep_confirmations_hours),
+                keep_audit: days(raw.store.keep_audit_days),
             },
             access: AccessSettings {
                 admins: parse_emails(&raw.access.admins),
                 operators: parse_emails(&raw.access.operators),
                 viewers,
+                governance: Governance::from_raw(&raw.access)?,
             },
             bot: BotSettings {
                 workers: positive("bot.workers", raw.bot.workers)? as usize,
@@ -415,7 +421,10 @@ impl WebexSettings {
     }
 }
 
+mod governance;
 mod raw;
 mod redact;
+
+pub use governance::{ForeignSpaces, Governance, Grant, GrantRole};
 
 pub use redact::redact_url;

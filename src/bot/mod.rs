@@ -1,6 +1,7 @@
 //! The bot worker: takes queued webhook events, fetches the message or card action (webhooks carry
 //! ids only), works out who and where, hands the text to the command layer and posts the reply.
 
+pub mod arrivals;
 pub mod auth;
 pub mod identity;
 pub mod journal;
@@ -54,6 +55,8 @@ pub struct Bot {
     pub store: Store,
     mentions: MentionStripper,
     people: PeopleCache,
+    /// Leave spaces someone outside the organisation added the bot to.
+    leave_foreign: bool,
     responder: Arc<dyn Responder>,
     metrics: Arc<Metrics>,
     /// How long after acceptance an event may still be worked on (`bot.event_deadline_secs`).
@@ -72,13 +75,16 @@ impl Bot {
         metrics: Arc<Metrics>,
     ) -> Self {
         let mentions = MentionStripper::new(me.id.as_str(), &me.display_name);
-        let people = PeopleCache::new(access, me.org_id.clone(), people_ttl);
+        let people = PeopleCache::new(access.clone(), me.org_id.clone(), people_ttl)
+            .space_ttl(access.space_grant_ttl());
+        let access = &access;
         Self {
             webex,
             me,
             store,
             mentions,
             people,
+            leave_foreign: access.leaves_foreign_spaces(),
             responder,
             metrics,
             event_deadline: DEFAULT_EVENT_DEADLINE,
@@ -120,6 +126,8 @@ impl Bot {
             Some(EventKind::AttachmentActionCreated) => {
                 self.on_action(event, ticket, started).await
             }
+            Some(EventKind::MembershipCreated) => self.on_arrival(event, ticket, started).await,
+            Some(EventKind::MembershipDeleted) => self.on_departure(event).await,
             None => {
                 tracing::debug!(event = %event.event, "event of a kind the bot does not handle");
                 Ok(())

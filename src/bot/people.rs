@@ -1,13 +1,18 @@
 //! Who a person is, for access: their role from settings, and (when the policy needs it) whether
-//! they belong to the bot's organisation, looked up once and cached.
+//! they belong to the bot's organisation and which granting spaces (`access.spaces`) they are
+//! in; each looked up once and cached (people for `bot.cache_ttl_secs`, a space's member list
+//! for `access.space_grant_ttl_secs`, so a removed member loses the role after at most that).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::access::{AccessPolicy, Membership};
 use crate::request::Actor;
-use crate::webex::{OrgId, PersonId, WebexClient};
+use crate::webex::{OrgId, PersonId, RoomId, WebexClient};
+
+/// Most pages of a granting space's member list read.
+const MEMBER_PAGES: usize = 50;
 
 /// A cache of people lookups, keyed by person id.
 pub struct PeopleCache {
@@ -15,6 +20,9 @@ pub struct PeopleCache {
     org_id: Option<OrgId>,
     ttl: Duration,
     known: Mutex<HashMap<PersonId, Known>>,
+    /// How long a space's member list is trusted.
+    space_ttl: Duration,
+    members: Mutex<HashMap<String, (Instant, HashSet<PersonId>)>>,
 }
 
 #[derive(Clone)]
@@ -32,7 +40,15 @@ impl PeopleCache {
             org_id,
             ttl,
             known: Mutex::new(HashMap::new()),
+            space_ttl: ttl,
+            members: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Sets how long a granting space's member list is trusted.
+    pub fn space_ttl(mut self, ttl: Duration) -> Self {
+        self.space_ttl = ttl;
+        self
     }
 
     /// The actor for `person_id`. `email` comes with messages; card clicks carry only the id, so
@@ -43,46 +59,78 @@ impl PeopleCache {
         person_id: &PersonId,
         email: Option<String>,
     ) -> Actor {
-        if let Some(email) = email
-            .as_deref()
-            .filter(|e| !self.access.needs_membership(e))
+        if let Some(email) = email.as_deref()
+            && let Some(role) = self.access.listed_role(email)
         {
-            let role = self.access.role(email, Membership::Unknown);
             return Actor {
                 person_id: person_id.clone(),
                 email: email.to_owned(),
                 role,
+                outside_org: false,
             };
         }
-        let known = match self.cached(person_id) {
-            Some(known) => Some(known),
-            None => self.look_up(webex, person_id).await,
+        let wants_org = email
+            .as_deref()
+            .is_none_or(|e| self.access.needs_membership(e));
+        let known = match (wants_org, self.cached(person_id)) {
+            (false, _) => None,
+            (true, Some(known)) => Some(known),
+            (true, None) => self.look_up(webex, person_id).await,
         };
         let email = email
             .or_else(|| known.as_ref().map(|k| k.email.clone()))
             .unwrap_or_default();
-        let membership = match (&known, &self.org_id) {
-            (
-                Some(Known {
-                    org_id: Some(theirs),
-                    ..
-                }),
-                Some(ours),
-            ) if theirs == ours => Membership::SameOrg,
-            (
-                Some(Known {
-                    org_id: Some(_), ..
-                }),
-                Some(_),
-            ) => Membership::OtherOrg,
-            _ => Membership::Unknown,
-        };
-        let role = self.access.role(&email, membership);
+        let membership = self.membership(known.as_ref());
+        let spaces = self.granting_spaces(webex, person_id).await;
+        let spaces: Vec<&str> = spaces.iter().map(String::as_str).collect();
         Actor {
             person_id: person_id.clone(),
+            role: self.access.role_in(&email, membership, &spaces),
             email,
-            role,
+            outside_org: membership == Membership::OtherOrg,
         }
+    }
+
+    fn membership(&self, known: Option<&Known>) -> Membership {
+        match (known.and_then(|k| k.org_id.as_ref()), &self.org_id) {
+            (Some(theirs), Some(ours)) if theirs == ours => Membership::SameOrg,
+            (Some(_), Some(_)) => Membership::OtherOrg,
+            _ => Membership::Unknown,
+        }
+    }
+
+    /// The granting spaces (`access.spaces`) `person_id` is a member of.
+    async fn granting_spaces(&self, webex: &WebexClient, person_id: &PersonId) -> Vec<String> {
+        let mut found = Vec::new();
+        for grant in self.access.space_grants() {
+            if self.members_of(webex, &grant.key).await.contains(person_id) {
+                found.push(grant.key.clone());
+            }
+        }
+        found
+    }
+
+    /// The members of `room`, from the cache while fresh (a failed lookup counts as nobody).
+    async fn members_of(&self, webex: &WebexClient, room: &str) -> HashSet<PersonId> {
+        {
+            let members = self.members.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((at, set)) = members.get(room)
+                && at.elapsed() < self.space_ttl
+            {
+                return set.clone();
+            }
+        }
+        let listing = webex.list_memberships(&RoomId::new(room), None);
+        let set: HashSet<PersonId> = match listing.list_all(MEMBER_PAGES).await {
+            Ok(list) => list.into_iter().filter_map(|m| m.person_id).collect(),
+            Err(error) => {
+                tracing::warn!(%error, room, "cannot read a granting space's members; none granted");
+                return HashSet::new();
+            }
+        };
+        let mut members = self.members.lock().unwrap_or_else(|p| p.into_inner());
+        members.insert(room.to_owned(), (Instant::now(), set.clone()));
+        set
     }
 
     fn cached(&self, person_id: &PersonId) -> Option<Known> {

@@ -1,5 +1,6 @@
-//! roombot's own webhooks: exactly two (`messages/created`, `attachmentActions/created`), named
-//! `roombot messages` and `roombot card actions`, pointing at `public_url + /webhooks/webex`,
+//! roombot's own webhooks: exactly four (`messages/created`, `attachmentActions/created`,
+//! `memberships/created`, `memberships/deleted`), named `roombot messages`, `roombot card
+//! actions`, `roombot arrivals` and `roombot departures`, pointing at `public_url + /webhooks/webex`,
 //! signed with our secret. Webhooks roombot did not create are never touched. A watchdog
 //! re-activates ours when Webex disabled them (after 100 failed deliveries in 5 minutes).
 
@@ -12,10 +13,13 @@ use crate::webex::{
     NewWebhook, WebexClient, WebexError, Webhook, WebhookStatus, WebhookUpdate, retry,
 };
 
-/// The webhooks roombot needs: (name, resource, event).
-pub const OURS: [(&str, &str, &str); 2] = [
+/// The webhooks roombot needs: (name, resource, event). The membership ones tell it when it
+/// is added to a space (it introduces itself) or removed (it forgets the space).
+pub const OURS: [(&str, &str, &str); 4] = [
     ("roombot messages", "messages", "created"),
     ("roombot card actions", "attachmentActions", "created"),
+    ("roombot arrivals", "memberships", "created"),
+    ("roombot departures", "memberships", "deleted"),
 ];
 
 /// How long one [`sync`] in [`sync_patiently`] may retry inside the client before the failure
@@ -82,7 +86,7 @@ pub async fn sync_patiently(
     }
 }
 
-/// Creates or updates our two webhooks so they point at `target` with `secret` and are active,
+/// Creates or updates our webhooks so they point at `target` with `secret` and are active,
 /// and deletes extra copies of ours (same name). Idempotent: a second run changes nothing.
 pub async fn sync(
     webex: &WebexClient,

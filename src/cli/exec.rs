@@ -164,6 +164,7 @@ async fn actor(
         person_id,
         email: email.to_owned(),
         role: policy.role(email, membership),
+        outside_org: membership == Membership::OtherOrg,
     })
 }
 

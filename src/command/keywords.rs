@@ -44,6 +44,8 @@ const KEYWORDS: &[&str] = &[
     "issues",
     "product",
     "page",
+    "since",
+    "role",
 ];
 
 /// Whether `word` is a keyword or a verb word (ignoring ASCII case).

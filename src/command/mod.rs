@@ -11,6 +11,7 @@ mod args;
 mod device;
 mod error;
 mod fleet;
+mod governance;
 mod help;
 mod keys;
 mod keywords;
@@ -27,6 +28,7 @@ use std::str::FromStr;
 
 pub use device::{ALERT_DURATION_MAX, ALERT_TEXT_MAX, VOLUME_STEPS_MAX};
 pub use error::ParseError;
+pub use governance::{AUDIT_DEFAULT, AUDIT_MAX, AuditFilter, ScopeChange, Since};
 pub use help::{
     HelpEntry, HelpGroup, HelpSummary, TARGETS_HELP, help_for, help_overview, overview_markdown,
     reference_markdown,

@@ -152,6 +152,11 @@ pub enum Command {
     Use { target: Target },
     /// `use none`: clear the space's default target.
     UseClear,
+    /// `audit [all] [<n>] [by <person>] [on <target>] [since <time>] [page <n>]`: the audit
+    /// trail (admins).
+    Audit { filter: super::AuditFilter },
+    /// `scope …`: the locations or tags this space's commands reach, and the least role here.
+    Scope { change: super::ScopeChange },
     /// `plan <command>`: show what the command would do (targets, skipped devices, calls,
     /// confirmation), without doing it.
     Plan { command: Box<Command> },

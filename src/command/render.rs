@@ -191,6 +191,18 @@ fn render(command: &Command, out: &mut Out) {
         Command::UseShow => out.word("use"),
         Command::Use { target } => out.word("use").target(&Some(target.clone())),
         Command::UseClear => out.word("use none"),
+        Command::Audit { filter } => {
+            for word in super::governance::audit_words(filter, render_name) {
+                out.word(word);
+            }
+            out
+        }
+        Command::Scope { change } => {
+            for word in super::governance::scope_words(change, render_name) {
+                out.word(word);
+            }
+            out
+        }
         Command::Plan { command } => out.word("plan").word(command.canonical()),
         // The page is always written, so a page the inner command ends with stays its own.
         Command::Pick { command, page } => out

@@ -1,8 +1,10 @@
 //! The audit trail: one `tracing` event on target `roombot::audit` per action, refusals
-//! included (who, where, what, on which targets, how it ended, Webex trackingIds). This is the
-//! only place that emits it; ship the target to durable storage with the log pipeline.
+//! included (who, where, what, on which targets, how it ended, Webex trackingIds), and the same
+//! record as an [`AuditEntry`] for the store's trail (`audit` in chat, `roombot audit`). This
+//! is the only place that emits either.
 
 use crate::request::Request;
+use crate::store::{AuditEntry, DeviceResult};
 
 /// How an action ended, as the audit log records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +21,8 @@ pub enum Verdict {
     Rejected,
     /// Webex failed on at least one call.
     Failed,
+    /// Over the rate limit: nothing was looked at or called.
+    Limited,
 }
 
 impl Verdict {
@@ -31,6 +35,7 @@ impl Verdict {
             Self::Refused => "refused",
             Self::Rejected => "rejected",
             Self::Failed => "failed",
+            Self::Limited => "limited",
         }
     }
 }
@@ -47,6 +52,74 @@ pub struct AuditRecord {
     pub detail: String,
     /// The plan behind it, when there was one: what it did, in numbers.
     pub plan: Option<PlanSummary>,
+    /// The target as written (`room 4B`).
+    pub label: String,
+    /// The workspaces of the devices it reached.
+    pub workspaces: Vec<String>,
+    /// Each device call's result, and each skipped device.
+    pub devices: Vec<DeviceResult>,
+    /// Whose credential its calls used (`bot`, `admin`, `local`).
+    pub credentials: Vec<String>,
+}
+
+impl AuditRecord {
+    /// A record with `verdict` and nothing else yet.
+    pub fn new(verdict: Verdict) -> Self {
+        Self {
+            verdict,
+            targets: Vec::new(),
+            tracking_ids: Vec::new(),
+            detail: String::new(),
+            plan: None,
+            label: String::new(),
+            workspaces: Vec::new(),
+            devices: Vec::new(),
+            credentials: Vec::new(),
+        }
+    }
+}
+
+/// The store's record of `command` run by `request` (at `at_ms`, Unix ms).
+pub fn entry(
+    request: &Request,
+    command: &str,
+    confirmed: bool,
+    audit: &AuditRecord,
+    at_ms: i64,
+) -> AuditEntry {
+    let time = chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default();
+    AuditEntry {
+        seq: 0,
+        at_ms,
+        time,
+        person_id: request.actor.person_id.clone(),
+        email: request.actor.email.clone(),
+        role: request.actor.role.name().to_owned(),
+        room_id: request.place.room_id.clone(),
+        group: request.place.is_group,
+        text: command.to_owned(),
+        confirmed,
+        action: audit
+            .plan
+            .as_ref()
+            .map(|p| p.action.clone())
+            .unwrap_or_default(),
+        role_needed: audit
+            .plan
+            .as_ref()
+            .map(|p| p.role.to_owned())
+            .unwrap_or_default(),
+        result: audit.verdict.as_str().to_owned(),
+        detail: audit.detail.clone(),
+        label: audit.label.clone(),
+        targets: audit.targets.clone(),
+        workspaces: audit.workspaces.clone(),
+        devices: audit.devices.clone(),
+        tracking_ids: audit.tracking_ids.clone(),
+        credentials: audit.credentials.clone(),
+    }
 }
 
 /// A plan and its outcome as the audit event records them.
@@ -127,6 +200,7 @@ mod tests {
                 person_id: PersonId::from("P1"),
                 email: "vera@example.com".into(),
                 role: Role::Viewer,
+                outside_org: false,
             },
             place: Place {
                 room_id: RoomId::from("R1"),
@@ -138,17 +212,12 @@ mod tests {
             ticket: None,
         };
         let refused = AuditRecord {
-            verdict: Verdict::Refused,
-            targets: vec![],
-            tracking_ids: vec![],
             detail: "needs operator".into(),
-            plan: None,
+            ..AuditRecord::new(Verdict::Refused)
         };
         let ran = AuditRecord {
-            verdict: Verdict::Failed,
             targets: vec!["4B Room Kit Pro".into(), "4B Navigator".into()],
             tracking_ids: vec!["ROUTER_1".into()],
-            detail: String::new(),
             plan: Some(PlanSummary {
                 action: "xapi".into(),
                 role: "operator",
@@ -156,6 +225,7 @@ mod tests {
                 failed: 1,
                 skipped: 1,
             }),
+            ..AuditRecord::new(Verdict::Failed)
         };
         tracing::subscriber::with_default(subscriber, || {
             record(&request, "reboot 4B", false, &refused);
@@ -178,5 +248,12 @@ mod tests {
             (&"xapi".into(), &1.into(), &1.into())
         );
         assert_eq!(fields["skipped_devices"], 1);
+        let stored = entry(&request, "mute 4B", false, &ran, 1_764_547_200_000);
+        assert_eq!(stored.time, "2025-12-01T00:00:00.000Z");
+        assert_eq!(
+            (stored.result.as_str(), stored.action.as_str()),
+            ("failed", "xapi")
+        );
+        assert_eq!(stored.role, "viewer");
     }
 }

@@ -85,13 +85,16 @@ impl Ops {
         token: &str,
         confirm: bool,
     ) -> Reply {
-        let confirmation = match self.take(request, token).await {
+        let confirmation = match self.take(request, token, confirm).await {
             Ok(confirmation) => confirmation,
             Err(reply) => return reply,
         };
         let closed = self.closed_card(request, &confirmation.summary, confirm);
         if !confirm {
             // One message: the pending card goes, its closed form is the reply.
+            let text = format!("cancel {}", confirmation.command);
+            self.audit_unplanned(request, &text, Verdict::Done, &confirmation.summary)
+                .await;
             self.close_clicked(request, None).await;
             return match closed {
                 Some(card) => Reply::card(card.content, card.fallback_markdown),
@@ -104,20 +107,35 @@ impl Ops {
         self.run_stored(request, &confirmation).await
     }
 
-    /// Uses up the confirmation `token` for the person asking; else the reply saying why not.
-    async fn take(&self, request: &Request, token: &str) -> Result<StoredConfirmation, Reply> {
+    /// Uses up the confirmation `token` for the person asking; else the reply saying why not
+    /// (a stale or someone else's click is audited).
+    async fn take(
+        &self,
+        request: &Request,
+        token: &str,
+        confirm: bool,
+    ) -> Result<StoredConfirmation, Reply> {
         let taken = self
             .store
             .take_confirmation(token, &request.actor.person_id, request.ticket)
             .await;
+        let refused = |verdict: Verdict, text: &'static str| async move {
+            self.audit_unplanned(request, click_text(confirm), verdict, text)
+                .await;
+            Reply::text(text)
+        };
         match taken {
             Ok(Taken::Valid(confirmation)) => Ok(confirmation),
-            Ok(Taken::Stale) => Err(Reply::text(
+            Ok(Taken::Stale) => Err(refused(
+                Verdict::Rejected,
                 "This confirmation has expired or was already used. Type the command again to get a new one.",
-            )),
-            Ok(Taken::NotYours { .. }) => Err(Reply::text(
+            )
+            .await),
+            Ok(Taken::NotYours { .. }) => Err(refused(
+                Verdict::Refused,
                 "Only the person who asked can confirm or cancel this.",
-            )),
+            )
+            .await),
             Err(error) => {
                 tracing::error!(%error, "cannot read confirmations");
                 Err(Reply::text(
@@ -161,6 +179,7 @@ impl Ops {
                     space: Space {
                         is_group: request.place.is_group,
                         default_target: None,
+                        scope: None,
                     },
                 };
                 match recheck(stored, &snapshot, &request.actor) {
@@ -172,7 +191,7 @@ impl Ops {
                 }
             }
         };
-        self.finish(request, &stored.text, true, done)
+        self.finish(request, &stored.text, true, done).await
     }
 
     /// Runs a command confirmed under an older version (plan it now, confirmed).
@@ -185,7 +204,7 @@ impl Ops {
             Err(done) => done,
             Ok((plan, snapshot)) => self.carry_out(ctx, &plan, &snapshot).await,
         };
-        self.finish(request, &command.canonical(), true, done)
+        self.finish(request, &command.canonical(), true, done).await
     }
 
     /// The clicked confirmation card as it reads once closed: who confirmed or cancelled what.
@@ -204,5 +223,13 @@ impl Ops {
             .render_confirmation(&closed)
             .inspect_err(|error| tracing::error!(%error, "cannot render a closed confirmation"))
             .ok()
+    }
+}
+
+/// How the audit names a Confirm or Cancel click it could not match to a command.
+fn click_text(confirm: bool) -> &'static str {
+    match confirm {
+        true => "confirm",
+        false => "cancel",
     }
 }

@@ -76,6 +76,11 @@ pub(crate) enum Answer {
     Stored {
         had: bool,
     },
+    /// A page of the audit trail, and whether more records match.
+    Audit {
+        entries: Vec<crate::store::AuditEntry>,
+        more: bool,
+    },
 }
 
 impl Outcome {
@@ -283,6 +288,12 @@ impl Ops {
     }
 
     async fn space_call(&self, request: &Request, op: &Op) -> CallResult {
+        if matches!(
+            op,
+            Op::SetScope { .. } | Op::ClearScope | Op::ReadAudit { .. }
+        ) {
+            return self.governance_call(request, op).await;
+        }
         let room = &request.place.room_id;
         let stored = match op {
             Op::SetDefaultTarget { target } => self

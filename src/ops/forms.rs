@@ -39,7 +39,7 @@ impl Ops {
         };
         let text = format!("{} form", command.canonical());
         let done = self.form_done(request, kind, &command, fields).await;
-        self.finish(request, &text, false, done)
+        self.finish(request, &text, false, done).await
     }
 
     async fn form_done(

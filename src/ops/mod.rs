@@ -12,6 +12,7 @@
 
 mod asking;
 pub mod audit;
+mod audit_view;
 mod changes;
 pub mod check;
 mod closing;
@@ -23,7 +24,10 @@ mod error_codes;
 mod execute;
 mod form_checks;
 mod forms;
+mod governance;
+mod introduce;
 mod journal;
+mod limits;
 mod locations;
 mod reply;
 mod respond;
@@ -31,6 +35,7 @@ mod results;
 mod show;
 mod spaces;
 mod status;
+mod trail;
 mod value_space;
 mod workspace_words;
 mod workspaces;
@@ -66,6 +71,14 @@ pub struct Ops {
     bot_id: OnceLock<PersonId>,
     /// Whether Webex lets roombot edit its card messages (learnt once per process).
     card_edits: closing::CardEdits,
+    /// Commands per minute per person and per space.
+    limits: limits::RateLimiter,
+    /// Who to ask for a role (refusals, the introduction).
+    granters: String,
+    /// Who holds each role, as the introduction lists them (highest first).
+    roles: Vec<(crate::access::Role, Vec<String>)>,
+    /// Where audit records go and are read back (the store's SQLite trail by default).
+    audit_log: Arc<dyn crate::store::AuditLog>,
 }
 
 /// The request being served, and whether its person already confirmed it.
@@ -87,13 +100,7 @@ impl Done {
     pub fn new(reply: Reply, verdict: Verdict) -> Self {
         Self {
             reply,
-            audit: AuditRecord {
-                verdict,
-                targets: Vec::new(),
-                tracking_ids: Vec::new(),
-                detail: String::new(),
-                plan: None,
-            },
+            audit: AuditRecord::new(verdict),
         }
     }
 
@@ -116,6 +123,7 @@ impl Done {
             failed,
             skipped: plan.skipped().count(),
         });
+        trail::record_plan(&mut self.audit, plan, outcome);
         self
     }
 
@@ -156,12 +164,19 @@ impl Ops {
             directory: Directory::new(settings.bot.cache_ttl, webex.clone(), admin.clone()),
             webex,
             admin,
-            store,
             templates: Arc::new(Templates::load()?),
             confirmation_ttl: settings.bot.confirmation_ttl,
             max_in_flight: settings.webex.max_in_flight.max(1),
             bot_id: OnceLock::new(),
             card_edits: closing::CardEdits::default(),
+            limits: limits::RateLimiter::new(
+                settings.access.governance.rate_per_person,
+                settings.access.governance.rate_per_space,
+            ),
+            granters: crate::access::AccessPolicy::new(settings.access.clone()).granters(),
+            roles: introduce::role_holders(settings),
+            audit_log: Arc::new(store.clone()),
+            store,
         })
     }
 
@@ -222,12 +237,18 @@ impl Ops {
             true => format!("plan {}", command.canonical()),
             false => command.canonical(),
         };
-        self.finish(request, &text, false, done)
+        let mut done = done;
+        if done.audit.label.is_empty() {
+            done.audit.label = command.target().map(|t| t.text()).unwrap_or_default();
+        }
+        self.finish(request, &text, false, done).await
     }
 
-    /// Records the audit event and labels the reply for `/metrics`.
-    fn finish(&self, request: &Request, text: &str, confirmed: bool, done: Done) -> Reply {
+    /// Records the audit event (log line and the store's trail) and labels the reply for
+    /// `/metrics`.
+    async fn finish(&self, request: &Request, text: &str, confirmed: bool, done: Done) -> Reply {
         audit::record(request, text, confirmed, &done.audit);
+        self.keep_audit(request, text, confirmed, &done.audit).await;
         let kind = text
             .split_whitespace()
             .next()
@@ -247,7 +268,7 @@ impl Ops {
         // is looked up: no Webex call.
         check_role(command, request.actor.role)
             .and_then(|()| check_admin(command, &self.admin_access(None)))
-            .map_err(|refusal| self.refusal(&refusal))?;
+            .map_err(|refusal| self.refusal_for(request, &refusal))?;
         let (mut fresh, mut places) = (false, false);
         loop {
             let snapshot = self
@@ -321,6 +342,7 @@ impl Ops {
         let space = Space {
             is_group: request.place.is_group,
             default_target,
+            scope: self.space_scope(request).await,
         };
         Ok(Snapshot {
             admin: self.admin_access(Some(&org)),
@@ -385,6 +407,10 @@ impl Ops {
             Action::UseShow { current } => self.render_use_show(current.as_deref()),
             Action::UseSet { target } => self.render_use_set(outcome, target),
             Action::UseClear => self.render_use_clear(outcome),
+            Action::ScopeShow { current } => self.render_scope_show(current.as_deref()),
+            Action::ScopeSet { scope } => self.render_scope_set(outcome, scope),
+            Action::ScopeClear => self.render_scope_clear(outcome),
+            Action::Audit { query } => self.render_audit(outcome, query),
         }
     }
 }
@@ -400,7 +426,10 @@ fn needs_locations(command: &Command) -> bool {
         | Command::Locations { .. }
         | Command::Floors { .. }
         | Command::FloorCreate { .. }
-        | Command::Pick { .. } => true,
+        | Command::Pick { .. }
+        | Command::Scope {
+            change: crate::command::ScopeChange::Location(_),
+        } => true,
         Command::Plan { command } => needs_locations(command),
         other => matches!(other.target(), Some(Target::Location(_))),
     }

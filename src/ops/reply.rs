@@ -99,7 +99,7 @@ impl Ops {
     /// Why there is no plan: nothing was called.
     pub(crate) fn refusal(&self, refusal: &Refusal) -> Done {
         match refusal {
-            Refusal::Role { verb, needed, have } => self.refuse(verb, *needed, *have),
+            Refusal::Role { verb, needed, have } => self.refuse(verb, *needed, *have, false),
             Refusal::Choose {
                 prompt,
                 options,
@@ -116,8 +116,9 @@ impl Ops {
         }
     }
 
-    /// The person's role is too low: say which role is needed. No Webex call.
-    fn refuse(&self, verb: &str, needed: Role, have: Role) -> Done {
+    /// The person's role is too low: say which role is needed and who can grant it (and, to
+    /// someone of another organisation, that they are outside the bot's). No Webex call.
+    pub(crate) fn refuse(&self, verb: &str, needed: Role, have: Role, outside_org: bool) -> Done {
         let message = format!(
             "“{verb}” needs the {} role; you have {}.",
             needed.name(),
@@ -126,7 +127,15 @@ impl Ops {
                 other => format!("the {} role", other.name()),
             }
         );
-        let hint = "Roles are set by the bot's operators (access settings).";
+        let hint = match outside_org {
+            true => format!(
+                "You are outside the organisation this bot serves, so it grants you nothing by default. Ask {} if you need the {} role.",
+                self.granters,
+                needed.name()
+            ),
+            false => format!("Ask {} for the {} role.", self.granters, needed.name()),
+        };
+        let hint = hint.as_str();
         Done::new(
             self.error_reply(&message, hint, "", vec![Button::new("Help", "help")]),
             Verdict::Refused,

@@ -16,6 +16,10 @@ const MAX_CORRECTIONS: usize = 3;
 
 impl Ops {
     async fn respond_to(&self, request: &Request) -> Reply {
+        let counted = !matches!(request.input, Input::Introduction { .. });
+        if counted && let Some(limited) = self.over_limit(request).await {
+            return limited;
+        }
         match &request.input {
             Input::Text(text) => self.run_text(request, text).await,
             Input::Confirmation { token, confirm } => {
@@ -25,16 +29,23 @@ impl Ops {
                 self.apply_config_form(request, target, changes).await
             }
             Input::Form { kind, fields } => self.submit_form(request, *kind, fields).await,
+            Input::Introduction { bot_name } => self.introduce(request, bot_name).await,
         }
     }
 
     async fn run_text(&self, request: &Request, text: &str) -> Reply {
         match Command::parse(text) {
-            Ok(Command::Help { topic }) => self.help(topic.as_deref()).with_outcome("help", "read"),
+            Ok(Command::Help { topic }) => self
+                .help_for(topic.as_deref(), request.actor.role)
+                .with_outcome("help", "read"),
             Ok(command) => self.run(request, command).await,
-            Err(error) => self
-                .parse_error(&error, text)
-                .with_outcome("unparsed", "rejected"),
+            Err(error) => {
+                let detail = error.to_string();
+                self.audit_unplanned(request, text, super::Verdict::Rejected, &detail)
+                    .await;
+                self.parse_error(&error, text)
+                    .with_outcome("unparsed", "rejected")
+            }
         }
     }
 
@@ -108,7 +119,7 @@ impl Ops {
             ),
             Some(target) => self.config_form_done(request, &target, changes).await,
         };
-        self.finish(request, &text, false, done)
+        self.finish(request, &text, false, done).await
     }
 
     async fn config_form_done(

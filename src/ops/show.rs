@@ -141,5 +141,8 @@ fn describe_op(op: &Op) -> String {
         Op::ListFloors => "list floors".to_owned(),
         Op::SetDefaultTarget { target } => format!("store {target} as the default target"),
         Op::ClearDefaultTarget => "forget the default target".to_owned(),
+        Op::SetScope { scope } => format!("bind this space to {}", scope.describe()),
+        Op::ClearScope => "forget this space's scope".to_owned(),
+        Op::ReadAudit { .. } => "read the audit trail".to_owned(),
     }
 }

@@ -23,6 +23,7 @@ mod paging;
 mod recheck;
 mod refusal;
 mod role;
+mod scope;
 mod suggest;
 #[cfg(test)]
 mod tests;
@@ -44,6 +45,7 @@ pub use paging::{CHOICE_PAGE, DEVICE_PAGE, LOCATION_PAGE, Paging, STATUS_DETAIL,
 pub use recheck::recheck;
 pub use refusal::{Choice, Refusal};
 pub use role::{check_admin, check_role, needs_admin, required_role};
+pub use scope::{AuditRead, SpaceScope, scoped};
 
 /// What is known when planning: the organisation as listed, its locations (loaded only for
 /// commands that name one, else empty) and the space the command came from.
@@ -64,6 +66,8 @@ pub struct Space {
     pub is_group: bool,
     /// The space's default target (`use`), for commands given without one.
     pub default_target: Option<Target>,
+    /// What the space is bound to (`scope`): its commands reach only devices inside.
+    pub scope: Option<SpaceScope>,
 }
 
 /// Plans `command` for `actor` against `snapshot`. Pure: the same inputs give the same plan.
@@ -72,9 +76,12 @@ pub fn plan(command: &Command, snapshot: &Snapshot, actor: &Actor) -> Result<Pla
     match command {
         Command::Pick { command, page } => {
             role::check_role(command, actor.role)?;
-            paging::pick(command, *page, snapshot, actor)
+            scope::plan_in_scope(command, snapshot, actor, |c, s, a| {
+                paging::pick(c, *page, s, a)
+            })
         }
-        _ => plan_one(command, snapshot, actor).map_err(|r| r.paged(command, None)),
+        _ => scope::plan_in_scope(command, snapshot, actor, plan_one)
+            .map_err(|r| r.paged(command, None)),
     }
 }
 
@@ -129,6 +136,8 @@ fn plan_one(command: &Command, snapshot: &Snapshot, actor: &Actor) -> Result<Pla
         Command::UseShow | Command::Use { .. } | Command::UseClear => {
             manage::use_target(command, snapshot)
         }
+        Command::Audit { filter } => scope::audit(filter, command, snapshot),
+        Command::Scope { change } => scope::scope(change, command, snapshot),
         Command::Help { .. } => Err(Refusal::invalid(
             "Help is answered directly, not planned.",
             "Type “help”.",

@@ -127,6 +127,12 @@ pub enum Op {
     SetDefaultTarget { target: String },
     /// Forgets the space's default target (no Webex call).
     ClearDefaultTarget,
+    /// Binds the space to a scope (no Webex call).
+    SetScope { scope: super::SpaceScope },
+    /// Unbinds the space (no Webex call).
+    ClearScope,
+    /// Reads the audit trail (no Webex call).
+    ReadAudit { query: super::AuditRead },
 }
 
 /// Whose token makes a call (DESIGN rule 10).
@@ -148,7 +154,11 @@ impl Op {
     pub fn credential(&self) -> Credential {
         match self {
             Self::XapiCommand { .. } | Self::XapiStatus { .. } => Credential::Bot,
-            Self::SetDefaultTarget { .. } | Self::ClearDefaultTarget => Credential::Local,
+            Self::SetDefaultTarget { .. }
+            | Self::ClearDefaultTarget
+            | Self::SetScope { .. }
+            | Self::ClearScope
+            | Self::ReadAudit { .. } => Credential::Local,
             Self::ConfigRead { .. }
             | Self::ConfigSet { .. }
             | Self::ConfigReset { .. }
@@ -192,6 +202,9 @@ impl Op {
                 | Self::ListFloors
                 | Self::SetDefaultTarget { .. }
                 | Self::ClearDefaultTarget
+                | Self::SetScope { .. }
+                | Self::ClearScope
+                | Self::ReadAudit { .. }
         )
     }
 }
@@ -313,6 +326,19 @@ pub enum Action {
         target: String,
     },
     UseClear,
+    /// The space's scope, described (`None`: it has none).
+    ScopeShow {
+        current: Option<String>,
+    },
+    /// The space's new scope, described.
+    ScopeSet {
+        scope: String,
+    },
+    ScopeClear,
+    /// A page of the audit trail.
+    Audit {
+        query: super::AuditRead,
+    },
 }
 
 /// A workspace in a list: where it is and how its devices are.

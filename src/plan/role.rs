@@ -3,7 +3,7 @@
 //! else is planned, so a refusal makes no Webex call.
 
 use crate::access::Role;
-use crate::command::Command;
+use crate::command::{Command, ScopeChange};
 
 use super::Refusal;
 
@@ -21,6 +21,9 @@ pub fn required_role(command: &Command) -> Role {
         | Command::Locations { .. }
         | Command::Floors { .. }
         | Command::UseShow
+        | Command::Scope {
+            change: ScopeChange::Show,
+        }
         | Command::Plan { .. } => Role::Viewer,
         Command::Pick { command, .. } => required_role(command),
         Command::Mute { .. }
@@ -46,7 +49,9 @@ pub fn required_role(command: &Command) -> Role {
         | Command::LocationCreate { .. }
         | Command::FloorCreate { .. }
         | Command::Activate { .. }
-        | Command::DeleteDevice { .. } => Role::Admin,
+        | Command::DeleteDevice { .. }
+        | Command::Audit { .. }
+        | Command::Scope { .. } => Role::Admin,
     }
 }
 
@@ -86,6 +91,7 @@ pub fn needs_admin(command: &Command) -> bool {
         | Command::Locations { .. }
         | Command::Floors { .. } => true,
         Command::Devices { filters } => filters.place.is_some(),
+        Command::Scope { change } => matches!(change, ScopeChange::Location(_)),
         Command::Plan { command } | Command::Pick { command, .. } => needs_admin(command),
         Command::Help { .. }
         | Command::Mute { .. }
@@ -103,7 +109,8 @@ pub fn needs_admin(command: &Command) -> bool {
         | Command::XStatus { .. }
         | Command::UseShow
         | Command::Use { .. }
-        | Command::UseClear => false,
+        | Command::UseClear
+        | Command::Audit { .. } => false,
     }
 }
 

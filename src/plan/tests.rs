@@ -92,6 +92,7 @@ fn actor(role: Role) -> Actor {
         person_id: "P-1".into(),
         email: "p@example.com".into(),
         role,
+        outside_org: false,
     }
 }
 
@@ -989,4 +990,103 @@ fn workspaces_sharing_a_name_are_told_apart_by_id() {
         }
     }
     assert_eq!(muted, ["Lobby Board", "Lobby Bar"]);
+}
+
+/// The literal organisation seen from a space bound to `scope`.
+fn scoped_to(scope: SpaceScope) -> Snapshot {
+    let mut snap = snapshot();
+    snap.space.scope = Some(scope);
+    snap
+}
+
+fn hq() -> SpaceScope {
+    SpaceScope {
+        location: Some(LocationRef {
+            id: LocationId::new("L-HQ"),
+            name: "HQ".into(),
+        }),
+        ..SpaceScope::default()
+    }
+}
+
+#[test]
+fn a_scoped_space_reaches_only_its_devices_and_names_what_is_outside() {
+    let snap = scoped_to(hq());
+    let all = plan_as(Role::Operator, "mute all", &snap).unwrap();
+    let names: Vec<&str> = all.devices.iter().map(|t| t.device.name.as_str()).collect();
+    assert!(
+        names.contains(&"4B Codec") && !names.contains(&"Lobby Board"),
+        "{names:?}"
+    );
+    let Err(Refusal::Invalid { message, .. }) = plan_as(Role::Operator, "mute Lobby", &snap) else {
+        panic!("Lobby is outside");
+    };
+    assert!(
+        message.contains("outside this space's scope (location HQ)"),
+        "{message}"
+    );
+    // A name that exists nowhere is still not found.
+    assert!(
+        plan_as(Role::Operator, "mute Atlantis", &snap)
+            .unwrap_err()
+            .is_not_found()
+    );
+    let listed = plan_as(Role::Viewer, "workspaces", &snap).unwrap();
+    let Action::Workspaces { rows, .. } = &listed.action else {
+        panic!("{listed:?}");
+    };
+    assert!(rows.iter().all(|r| r.location == "HQ"), "{rows:?}");
+    // Scope and audit commands are about the space, never cut down.
+    assert!(plan_as(Role::Admin, "scope", &snap).is_ok());
+}
+
+#[test]
+fn a_tag_scope_and_a_least_role_combine() {
+    let snap = scoped_to(SpaceScope {
+        tag: Some("PILOT".into()),
+        min_role: Some(Role::Operator),
+        ..hq()
+    });
+    let status = plan_as(Role::Operator, "status all", &snap).unwrap();
+    let names: Vec<&str> = status
+        .devices
+        .iter()
+        .map(|t| t.device.name.as_str())
+        .collect();
+    assert_eq!(names, ["4B Codec", "4C Desk"]);
+    assert!(matches!(
+        plan_as(Role::Viewer, "status 4B", &snap),
+        Err(Refusal::Role {
+            needed: Role::Operator,
+            ..
+        })
+    ));
+    assert_eq!(
+        snap.space.scope.as_ref().unwrap().describe(),
+        "location HQ and tag PILOT; commands here need the operator role"
+    );
+}
+
+#[test]
+fn scope_and_audit_plan_store_calls_and_audit_all_only_in_a_1to1_space() {
+    let set = planned("scope HQ");
+    assert_eq!(set.calls[0].op, Op::SetScope { scope: hq() });
+    assert_eq!(set.calls[0].op.credential(), Credential::Local);
+    assert!(matches!(
+        refused(Role::Operator, "scope HQ"),
+        Refusal::Role { .. }
+    ));
+    assert!(plan_as(Role::Viewer, "scope", &snapshot()).is_ok());
+    let audit = planned("audit 5 by vera since 7d");
+    let Op::ReadAudit { query } = &audit.calls[0].op else {
+        panic!("{audit:?}");
+    };
+    assert_eq!((query.count, query.since.as_deref()), (5, Some("7d")));
+    let mut group = snapshot();
+    group.space.is_group = true;
+    assert!(matches!(
+        plan_as(Role::Admin, "audit all", &group),
+        Err(Refusal::Invalid { .. })
+    ));
+    assert!(plan_as(Role::Admin, "audit", &group).is_ok());
 }

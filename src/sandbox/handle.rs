@@ -5,6 +5,7 @@
 //! integrations, service apps, token expiry and revocation) and grants: `handle/credentials.rs`.
 
 mod credentials;
+mod spaces;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -50,6 +50,7 @@ pub mod faults;
 pub mod handle;
 pub mod http;
 pub mod ids;
+pub mod memberships;
 pub mod mentions;
 pub mod message_list;
 pub mod message_rules;

@@ -2,6 +2,7 @@
 //! filter), `GET /rooms/{id}` and `GET /memberships` (`roomId`, `personId`, `personEmail`).
 //! A 1:1 room's title is the other member's display name, as Webex shows it to each side.
 //! Also the rule that finds or opens a 1:1 room for `toPersonId`/`toPersonEmail` messages.
+//! Creating spaces and changing their members is in `memberships`.
 
 use std::sync::Arc;
 
@@ -167,7 +168,8 @@ async fn list_memberships(
     list_response(&shared, &uri, items)
 }
 
-fn membership_json(room: &Room, person: &super::demo_people::DemoPerson) -> Value {
+/// A membership as `GET /memberships` and the `memberships` webhooks show it.
+pub fn membership_json(room: &Room, person: &super::demo_people::DemoPerson) -> Value {
     let room_uuid = ids::decode(&room.id).map(|(_, u)| u).unwrap_or_default();
     json!({
         "id": ids::encode("MEMBERSHIP", &format!("{}:{room_uuid}", person.uuid())),

@@ -21,8 +21,8 @@ use super::oauth::{self, OAuthOptions};
 use super::org::{self, OrgState};
 use super::state::{Settings, Shared};
 use super::{
-    access, attachment_actions, auth, console, faults, messages, people, request_log, rooms,
-    webhooks,
+    access, attachment_actions, auth, console, faults, memberships, messages, people, request_log,
+    rooms, webhooks,
 };
 
 /// Which organisation the sandbox serves.
@@ -143,6 +143,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
     let messaging = Router::new()
         .merge(people::routes())
         .merge(rooms::routes())
+        .merge(memberships::routes())
         .merge(messages::routes())
         .merge(attachment_actions::routes())
         .merge(webhooks::routes())

@@ -65,6 +65,7 @@ pub(super) struct RawStore {
     pub keep_posted_messages_days: u64,
     pub keep_used_forms_days: u64,
     pub keep_confirmations_hours: u64,
+    pub keep_audit_days: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,6 +74,13 @@ pub(super) struct RawAccess {
     pub admins: String,
     pub operators: String,
     pub viewers: String,
+    pub domains: String,
+    pub spaces: String,
+    pub space_grant_ttl_secs: u64,
+    pub contact: String,
+    pub foreign_spaces: String,
+    pub rate_per_person: u32,
+    pub rate_per_space: u32,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,5 +1,6 @@
 //! The SQLite store: accepted webhook events and their journal, the dedupe ledger, confirmations,
-//! messages the bot posted, used forms and per-space defaults. Callers never see SQL.
+//! messages the bot posted, used forms, per-space defaults and scopes, and the audit trail
+//! (behind [`AuditLog`], the seam for another backend). Callers never see SQL.
 //!
 //! One file in WAL mode. Every write goes through one writer thread ([`writer`]) that commits
 //! whatever has queued up meanwhile in one transaction (group commit) and retries a busy or
@@ -8,6 +9,7 @@
 //! versioned with `PRAGMA user_version` and migrated at open ([`schema`]); [`prune`] keeps each
 //! table to its retention; [`health`] notices a store that was deleted, replaced or went bad.
 
+mod audit;
 mod checkpoint;
 mod confirmations;
 mod credentials;
@@ -19,6 +21,7 @@ mod ledger;
 mod posted;
 mod prune;
 mod schema;
+mod spaces;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +29,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use audit::{AuditEntry, AuditFuture, AuditLog, AuditQuery, DeviceResult};
 pub use confirmations::{Confirmation, NewConfirmation, Taken};
 pub use credentials::KeptSecret;
 pub use events::{EventCounts, PendingEvent, Ticket};
@@ -33,6 +37,7 @@ pub use journal::{Gate, JournaledReply};
 pub use ledger::DeliveryKey;
 pub use posted::PostedMessage;
 pub use prune::{DEDUPE_WINDOW, Pruned, Retention, prune_every};
+pub use spaces::Forgotten;
 
 /// A handle on the SQLite file; cheap to clone.
 #[derive(Clone)]

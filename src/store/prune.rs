@@ -27,6 +27,8 @@ pub struct Retention {
     pub used_forms: Duration,
     /// Confirmations, counted from their expiry (a used or expired token is refused either way).
     pub confirmations: Duration,
+    /// The audit trail (`store.keep_audit_days`, 400 days unless set).
+    pub audit: Duration,
 }
 
 impl Default for Retention {
@@ -38,6 +40,7 @@ impl Default for Retention {
             posted_messages: Duration::from_secs(30 * DAY),
             used_forms: Duration::from_secs(365 * DAY),
             confirmations: Duration::from_secs(DAY),
+            audit: Duration::from_secs(400 * DAY),
         }
     }
 }
@@ -50,6 +53,7 @@ pub struct Pruned {
     pub posted_messages: usize,
     pub used_forms: usize,
     pub confirmations: usize,
+    pub audit: usize,
 }
 
 impl Pruned {
@@ -60,6 +64,7 @@ impl Pruned {
             + self.posted_messages
             + self.used_forms
             + self.confirmations
+            + self.audit
     }
 }
 
@@ -114,6 +119,7 @@ impl Store {
         for (count, sql, cutoff) in tables {
             *count = self.prune_chunks(sql, cutoff).await?;
         }
+        pruned.audit = super::AuditLog::prune_audit(self, ms_ago(keep.audit)).await?;
         Ok(pruned)
     }
 
@@ -146,7 +152,7 @@ pub async fn prune_every(store: Store, keep: Retention, every: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{DeliveryKey, NewConfirmation, PostedMessage};
+    use crate::store::{AuditEntry, AuditLog, DeliveryKey, NewConfirmation, PostedMessage};
     use crate::webex::{MessageId, PersonId, RoomId};
 
     async fn fill(store: &Store) {
@@ -183,6 +189,29 @@ mod tests {
             })
             .await
             .unwrap();
+        let audited = AuditEntry {
+            seq: 0,
+            at_ms: now_ms(),
+            time: String::new(),
+            person_id: PersonId::new("P"),
+            email: "vera@example.com".into(),
+            role: "viewer".into(),
+            room_id: RoomId::new("R"),
+            group: false,
+            text: "mute 4B".into(),
+            confirmed: false,
+            action: String::new(),
+            role_needed: "operator".into(),
+            result: "refused".into(),
+            detail: String::new(),
+            label: "4B".into(),
+            targets: vec![],
+            workspaces: vec![],
+            devices: vec![],
+            tracking_ids: vec![],
+            credentials: vec![],
+        };
+        store.append_audit(audited).await.unwrap();
     }
 
     /// Moves every row's timestamp an hour into the past.
@@ -194,7 +223,8 @@ mod tests {
                      UPDATE events SET finished_ms = finished_ms - 3600000;
                      UPDATE posted_messages SET posted_at = posted_at - 3600;
                      UPDATE used_forms SET used_at = used_at - 3600;
-                     UPDATE confirmations SET expires_at = expires_at - 3600;",
+                     UPDATE confirmations SET expires_at = expires_at - 3600;
+                     UPDATE audit SET at_ms = at_ms - 3600000;",
                 )
             })
             .await
@@ -215,6 +245,7 @@ mod tests {
             used_forms: half_hour,
             // The confirmation expires 10 minutes after it was made: 50 minutes ago now.
             confirmations: half_hour,
+            audit: half_hour,
         };
         let pruned = store.prune(&keep).await.unwrap();
         assert_eq!(
@@ -225,6 +256,7 @@ mod tests {
                 posted_messages: 1,
                 used_forms: 1,
                 confirmations: 1,
+                audit: 1,
             }
         );
         assert!(store.posted(&MessageId::new("M")).await.unwrap().is_none());

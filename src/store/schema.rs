@@ -114,6 +114,28 @@ CREATE TABLE credentials (
 ) WITHOUT ROWID;
 ";
 
+/// Migration 4: the audit trail (one row per command or click, the whole record as JSON, with
+/// the columns its queries filter on) and each space's scope (the locations or tags its
+/// commands may reach, the least role commands there need).
+const V4_AUDIT_AND_SCOPES: &str = "
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at_ms INTEGER NOT NULL,
+    person_id TEXT NOT NULL,
+    email TEXT NOT NULL,
+    room_id TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX audit_at ON audit (at_ms);
+CREATE INDEX audit_room ON audit (room_id, seq);
+CREATE TABLE space_scopes (
+    room_id TEXT PRIMARY KEY,
+    scope TEXT NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at INTEGER NOT NULL
+) WITHOUT ROWID;
+";
+
 /// Every migration, in order: (what it does, its SQL). Version n has had the first n.
 const MIGRATIONS: &[(&str, &str)] = &[
     ("base tables", V1_BASE),
@@ -122,6 +144,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "confirmation plans and kept credentials",
         V3_PLANS_AND_CREDENTIALS,
     ),
+    ("audit trail and space scopes", V4_AUDIT_AND_SCOPES),
 ];
 
 /// The schema version this build writes.

@@ -94,6 +94,10 @@ id_type!(
     /// An organisation.
     OrgId
 );
+id_type!(
+    /// A person's membership of a space (`/memberships`).
+    MembershipId
+);
 
 /// Decodes a Webex REST id (base64 of `ciscospark://<region>/<KIND>/<uuid>`, URL-safe or
 /// standard alphabet, padding optional) into `(KIND, uuid)`; `None` for anything else.

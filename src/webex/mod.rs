@@ -26,6 +26,7 @@ pub mod devices;
 pub mod error;
 pub mod ids;
 pub mod locations;
+pub mod memberships;
 pub mod messages;
 pub mod oauth;
 pub mod pagination;
@@ -46,13 +47,14 @@ pub use configurations::{
 pub use devices::{ActivationCode, ConnectionStatus, Device, DeviceFilter, Permission, TagsPatch};
 pub use error::{ApiError, WebexError};
 pub use ids::{
-    AttachmentActionId, DeviceId, FloorId, LocationId, MessageId, OrgId, PersonId, RoomId,
-    WebhookId, WorkspaceId,
+    AttachmentActionId, DeviceId, FloorId, LocationId, MembershipId, MessageId, OrgId, PersonId,
+    RoomId, WebhookId, WorkspaceId,
 };
 pub use locations::{
     Floor, FloorFields, Location, LocationFields, LocationFilter, LocationKind, WorkspaceLocation,
     WorkspaceLocationFields, WorkspaceLocationFilter,
 };
+pub use memberships::Membership;
 pub use messages::{
     ADAPTIVE_CARD, Attachment, Message, MessageEdit, MessageQuery, NewMessage, RoomType,
 };

@@ -50,6 +50,10 @@ pub struct EventData {
 pub enum EventKind {
     MessageCreated,
     AttachmentActionCreated,
+    /// Someone was added to a space (the bot cares when it is the bot).
+    MembershipCreated,
+    /// Someone left or was removed from a space.
+    MembershipDeleted,
 }
 
 /// Whether `id` can be a Webex id: base64url characters (and `=` padding), 1 to [`MAX_ID_LEN`].
@@ -75,6 +79,8 @@ impl Envelope {
         match (self.resource.as_str(), self.event.as_str()) {
             ("messages", "created") => Some(EventKind::MessageCreated),
             ("attachmentActions", "created") => Some(EventKind::AttachmentActionCreated),
+            ("memberships", "created") => Some(EventKind::MembershipCreated),
+            ("memberships", "deleted") => Some(EventKind::MembershipDeleted),
             _ => None,
         }
     }
@@ -137,8 +143,14 @@ mod tests {
 
     #[test]
     fn other_resources_have_no_kind() {
-        let body = r#"{"resource":"memberships","event":"created","data":{"id":"X"}}"#;
+        let body = r#"{"resource":"rooms","event":"created","data":{"id":"X"}}"#;
         let envelope: Envelope = serde_json::from_str(body).unwrap();
         assert_eq!(envelope.kind(), None);
+        let body = r#"{"resource":"memberships","event":"updated","data":{"id":"X"}}"#;
+        let envelope: Envelope = serde_json::from_str(body).unwrap();
+        assert_eq!(envelope.kind(), None);
+        let body = r#"{"resource":"memberships","event":"deleted","data":{"id":"X"}}"#;
+        let envelope: Envelope = serde_json::from_str(body).unwrap();
+        assert_eq!(envelope.kind(), Some(EventKind::MembershipDeleted));
     }
 }

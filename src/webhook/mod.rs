@@ -109,8 +109,21 @@ impl Intake {
         {
             return Delivery::OwnMessage;
         }
+        let membership = matches!(
+            kind,
+            EventKind::MembershipCreated | EventKind::MembershipDeleted
+        );
+        if membership && envelope.data.person_id.as_deref() != Some(self.bot_id.as_str()) {
+            // Only the bot's own arrival and departure matter.
+            return Delivery::Ignored;
+        }
+        // A membership keeps its id when it ends: its created and deleted events are two.
+        let resource = match membership {
+            true => format!("{}/{}", envelope.resource, envelope.event),
+            false => envelope.resource.clone(),
+        };
         let key = DeliveryKey {
-            resource: envelope.resource.clone(),
+            resource,
             id: envelope.data.id.clone(),
         };
         if !self.dedupe.first_sighting(&key) {

@@ -1286,11 +1286,13 @@ fn general_cases() -> Vec<(&'static str, Expect)> {
         ("mute \"4B", Unterminated),
         ("report offline", Unknown("")),
         (
-            "audit last week",
-            Is(Status {
-                keys: vec![],
-                target: bare("audit last week"),
-                page: None,
+            "audit on room 4B since 7d",
+            Is(Audit {
+                filter: roombot::command::AuditFilter {
+                    on: Some("4B".into()),
+                    since: Some(roombot::command::Since::Days(7)),
+                    ..Default::default()
+                },
             }),
         ),
         (

@@ -327,7 +327,7 @@ async fn webhook_sync_is_idempotent_and_leaves_foreign_webhooks_alone() {
         .into_iter()
         .filter(|w| w.name.starts_with("roombot"))
         .collect();
-    assert_eq!(ours.len(), 2);
+    assert_eq!(ours.len(), roombot::bot::webhooks::OURS.len());
     assert!(
         ours.iter()
             .all(|w| w.target_url == target && w.status == "active")
@@ -335,7 +335,7 @@ async fn webhook_sync_is_idempotent_and_leaves_foreign_webhooks_alone() {
 
     assert_eq!(
         roombot::bot::webhooks::delete_ours(&webex).await.unwrap(),
-        2
+        4
     );
     let left = bot.sandbox.webhooks();
     assert_eq!(left.len(), 1);
@@ -573,16 +573,16 @@ async fn the_webhooks_subcommand_syncs_lists_and_deletes_only_ours() {
         }
     };
     let first = run(&["webhooks", "sync"]).await;
-    assert_eq!(first.matches("Created").count(), 2, "{first}");
+    assert_eq!(first.matches("Created").count(), 4, "{first}");
     let second = run(&["webhooks", "sync"]).await;
-    assert_eq!(second.matches("Unchanged").count(), 2, "{second}");
+    assert_eq!(second.matches("Unchanged").count(), 4, "{second}");
     let listed = run(&["webhooks", "list"]).await;
     assert!(
         listed.contains("roombot messages\tactive\thttps://roombot.example.com/webhooks/webex"),
         "{listed}"
     );
-    assert_eq!(sandbox.webhooks().len(), 2);
+    assert_eq!(sandbox.webhooks().len(), 4);
     let deleted = run(&["webhooks", "delete"]).await;
-    assert!(deleted.contains("deleted 2"), "{deleted}");
+    assert!(deleted.contains("deleted 4"), "{deleted}");
     assert!(sandbox.webhooks().is_empty());
 }

@@ -11,6 +11,7 @@ mod support;
 
 mod admin_access;
 mod admin_token;
+mod arrivals;
 mod bad_input;
 mod cards_browser;
 mod cards_differential;
@@ -27,6 +28,7 @@ mod exec_cli;
 mod faults;
 mod fleet_scale;
 mod forms;
+mod governance;
 mod intake;
 mod layers;
 mod ops_commands;

@@ -192,3 +192,30 @@ async fn actions_reply_as_recorded() {
     }
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn governance_replies_as_recorded() {
+    let bot = spawn_bot().await;
+    snapshot(&bot, Role::Admin, "help", "help_admin").await;
+    snapshot(&bot, Role::Admin, "scope Barcelona", "scope_set").await;
+    snapshot(&bot, Role::Admin, "scope", "scope_show").await;
+    snapshot(&bot, Role::Admin, "mute Fjord", "scope_outside").await;
+    snapshot(&bot, Role::Admin, "audit since 2099-01-01", "audit_empty").await;
+
+    // The introduction in a space someone of the organisation added the bot to.
+    let ada = bot.token(Role::Admin);
+    let room = bot.sandbox.create_space(&ada, "Ops Oslo").await.unwrap();
+    let bot_email = bot.sandbox.bot().email.clone();
+    bot.sandbox
+        .add_member(&ada, &room, &bot_email)
+        .await
+        .unwrap();
+    let bot_id = bot.sandbox.bot_id().to_owned();
+    let intro = bot
+        .sandbox
+        .wait_for_message(&room, |m| m.person_id == bot_id, crate::support::WAIT)
+        .await
+        .expect("an introduction");
+    assert_no_code_span(card(&intro).expect("a card"), "introduction");
+    insta::assert_json_snapshot!("introduction", shown(&intro));
+}

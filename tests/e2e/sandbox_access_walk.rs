@@ -260,6 +260,13 @@ async fn walk_cards_and_rooms(w: &mut Walk, f: &Fixture, room: &str) {
     w.get("/rooms", 200).await;
     w.get(format!("/rooms/{room}"), 200).await;
     w.get(format!("/memberships?roomId={room}"), 200).await;
+    let space = id_or(
+        &w.post("/rooms", json!({"title": "walk"}), 200).await,
+        "none",
+    );
+    let added = json!({"roomId": space, "personEmail": f.otto});
+    let membership = id_or(&w.post("/memberships", added, 200).await, "none");
+    w.delete(format!("/memberships/{membership}"), 204).await;
 }
 
 async fn walk_webhooks(w: &mut Walk) {

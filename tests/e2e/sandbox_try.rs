@@ -27,7 +27,7 @@ fn options() -> DemoOptions {
 async fn the_sandbox_wires_the_bot_through_webhooks_like_production() {
     let demo = Demo::start(&options()).await.unwrap();
     let hooks = demo.sandbox.webhooks();
-    assert_eq!(hooks.len(), 2, "{hooks:#?}");
+    assert_eq!(hooks.len(), 4, "{hooks:#?}");
     assert!(
         hooks
             .iter()

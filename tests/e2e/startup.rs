@@ -143,7 +143,15 @@ async fn a_failing_webhook_sync_is_retried_until_the_webhooks_exist() {
     readyz_until(addr, "webhooks: ok (synced)").await;
     let mut names: Vec<String> = sandbox.webhooks().into_iter().map(|w| w.name).collect();
     names.sort();
-    assert_eq!(names, ["roombot card actions", "roombot messages"]);
+    assert_eq!(
+        names,
+        [
+            "roombot arrivals",
+            "roombot card actions",
+            "roombot departures",
+            "roombot messages"
+        ]
+    );
     stop.send(()).unwrap();
     task.await.unwrap().expect("a clean stop");
 }

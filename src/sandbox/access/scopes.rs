@@ -10,6 +10,10 @@ pub const MESSAGES_WRITE: &str = "spark:messages_write";
 pub const ROOMS_READ: &str = "spark:rooms_read";
 /// List memberships.
 pub const MEMBERSHIPS_READ: &str = "spark:memberships_read";
+/// Add and remove members (and leave spaces).
+pub const MEMBERSHIPS_WRITE: &str = "spark:memberships_write";
+/// Create spaces.
+pub const ROOMS_WRITE: &str = "spark:rooms_write";
 /// Read people.
 pub const PEOPLE_READ: &str = "spark:people_read";
 /// The caller's own (and granted) devices.
