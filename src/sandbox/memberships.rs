@@ -66,6 +66,7 @@ async fn create_room(
         creator_id: caller.person_id.clone(),
         created: now.clone(),
         last_activity: now,
+        joined: Default::default(),
     };
     let event = membership_event(
         &shared,
@@ -114,6 +115,8 @@ async fn create_membership(
             .find(|r| r.id == room_id)
             .expect("found above");
         room.members.push(person.id.clone());
+        room.joined
+            .insert(person.id.clone(), timestamp(chrono::Utc::now()));
         let room = room.clone();
         let event = membership_event(&shared, &room, &person.id, &caller.person_id, "created");
         (membership_json(&room, &person), event)

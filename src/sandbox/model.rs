@@ -40,6 +40,9 @@ pub struct Room {
     pub created: String,
     /// Last message time (Webex format).
     pub last_activity: String,
+    /// When members added after the room was made joined (Webex format), by person id: a
+    /// membership's `created`. Members not in it joined when the room was created.
+    pub joined: std::collections::BTreeMap<String, String>,
 }
 
 impl Room {

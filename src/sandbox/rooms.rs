@@ -55,6 +55,7 @@ pub fn direct_room_between(store: &mut Store, a: &str, b: &str) -> String {
         creator_id: a.to_owned(),
         created: now.clone(),
         last_activity: now,
+        joined: Default::default(),
     };
     let id = room.id.clone();
     store.rooms.push(room);
@@ -182,6 +183,6 @@ pub fn membership_json(room: &Room, person: &super::demo_people::DemoPerson) -> 
         "isMonitor": false,
         "isRoomHidden": false,
         "roomType": room.room_type.as_str(),
-        "created": room.created,
+        "created": room.joined.get(&person.id).unwrap_or(&room.created),
     })
 }

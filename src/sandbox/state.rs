@@ -253,6 +253,7 @@ fn demo_rooms(people: &[DemoPerson]) -> Vec<Room> {
                 creator_id: p.id.clone(),
                 created: DEMO_CREATED.to_owned(),
                 last_activity: DEMO_CREATED.to_owned(),
+                joined: Default::default(),
             })
         })
         .collect();
@@ -264,6 +265,7 @@ fn demo_rooms(people: &[DemoPerson]) -> Vec<Room> {
         creator_id: people[1].id.clone(),
         created: DEMO_CREATED.to_owned(),
         last_activity: DEMO_CREATED.to_owned(),
+        joined: Default::default(),
     });
     rooms
 }

@@ -43,6 +43,9 @@ pub struct EventData {
     /// For attachment actions: the message whose card was clicked.
     #[serde(default)]
     pub message_id: Option<String>,
+    /// When it was made: for a membership, when the person joined (a re-add is a new one).
+    #[serde(default)]
+    pub created: Option<String>,
 }
 
 /// What kind of event a delivery is, as far as the bot cares.

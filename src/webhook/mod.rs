@@ -117,14 +117,21 @@ impl Intake {
             // Only the bot's own arrival and departure matter.
             return Delivery::Ignored;
         }
-        // A membership keeps its id when it ends: its created and deleted events are two.
-        let resource = match membership {
-            true => format!("{}/{}", envelope.resource, envelope.event),
-            false => envelope.resource.clone(),
-        };
-        let key = DeliveryKey {
-            resource,
-            id: envelope.data.id.clone(),
+        // A membership keeps its id when it ends, and when the same person is added again: its
+        // created and deleted events are two, and each joining (its `created`) is another.
+        let key = match membership {
+            true => DeliveryKey {
+                resource: format!("{}/{}", envelope.resource, envelope.event),
+                id: format!(
+                    "{}@{}",
+                    envelope.data.id,
+                    envelope.data.created.as_deref().unwrap_or_default()
+                ),
+            },
+            false => DeliveryKey {
+                resource: envelope.resource.clone(),
+                id: envelope.data.id.clone(),
+            },
         };
         if !self.dedupe.first_sighting(&key) {
             return Delivery::Duplicate;

@@ -134,3 +134,26 @@ async fn removed_from_a_space_the_bot_forgets_its_default_target_scope_and_confi
     let taken = store.take_confirmation(&token, &ada, None).await.unwrap();
     assert!(matches!(taken, Taken::Stale), "{taken:?}");
 }
+
+#[tokio::test]
+async fn removed_and_added_again_the_bot_introduces_itself_again() {
+    let bot = spawn_bot().await;
+    let ada = bot.token(Role::Admin);
+    let room = bot.sandbox.create_space(&ada, "Ops Bergen").await.unwrap();
+    let bot_email = bot.sandbox.bot().email.clone();
+    let bot_id = bot.sandbox.bot_id().to_owned();
+    bot.sandbox
+        .add_member(&ada, &room, &bot_email)
+        .await
+        .unwrap();
+    eventually(|| async { bot.bot_message_count(&room) == 1 }).await;
+    let membership = bot.sandbox.membership_of(&room, &bot_email).unwrap();
+    bot.sandbox.remove_member(&ada, &membership).await.unwrap();
+    eventually(|| async { !bot.sandbox.members(&room).contains(&bot_id) }).await;
+    // The same person in the same space: the same membership id, yet a new arrival.
+    bot.sandbox
+        .add_member(&ada, &room, &bot_email)
+        .await
+        .unwrap();
+    eventually(|| async { bot.bot_message_count(&room) == 2 }).await;
+}
