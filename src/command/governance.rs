@@ -112,8 +112,8 @@ pub enum ScopeChange {
     Location(String),
     /// `scope tag <tag>`.
     Tag(String),
-    /// `scope role <viewer|operator|admin>`: the least role commands here need; `scope role
-    /// none` drops it.
+    /// `scope role <viewer|operator|admin>`: the least role commands that act need here
+    /// (reading stays open); `scope role none` drops it.
     MinRole(Option<String>),
     /// `scope none`: the space reaches everything again.
     Clear,

@@ -178,7 +178,7 @@ pub(crate) static SPECS: &[Spec] = &[
         examples: ["audit on 4B since yesterday", "audit by vera", "audit all 20 since this week"],
         api: "stored audit trail", super::governance::parse_audit),
     spec!("scope", "Space scope", General, ["scope"],
-        "Bind this space to a location and/or a tag (commands here reach only those devices), or set the least role commands here need (admins)",
+        "Bind this space to a location and/or a tag (commands here reach only those devices), or set the least role commands that act need here (admins)",
         forms: ["scope <location>", "scope tag <tag>", "scope role <viewer|operator|admin|none>", "scope none", "scope"],
         variants: ["scope location <name>"],
         examples: ["scope Barcelona", "scope tag floor3", "scope role operator", "scope none"],

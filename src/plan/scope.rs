@@ -13,6 +13,7 @@ use crate::resolve::Org;
 use crate::webex::{Device, Workspace};
 
 use super::find::{location_ref, one_location};
+use super::role::required_role;
 use super::{Action, Call, LocationRef, Op, Plan, Refusal, Snapshot, Subject};
 
 /// What a space is bound to.
@@ -24,7 +25,7 @@ pub struct SpaceScope {
     /// Only devices with this tag.
     #[serde(default)]
     pub tag: Option<String>,
-    /// The least role commands here need.
+    /// The least role commands that act need here (reading stays open to everyone).
     #[serde(default)]
     pub min_role: Option<Role>,
 }
@@ -49,7 +50,10 @@ impl SpaceScope {
             false => parts.join(" and "),
         };
         if let Some(role) = self.min_role {
-            text.push_str(&format!("; commands here need the {} role", role.name()));
+            let role = role.name();
+            text.push_str(&format!(
+                "; commands that act need the {role} role, anyone may read"
+            ));
         }
         text
     }
@@ -159,7 +163,10 @@ pub(super) fn plan_in_scope(
     else {
         return plan(command, snapshot, actor);
     };
+    // A least role holds for what acts on devices or the organisation: reading (status,
+    // lists, help) stays open to everyone, so `scope role admin` makes a status space.
     if let Some(needed) = scope.min_role
+        && required_role(command) > Role::Viewer
         && actor.role < needed
     {
         let text = command.canonical();

@@ -250,12 +250,19 @@ async fn a_scoped_space_reaches_only_its_location_and_says_so_for_others() {
     bot.say(Role::Operator, "mute Fjord").await;
     assert_eq!(xapi_commands(&bot), 2);
 
-    // A least role: a read-only status space for operators and up.
-    bot.say_in_ops(Role::Admin, "scope role operator").await;
-    let refused = bot.say_in_ops(Role::Viewer, "status 4B").await;
+    // A least role: a status space, where anyone reads and only admins act.
+    bot.say_in_ops(Role::Admin, "scope role admin").await;
+    let read = bot.say_in_ops(Role::Viewer, "status 4B").await;
+    assert!(text(&read).contains("Status of 4B"), "{read:#?}");
+    let refused = bot.say_in_ops(Role::Operator, "mute 4B").await;
     assert!(
-        text(&refused).contains("needs the operator role"),
+        text(&refused).contains("needs the admin role"),
         "{refused:#?}"
+    );
+    assert_eq!(
+        xapi_commands(&bot),
+        2,
+        "nothing called for the refused mute"
     );
     bot.say_in_ops(Role::Admin, "scope none").await;
     bot.say_in_ops(Role::Operator, "mute Fjord").await;
