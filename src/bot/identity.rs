@@ -43,6 +43,11 @@ fn client_with(
     config.retry_deadline = settings.webex.retry_deadline;
     config.backoff_base = settings.webex.retry_backoff;
     config.retry_after_cap = settings.webex.retry_after_cap;
+    config.proxy = settings
+        .webex
+        .proxy
+        .as_ref()
+        .map(|p| (p.url.clone(), p.no_proxy_list()));
     let observer: crate::webex::Observer = Arc::new(move |call: &crate::webex::CallRecord| {
         let status = call
             .status

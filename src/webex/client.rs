@@ -33,6 +33,9 @@ pub struct ClientConfig {
     pub retry_after_default: Duration,
     /// Longest wait honoured from a `Retry-After`.
     pub retry_after_cap: Duration,
+    /// An HTTP proxy for every call and the hosts that bypass it; `None`: reqwest's own
+    /// environment lookup.
+    pub proxy: Option<(Url, String)>,
 }
 
 impl ClientConfig {
@@ -48,6 +51,7 @@ impl ClientConfig {
             backoff_base: Duration::from_millis(500),
             retry_after_default: Duration::from_secs(5),
             retry_after_cap: Duration::from_secs(60),
+            proxy: None,
         }
     }
 }
@@ -100,11 +104,19 @@ impl WebexClient {
     /// Builds the client once; share it by cloning.
     pub fn new(config: ClientConfig) -> Result<Self, WebexError> {
         let base = normalise_base(&config.base_url)?;
-        let http = reqwest::Client::builder()
+        let cannot = |e: reqwest::Error| {
+            WebexError::InvalidRequest(format!("cannot build HTTP client: {e}"))
+        };
+        let mut builder = reqwest::Client::builder()
             .timeout(config.timeout)
-            .user_agent(concat!("roombot/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| WebexError::InvalidRequest(format!("cannot build HTTP client: {e}")))?;
+            .user_agent(concat!("roombot/", env!("CARGO_PKG_VERSION")));
+        if let Some((proxy, no_proxy)) = &config.proxy {
+            let proxy = reqwest::Proxy::all(proxy.as_str())
+                .map_err(cannot)?
+                .no_proxy(reqwest::NoProxy::from_string(no_proxy));
+            builder = builder.proxy(proxy);
+        }
+        let http = builder.build().map_err(cannot)?;
         let permits = Semaphore::new(config.max_in_flight.max(1));
         let credential = Credential::Static(config.token.clone());
         let inner = Inner {

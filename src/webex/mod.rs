@@ -33,6 +33,7 @@ pub mod people;
 pub mod retry;
 pub mod status;
 pub mod token;
+pub mod wdm;
 pub mod webhooks;
 pub mod workspaces;
 pub mod xapi;

@@ -13,6 +13,7 @@ pub mod dedupe;
 pub mod envelope;
 pub mod queue;
 pub mod signature;
+pub mod websocket;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,6 +98,18 @@ impl Intake {
             Delivery::StoreFailed => Verdict::Rejected(StatusCode::SERVICE_UNAVAILABLE),
             accepted => Verdict::Accepted(accepted),
         }
+    }
+
+    /// Filters and stores an event that arrived authenticated another way (the websocket):
+    /// the same own-message drop, dedupe ledger, durable store and queue as a delivery.
+    pub async fn take_trusted(&self, envelope: Envelope) -> Delivery {
+        let started = std::time::Instant::now();
+        let outcome = self.route(envelope).await;
+        self.metrics.delivery(outcome);
+        if matches!(outcome, Delivery::Queued | Delivery::Deferred) {
+            self.metrics.intake_stored(started.elapsed());
+        }
+        outcome
     }
 
     async fn route(&self, envelope: Envelope) -> Delivery {
