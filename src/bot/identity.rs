@@ -92,6 +92,10 @@ pub fn admin_client(
         &settings.webex.api_base,
         settings.webex.timeout,
     )?;
+    if let Some(proxy) = &settings.webex.proxy {
+        let no_proxy = proxy.no_proxy_list();
+        refresher = refresher.via_proxy(&proxy.url, &no_proxy, settings.webex.timeout)?;
+    }
     if let Some(on_rotate) = on_rotate {
         refresher = refresher.on_rotate(on_rotate);
     }

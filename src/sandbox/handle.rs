@@ -5,6 +5,9 @@
 //! integrations, service apps, token expiry and revocation) and grants: `handle/credentials.rs`.
 
 mod credentials;
+mod mercury;
+
+pub use mercury::SocketCounts;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

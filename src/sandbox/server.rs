@@ -21,8 +21,8 @@ use super::oauth::{self, OAuthOptions};
 use super::org::{self, OrgState};
 use super::state::{Settings, Shared};
 use super::{
-    access, attachment_actions, auth, console, faults, messages, people, request_log, rooms,
-    webhooks,
+    access, attachment_actions, auth, console, faults, mercury, messages, people, request_log,
+    rooms, webhooks,
 };
 
 /// Which organisation the sandbox serves.
@@ -140,12 +140,14 @@ impl Sandbox {
 /// the console (chat page) beside them, outside every layer.
 pub fn router(shared: Arc<Shared>) -> Router {
     let console = console::routes(Arc::clone(&shared));
+    let socket = mercury::socket::routes(Arc::clone(&shared));
     let messaging = Router::new()
         .merge(people::routes())
         .merge(rooms::routes())
         .merge(messages::routes())
         .merge(attachment_actions::routes())
         .merge(webhooks::routes())
+        .merge(mercury::routes::routes())
         .merge(oauth::authenticated_routes())
         .with_state(Arc::clone(&shared));
     let public = oauth::public_routes().with_state(Arc::clone(&shared));
@@ -165,6 +167,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             request_log::log_requests,
         ))
         .merge(console)
+        .merge(socket)
 }
 
 async fn unknown_route() -> Response {
