@@ -56,3 +56,4 @@ mod soak;
 mod startup;
 mod store;
 mod webex_client;
+mod websocket;

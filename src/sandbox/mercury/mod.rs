@@ -156,7 +156,10 @@ fn activity(shared: &Shared, event: &Event) -> Option<Value> {
     let uuid = |id: &str| ids::decode(id).map(|(_, uuid)| uuid);
     let verb = match (event.resource, event.event) {
         ("messages", "created") => {
-            let files = event.extra.iter().any(|(k, v)| *k == "hasFiles" && v == "true");
+            let files = event
+                .extra
+                .iter()
+                .any(|(k, v)| *k == "hasFiles" && v == "true");
             if files { "share" } else { "post" }
         }
         ("messages", "updated") => "update",

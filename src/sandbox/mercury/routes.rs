@@ -154,7 +154,9 @@ async fn message_by_activity(
     if !member {
         return Err(not_found());
     }
-    Ok(Json(json!({"id": message.id, "objectType": "activity", "verb": "post"})))
+    Ok(Json(
+        json!({"id": message.id, "objectType": "activity", "verb": "post"}),
+    ))
 }
 
 async fn action_by_activity(
@@ -169,9 +171,13 @@ async fn action_by_activity(
         .iter()
         .find(|a| ids::decode(&a.id).is_some_and(|(_, u)| u == uuid))
         .ok_or_else(not_found)?;
-    let author = store.message(&action.message_id).map(|m| &m.message.person_id);
+    let author = store
+        .message(&action.message_id)
+        .map(|m| &m.message.person_id);
     if action.person_id != caller.person_id && author != Some(&caller.person_id) {
         return Err(not_found());
     }
-    Ok(Json(json!({"id": action.id, "objectType": "activity", "verb": "cardAction"})))
+    Ok(Json(
+        json!({"id": action.id, "objectType": "activity", "verb": "cardAction"}),
+    ))
 }

@@ -78,7 +78,8 @@ pub async fn serve(
                 if let Err(error) = sink.send(Message::text(protocol::ping(&id))).await {
                     return lost(format!("could not send a ping: {error}"), is_authorized);
                 }
-                ping_sent = Some(Instant::now());
+                // Silence counts from the oldest unanswered ping.
+                ping_sent.get_or_insert_with(Instant::now);
                 next_ping = Instant::now() + keepalive.ping_interval;
             }
             frame = stream.next() => {

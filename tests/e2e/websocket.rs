@@ -1,0 +1,319 @@
+//! The websocket intake end to end: roombot registers a device with the sandbox, holds its
+//! websocket and answers what arrives there exactly once: typed commands and card clicks, a
+//! burst with the socket killed in the middle, a stale registration, a revoked token, a restart,
+//! and all of it through a local CONNECT proxy.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use roombot::sandbox::{Role, Sandbox, SandboxHandle, SandboxOptions, SocketFaults};
+use roombot::settings::Settings;
+
+use crate::support::proxy::Proxy;
+use crate::support::{self, TestBot, WAIT};
+
+/// The sandbox's origin (`http://127.0.0.1:PORT`).
+fn origin(sandbox: &SandboxHandle) -> String {
+    sandbox.base_url().trim_end_matches("/v1").to_owned()
+}
+
+/// Settings for websocket mode with quick keepalive and reconnection, plus `extra`.
+fn socket_settings(
+    sandbox: &SandboxHandle,
+    dir: &std::path::Path,
+    extra: &[(&str, &str)],
+) -> Settings {
+    let u2c = format!("{}/u2c/api/v1", origin(sandbox));
+    let mut all: Vec<(&str, &str)> = vec![
+        ("ROOMBOT__INTAKE__MODE", "websocket"),
+        ("ROOMBOT__WEBEX__U2C_URL", &u2c),
+        ("ROOMBOT__WEBEX__WEBHOOK_SECRET", ""),
+        ("ROOMBOT__INTAKE__PING_INTERVAL_SECS", "1"),
+        ("ROOMBOT__INTAKE__PONG_TIMEOUT_SECS", "3"),
+        ("ROOMBOT__INTAKE__RECONNECT_BACKOFF_MS", "50"),
+        ("ROOMBOT__INTAKE__RECONNECT_BACKOFF_MAX_SECS", "1"),
+    ];
+    all.extend_from_slice(extra);
+    support::settings_for(sandbox, dir, &all)
+}
+
+async fn start_sandbox() -> SandboxHandle {
+    Sandbox::start(SandboxOptions::default(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("sandbox starts")
+}
+
+/// A sandbox and roombot in websocket mode (ready: its socket is authorized).
+async fn spawn_socket_bot(extra: &[(&str, &str)]) -> TestBot {
+    let sandbox = start_sandbox().await;
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let settings = socket_settings(&sandbox, dir.path(), extra);
+    support::start_app_unsynced(sandbox, settings, dir).await
+}
+
+/// Waits until every event the sandbox sent has been acked.
+async fn all_acked(bot: &TestBot) {
+    bot.sandbox
+        .wait_for_sockets(|c| c.unacked == 0 && c.connected == 1, WAIT)
+        .await
+        .expect("every event acked");
+}
+
+/// `GET /readyz`: status and body.
+async fn readyz(bot: &TestBot) -> (u16, String) {
+    let response = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!("http://{}/readyz", bot.addr))
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// Calls roombot made to `path` with `method`.
+fn calls(bot: &TestBot, method: &str, path: &str) -> usize {
+    bot.bot_calls()
+        .iter()
+        .filter(|r| r.method == method && r.path == path)
+        .count()
+}
+
+/// A mute, then a click on its Unmute button: one reply each (the new card replaces the clicked
+/// one), one device action each.
+async fn command_and_click(bot: &TestBot) {
+    let room = bot.direct_room(Role::Operator);
+    let before = bot.bot_message_count(&room);
+    let reply = bot.say(Role::Operator, "mute room 4B").await;
+    let after = bot.click(Role::Operator, &reply, "Unmute").await;
+    assert!(
+        after
+            .markdown
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Unmuted"),
+        "{after:#?}"
+    );
+    all_acked(bot).await;
+    let messages = bot.sandbox.messages(&room);
+    assert!(
+        !messages.iter().any(|m| m.id == reply.id),
+        "the clicked card is replaced"
+    );
+    assert_eq!(bot.bot_message_count(&room), before + 1, "one reply each");
+    assert_eq!(
+        calls(bot, "POST", "/v1/xapi/command/Audio.Microphones.Mute"),
+        1
+    );
+    assert_eq!(
+        calls(bot, "POST", "/v1/xapi/command/Audio.Microphones.Unmute"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_typed_command_and_a_card_click_are_answered_once() {
+    let bot = spawn_socket_bot(&[]).await;
+    assert!(bot.sandbox.webhooks().is_empty(), "no webhook is needed");
+    command_and_click(&bot).await;
+    let (status, body) = readyz(&bot).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("websocket: ok (authorized"), "{body}");
+    // A group message without a mention never reaches the bot; one with a mention does.
+    let ops = bot.sandbox.ops_room();
+    let silent = bot
+        .sandbox
+        .post_as(&bot.token(Role::Operator), &ops, "mute room 4B")
+        .await
+        .unwrap();
+    let reply = bot.say_in_ops(Role::Operator, "help mute").await;
+    assert_ne!(reply.parent_id.as_deref(), Some(silent.id.as_str()));
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn killing_the_socket_mid_burst_loses_and_doubles_nothing() {
+    const COMMANDS: usize = 200;
+    let bot = spawn_socket_bot(&[("ROOMBOT__BOT__WORKERS", "8")]).await;
+    let room = bot.direct_room(Role::Operator);
+    let token = bot.token(Role::Operator);
+    let sends = (0..COMMANDS).map(|i| {
+        let (sandbox, room, token) = (&bot.sandbox, room.clone(), token.clone());
+        async move {
+            let text = if i % 2 == 0 {
+                "mute room 4B"
+            } else {
+                "unmute room 4B"
+            };
+            sandbox.post_as(&token, &room, text).await.unwrap()
+        }
+    });
+    let burst = futures::future::join_all(sends);
+    let killer = async {
+        // Kill the socket once a part of the burst is in, while the rest is still arriving.
+        bot.sandbox
+            .wait_for_sockets(|c| c.acked >= COMMANDS / 4, WAIT)
+            .await
+            .expect("a quarter acked");
+        assert_eq!(bot.sandbox.drop_sockets(), 1);
+    };
+    let (sent, ()) = tokio::join!(burst, killer);
+    assert_eq!(sent.len(), COMMANDS);
+    let count = || bot.bot_message_count(&room);
+    bot.sandbox
+        .wait_for_message(&room, |_| count() >= COMMANDS, Duration::from_secs(120))
+        .await
+        .expect("every command answered");
+    all_acked(&bot).await;
+    let counts = bot.sandbox.socket_counts();
+    assert!(counts.authorized >= 2, "the socket came back: {counts:?}");
+    assert_eq!(count(), COMMANDS, "every command answered exactly once");
+    let mutes = calls(&bot, "POST", "/v1/xapi/command/Audio.Microphones.Mute");
+    let unmutes = calls(&bot, "POST", "/v1/xapi/command/Audio.Microphones.Unmute");
+    assert_eq!(
+        (mutes, unmutes),
+        (COMMANDS / 2, COMMANDS / 2),
+        "one device action each"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_stale_registration_is_replaced() {
+    let bot = spawn_socket_bot(&[]).await;
+    let before = bot.sandbox.registrations();
+    assert_eq!(before.len(), 1);
+    bot.sandbox.forget_registrations();
+    let counts = bot
+        .sandbox
+        .wait_for_sockets(|c| c.authorized >= 2 && c.connected == 1, WAIT)
+        .await
+        .expect("registered and connected again");
+    assert_eq!(counts.registrations, 1);
+    let after = bot.sandbox.registrations();
+    assert_ne!(after[0]["url"], before[0]["url"], "a new registration");
+    assert_eq!(calls(&bot, "POST", "/wdm/api/v1/devices"), 2);
+    command_and_click(&bot).await;
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_revoked_token_stops_the_intake_with_a_clear_error_and_not_ready() {
+    let bot = spawn_socket_bot(&[]).await;
+    bot.sandbox.revoke_token(bot.sandbox.bot_token());
+    bot.sandbox.drop_sockets();
+    bot.sandbox
+        .wait_for_sockets(|c| c.refused >= 1, WAIT)
+        .await
+        .expect("the authorization was refused");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let (status, body) = loop {
+        let (status, body) = readyz(&bot).await;
+        if body.contains("failed") || tokio::time::Instant::now() > deadline {
+            break (status, body);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        body.contains("websocket: waiting (failed: Webex refused the bot token")
+            && body.contains("webex.token"),
+        "{body}"
+    );
+    assert!(!body.contains(bot.sandbox.bot_token()), "{body}");
+    // It stopped trying: no further connection attempts.
+    let refused = bot.sandbox.socket_counts().refused;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(bot.sandbox.socket_counts().refused, refused);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_reuses_the_registration_and_a_clean_stop_deletes_it() {
+    let sandbox = start_sandbox().await;
+    // A registration left by an earlier run that did not stop cleanly.
+    let left = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(format!("{}/wdm/api/v1/devices", origin(&sandbox)))
+        .bearer_auth(sandbox.bot_token())
+        .json(&serde_json::json!({"name": "roombot", "deviceType": "DESKTOP"}))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    sandbox.clear_requests();
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let settings = socket_settings(&sandbox, dir.path(), &[]);
+    let bot = support::start_app_unsynced(sandbox, settings, dir).await;
+    assert_eq!(calls(&bot, "POST", "/wdm/api/v1/devices"), 0, "reused");
+    assert_eq!(bot.sandbox.registrations(), vec![left.clone()]);
+    command_and_click(&bot).await;
+    let (sandbox, _, _) = bot.stop().await;
+    assert!(
+        sandbox.registrations().is_empty(),
+        "deleted on a clean stop"
+    );
+}
+
+#[tokio::test]
+async fn silence_after_a_ping_reconnects_and_no_pongs_mean_not_ready() {
+    let bot = spawn_socket_bot(&[]).await;
+    bot.sandbox.set_socket_faults(SocketFaults {
+        no_pongs: true,
+        ..SocketFaults::default()
+    });
+    bot.sandbox
+        .wait_for_sockets(|c| c.authorized >= 2, WAIT)
+        .await
+        .expect("a silent socket is replaced");
+    let (status, body) = readyz(&bot).await;
+    assert_eq!(status, 503, "{body}");
+    bot.sandbox.set_socket_faults(SocketFaults::default());
+    command_and_click(&bot).await;
+    bot.stop().await;
+}
+
+/// The flows through a proxy: the REST calls use a host only the proxy resolves, the websocket
+/// a CONNECT tunnel; a dropped socket comes back through the proxy too.
+#[tokio::test]
+async fn everything_goes_through_a_connect_proxy() {
+    let proxy = Proxy::start().await;
+    let sandbox = start_sandbox().await;
+    let port = sandbox.base_url().rsplit(':').next().unwrap().to_owned();
+    let port = port.trim_end_matches("/v1").to_owned();
+    let hidden = format!("http://roombot-sandbox.invalid:{port}");
+    let (api, u2c) = (format!("{hidden}/v1"), format!("{hidden}/u2c/api/v1"));
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let proxy_url = proxy.url();
+    let extra = [
+        ("ROOMBOT__WEBEX__API_BASE", api.as_str()),
+        ("ROOMBOT__WEBEX__U2C_URL", u2c.as_str()),
+        ("ROOMBOT__WEBEX__PROXY", proxy_url.as_str()),
+    ];
+    let settings = socket_settings(&sandbox, dir.path(), &extra);
+    let bot = support::start_app_unsynced(sandbox, settings, dir).await;
+    assert_eq!(proxy.tunnels(), 1, "{:?}", proxy.authorities());
+    bot.sandbox.clear_requests();
+    command_and_click(&bot).await;
+    // The command's REST calls went to a host only the proxy resolves.
+    let hidden_host = format!("roombot-sandbox.invalid:{port}");
+    assert!(
+        proxy.authorities().contains(&hidden_host),
+        "{:?}",
+        proxy.authorities()
+    );
+    assert!(proxy.forwarded() >= 1);
+    assert!(calls(&bot, "GET", "/v1/messages/") + bot.bot_calls().len() > 0);
+    bot.sandbox.drop_sockets();
+    bot.sandbox
+        .wait_for_sockets(|c| c.authorized >= 2 && c.connected == 1, WAIT)
+        .await
+        .expect("reconnected");
+    assert_eq!(proxy.tunnels(), 2, "the new socket is tunnelled too");
+    bot.stop().await;
+}
