@@ -114,7 +114,7 @@ impl Mercury {
 
 impl MercuryState {
     /// A fresh number (connection generations, event sequence).
-    pub fn next(&mut self) -> u64 {
+    pub fn number(&mut self) -> u64 {
         self.next += 1;
         self.next
     }
@@ -131,7 +131,7 @@ pub fn publish(shared: &Shared, event: &Event) {
         .filter(|&i| event.audience.contains(&state.registrations[i].owner))
         .collect();
     for i in targets {
-        let sequence = state.next();
+        let sequence = state.number();
         let id = uuid::Uuid::new_v4().to_string();
         let frame = json!({
             "id": id,

@@ -110,7 +110,7 @@ async fn authorize(shared: &Shared, uuid: &str, socket: &mut WebSocket) -> bool 
 /// Makes this the registration's connection and queues its unacked events; its generation.
 fn attach(shared: &Shared, uuid: &str, tx: mpsc::UnboundedSender<Outgoing>) -> Option<u64> {
     let mut state = shared.mercury.lock();
-    let generation = state.next();
+    let generation = state.number();
     state.authorized += 1;
     let registration = state.registrations.iter_mut().find(|r| r.uuid == uuid)?;
     for (_, frame) in &registration.unacked {
