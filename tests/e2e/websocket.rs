@@ -322,3 +322,64 @@ async fn everything_goes_through_a_connect_proxy() {
     assert_eq!(proxy.tunnels(), 2, "the new socket is tunnelled too");
     bot.stop().await;
 }
+
+/// `roombot sandbox --intake websocket`: the demo wiring over the websocket path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sandbox_demo_runs_over_the_websocket() {
+    let options = roombot::demo::DemoOptions {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        devices: None,
+        seed: 1,
+        latency: Duration::ZERO,
+        fault_rate: 0.0,
+        bot_only: false,
+        intake: roombot::settings::IntakeMode::Websocket,
+    };
+    let demo = roombot::demo::Demo::start(&options).await.unwrap();
+    assert!(demo.sandbox.webhooks().is_empty());
+    let (markdown, card) = demo.ask(Role::Operator, "help", WAIT).await.unwrap();
+    assert!(markdown.contains("help"), "{markdown}");
+    assert!(card.is_some());
+    let counts = demo.sandbox.socket_counts();
+    assert_eq!(
+        (counts.registrations, counts.connected),
+        (1, 1),
+        "{counts:?}"
+    );
+    assert!(demo.sandbox.deliveries().is_empty(), "no webhook delivery");
+    demo.stop().await;
+}
+
+/// The CLI flag: `roombot sandbox --intake websocket` says where events come from.
+#[tokio::test]
+async fn the_sandbox_command_takes_the_intake_flag() {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_roombot"))
+        .args([
+            "sandbox",
+            "--intake",
+            "websocket",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env_clear()
+        .env("ROOMBOT__LOG__LEVEL", "warn")
+        .current_dir(std::env::temp_dir())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let found = tokio::time::timeout(WAIT, async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if line.contains("events:") {
+                return line;
+            }
+        }
+        String::new()
+    })
+    .await
+    .expect("the sandbox starts");
+    assert!(found.contains("websocket"), "{found}");
+    child.kill().await.unwrap();
+}
