@@ -92,7 +92,9 @@ impl Application {
     }
 
     /// Builds the application for a known bot identity and event handler, binds
-    /// `settings.server.listen` (port 0 picks a free port) and starts the workers: ready at once.
+    /// `settings.server.listen` (port 0 picks a free port) and starts the workers: ready at once
+    /// in webhook mode; in websocket mode it starts the websocket intake too, and is ready once
+    /// the socket is authorized.
     pub async fn build_with(
         settings: &Settings,
         identity: &BotIdentity,
@@ -101,8 +103,17 @@ impl Application {
         metrics: Arc<Metrics>,
     ) -> anyhow::Result<Self> {
         let mut app = Self::bind(settings, metrics.clone(), None).await?;
-        let wired = wire(settings, identity, store, handler, metrics).await?;
+        let wired = wire(settings, identity, store, handler, metrics.clone()).await?;
+        let intake = wired.intake.clone();
         app.install(wired);
+        if settings.intake.mode == IntakeMode::Websocket {
+            // Ready once the socket is authorized.
+            app.readiness
+                .pending(socket::WEBSOCKET, "not connected yet");
+            let webex = crate::bot::identity::client(settings, metrics)?;
+            let readiness = app.readiness.clone();
+            app.socket = Some(socket::start(settings, webex, intake, identity, readiness)?);
+        }
         Ok(app)
     }
 
