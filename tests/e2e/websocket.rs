@@ -43,12 +43,57 @@ async fn start_sandbox() -> SandboxHandle {
         .expect("sandbox starts")
 }
 
+/// How roombot reaches the sandbox: directly, or through a proxy named by `webex.proxy` or by
+/// `HTTPS_PROXY` (with a `NO_PROXY` that does not cover the sandbox). Through a proxy, the REST
+/// base and the catalog use a `*.invalid` host only the proxy resolves.
+#[derive(Clone, Copy)]
+enum Via<'a> {
+    Direct,
+    Setting(&'a Proxy),
+    Environment(&'a Proxy),
+}
+
+/// roombot in websocket mode against `sandbox`, reached `via` (ready: its socket is authorized).
+async fn start_bot(sandbox: SandboxHandle, via: Via<'_>, extra: &[(&str, &str)]) -> TestBot {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let port = sandbox
+        .base_url()
+        .trim_end_matches("/v1")
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_owned();
+    let hidden = format!("http://roombot-sandbox.invalid:{port}");
+    let (api, u2c) = (format!("{hidden}/v1"), format!("{hidden}/u2c/api/v1"));
+    let mut all: Vec<(&str, &str)> = extra.to_vec();
+    let proxy_url = match via {
+        Via::Direct => String::new(),
+        Via::Setting(proxy) | Via::Environment(proxy) => proxy.url(),
+    };
+    match via {
+        Via::Direct => {}
+        Via::Setting(_) => all.push(("ROOMBOT__WEBEX__PROXY", &proxy_url)),
+        Via::Environment(_) => {
+            all.push(("HTTPS_PROXY", &proxy_url));
+            all.push(("NO_PROXY", "localhost,.example.com"));
+        }
+    }
+    if !matches!(via, Via::Direct) {
+        all.push(("ROOMBOT__WEBEX__API_BASE", &api));
+        all.push(("ROOMBOT__WEBEX__U2C_URL", &u2c));
+    }
+    let settings = socket_settings(&sandbox, dir.path(), &all);
+    support::start_app_unsynced(sandbox, settings, dir).await
+}
+
+/// A sandbox and roombot in websocket mode, reached `via`.
+async fn spawn(via: Via<'_>, extra: &[(&str, &str)]) -> TestBot {
+    start_bot(start_sandbox().await, via, extra).await
+}
+
 /// A sandbox and roombot in websocket mode (ready: its socket is authorized).
 async fn spawn_socket_bot(extra: &[(&str, &str)]) -> TestBot {
-    let sandbox = start_sandbox().await;
-    let dir = Arc::new(tempfile::tempdir().unwrap());
-    let settings = socket_settings(&sandbox, dir.path(), extra);
-    support::start_app_unsynced(sandbox, settings, dir).await
+    spawn(Via::Direct, extra).await
 }
 
 /// Waits until every event the sandbox sent has been acked.
@@ -83,6 +128,7 @@ fn calls(bot: &TestBot, method: &str, path: &str) -> usize {
 /// A mute, then a click on its Unmute button: one reply each (the new card replaces the clicked
 /// one), one device action each.
 async fn command_and_click(bot: &TestBot) {
+    bot.sandbox.clear_requests();
     let room = bot.direct_room(Role::Operator);
     let before = bot.bot_message_count(&room);
     let reply = bot.say(Role::Operator, "mute room 4B").await;
@@ -134,8 +180,25 @@ async fn a_typed_command_and_a_card_click_are_answered_once() {
 
 #[tokio::test]
 async fn killing_the_socket_mid_burst_loses_and_doubles_nothing() {
+    burst_with_a_killed_socket(Via::Direct).await;
+}
+
+#[tokio::test]
+async fn through_https_proxy_a_killed_socket_mid_burst_loses_and_doubles_nothing() {
+    let proxy = Proxy::start().await;
+    burst_with_a_killed_socket(Via::Environment(&proxy)).await;
+    assert!(
+        proxy.tunnels() >= 2,
+        "both sockets tunnelled: {}",
+        proxy.tunnels()
+    );
+}
+
+/// 200 commands with the socket killed once a quarter are in: every one answered exactly once,
+/// one device action each.
+async fn burst_with_a_killed_socket(via: Via<'_>) {
     const COMMANDS: usize = 200;
-    let bot = spawn_socket_bot(&[("ROOMBOT__BOT__WORKERS", "8")]).await;
+    let bot = spawn(via, &[("ROOMBOT__BOT__WORKERS", "8")]).await;
     let room = bot.direct_room(Role::Operator);
     let token = bot.token(Role::Operator);
     let sends = (0..COMMANDS).map(|i| {
@@ -186,7 +249,19 @@ async fn killing_the_socket_mid_burst_loses_and_doubles_nothing() {
 
 #[tokio::test]
 async fn a_stale_registration_is_replaced() {
-    let bot = spawn_socket_bot(&[]).await;
+    stale_registration(Via::Direct).await;
+}
+
+#[tokio::test]
+async fn through_a_proxy_a_stale_registration_is_replaced() {
+    let proxy = Proxy::start().await;
+    stale_registration(Via::Setting(&proxy)).await;
+    // The first socket, the attempt answered 404, the new registration's socket.
+    assert!(proxy.tunnels() >= 3, "{:?}", proxy.authorities());
+}
+
+async fn stale_registration(via: Via<'_>) {
+    let bot = spawn(via, &[]).await;
     let before = bot.sandbox.registrations();
     assert_eq!(before.len(), 1);
     bot.sandbox.forget_registrations();
@@ -205,7 +280,18 @@ async fn a_stale_registration_is_replaced() {
 
 #[tokio::test]
 async fn a_revoked_token_stops_the_intake_with_a_clear_error_and_not_ready() {
-    let bot = spawn_socket_bot(&[]).await;
+    revoked_token(Via::Direct).await;
+}
+
+#[tokio::test]
+async fn through_a_proxy_a_revoked_token_stops_the_intake() {
+    let proxy = Proxy::start().await;
+    revoked_token(Via::Setting(&proxy)).await;
+    assert!(proxy.tunnels() >= 2, "{:?}", proxy.authorities());
+}
+
+async fn revoked_token(via: Via<'_>) {
+    let bot = spawn(via, &[]).await;
     bot.sandbox.revoke_token(bot.sandbox.bot_token());
     bot.sandbox.drop_sockets();
     bot.sandbox
@@ -236,6 +322,17 @@ async fn a_revoked_token_stops_the_intake_with_a_clear_error_and_not_ready() {
 
 #[tokio::test]
 async fn a_restart_reuses_the_registration_and_a_clean_stop_deletes_it() {
+    restart_reuses(Via::Direct).await;
+}
+
+#[tokio::test]
+async fn through_a_proxy_a_restart_reuses_the_registration() {
+    let proxy = Proxy::start().await;
+    restart_reuses(Via::Environment(&proxy)).await;
+    assert!(proxy.tunnels() >= 1, "{:?}", proxy.authorities());
+}
+
+async fn restart_reuses(via: Via<'_>) {
     let sandbox = start_sandbox().await;
     // A registration left by an earlier run that did not stop cleanly.
     let left = reqwest::Client::builder()
@@ -252,9 +349,7 @@ async fn a_restart_reuses_the_registration_and_a_clean_stop_deletes_it() {
         .await
         .unwrap();
     sandbox.clear_requests();
-    let dir = Arc::new(tempfile::tempdir().unwrap());
-    let settings = socket_settings(&sandbox, dir.path(), &[]);
-    let bot = support::start_app_unsynced(sandbox, settings, dir).await;
+    let bot = start_bot(sandbox, via, &[]).await;
     assert_eq!(calls(&bot, "POST", "/wdm/api/v1/devices"), 0, "reused");
     assert_eq!(bot.sandbox.registrations(), vec![left.clone()]);
     command_and_click(&bot).await;
@@ -283,43 +378,41 @@ async fn silence_after_a_ping_reconnects_and_no_pongs_mean_not_ready() {
     bot.stop().await;
 }
 
-/// The flows through a proxy: the REST calls use a host only the proxy resolves, the websocket
-/// a CONNECT tunnel; a dropped socket comes back through the proxy too.
+/// A command and a click through a proxy: the REST calls go to a host only the proxy resolves,
+/// the websocket through a CONNECT tunnel; a dropped socket comes back through the proxy too.
 #[tokio::test]
-async fn everything_goes_through_a_connect_proxy() {
+async fn through_a_proxy_a_command_and_a_click_are_answered_once() {
     let proxy = Proxy::start().await;
-    let sandbox = start_sandbox().await;
-    let port = sandbox.base_url().rsplit(':').next().unwrap().to_owned();
-    let port = port.trim_end_matches("/v1").to_owned();
-    let hidden = format!("http://roombot-sandbox.invalid:{port}");
-    let (api, u2c) = (format!("{hidden}/v1"), format!("{hidden}/u2c/api/v1"));
-    let dir = Arc::new(tempfile::tempdir().unwrap());
-    let proxy_url = proxy.url();
-    let extra = [
-        ("ROOMBOT__WEBEX__API_BASE", api.as_str()),
-        ("ROOMBOT__WEBEX__U2C_URL", u2c.as_str()),
-        ("ROOMBOT__WEBEX__PROXY", proxy_url.as_str()),
-    ];
-    let settings = socket_settings(&sandbox, dir.path(), &extra);
-    let bot = support::start_app_unsynced(sandbox, settings, dir).await;
-    assert_eq!(proxy.tunnels(), 1, "{:?}", proxy.authorities());
+    let bot = spawn(Via::Setting(&proxy), &[]).await;
+    assert!(proxy.tunnels() >= 1, "{:?}", proxy.authorities());
+    let port = bot
+        .sandbox
+        .base_url()
+        .trim_end_matches("/v1")
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_owned();
+    let hidden = format!("roombot-sandbox.invalid:{port}");
     bot.sandbox.clear_requests();
+    let forwarded = proxy.forwarded();
     command_and_click(&bot).await;
-    // The command's REST calls went to a host only the proxy resolves.
-    let hidden_host = format!("roombot-sandbox.invalid:{port}");
+    // The command's REST calls reached the sandbox, and its REST host resolves only in the proxy.
+    assert!(!bot.bot_calls().is_empty());
     assert!(
-        proxy.authorities().contains(&hidden_host),
+        proxy.authorities().contains(&hidden),
         "{:?}",
         proxy.authorities()
     );
-    assert!(proxy.forwarded() >= 1);
-    assert!(calls(&bot, "GET", "/v1/messages/") + bot.bot_calls().len() > 0);
+    assert!(proxy.forwarded() >= forwarded.max(1));
     bot.sandbox.drop_sockets();
     bot.sandbox
         .wait_for_sockets(|c| c.authorized >= 2 && c.connected == 1, WAIT)
         .await
         .expect("reconnected");
-    assert_eq!(proxy.tunnels(), 2, "the new socket is tunnelled too");
+    let tunnels = proxy.tunnels();
+    assert!(tunnels >= 2, "the new socket is tunnelled too: {tunnels}");
+    command_and_click(&bot).await;
     bot.stop().await;
 }
 
