@@ -476,3 +476,28 @@ async fn the_sandbox_command_takes_the_intake_flag() {
     assert!(found.contains("websocket"), "{found}");
     child.kill().await.unwrap();
 }
+
+/// roombot's webhooks left in place in websocket mode: a warning in `/readyz`, and every event,
+/// arriving both ways, still answered once (one dedupe ledger for both paths).
+#[tokio::test]
+async fn webhooks_and_the_websocket_together_still_answer_once() {
+    let sandbox = start_sandbox().await;
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let settings = socket_settings(
+        &sandbox,
+        dir.path(),
+        &[("ROOMBOT__WEBEX__WEBHOOK_SECRET", support::SECRET)],
+    );
+    let app = roombot::app::Application::build(settings.clone())
+        .await
+        .unwrap();
+    let bot = support::run_app(sandbox, settings, dir, app).await;
+    let (status, body) = readyz(&bot).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("2 of roombot's webhooks still exist"), "{body}");
+    command_and_click(&bot).await;
+    bot.sandbox.wait_for_deliveries_settled(WAIT).await.unwrap();
+    let delivered = bot.sandbox.deliveries();
+    assert!(delivered.iter().any(|d| d.succeeded()), "{delivered:#?}");
+    bot.stop().await;
+}
