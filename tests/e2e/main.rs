@@ -41,6 +41,7 @@ mod reply_cards;
 mod sandbox_access;
 mod sandbox_access_oauth;
 mod sandbox_access_walk;
+mod sandbox_mercury;
 mod sandbox_messaging;
 mod sandbox_messaging_faults;
 mod sandbox_messaging_webhooks;

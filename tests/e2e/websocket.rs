@@ -494,10 +494,52 @@ async fn webhooks_and_the_websocket_together_still_answer_once() {
     let bot = support::run_app(sandbox, settings, dir, app).await;
     let (status, body) = readyz(&bot).await;
     assert_eq!(status, 200, "{body}");
-    assert!(body.contains("2 of roombot's webhooks still exist"), "{body}");
+    assert!(
+        body.contains("2 of roombot's webhooks still exist"),
+        "{body}"
+    );
     command_and_click(&bot).await;
     bot.sandbox.wait_for_deliveries_settled(WAIT).await.unwrap();
     let delivered = bot.sandbox.deliveries();
     assert!(delivered.iter().any(|d| d.succeeded()), "{delivered:#?}");
     bot.stop().await;
+}
+
+/// Webex refusing a new registration (too many) stops the intake with the reason in `/readyz`.
+#[tokio::test]
+async fn a_refused_registration_stops_the_intake_with_the_reason() {
+    let sandbox = start_sandbox().await;
+    sandbox.set_max_registrations(0);
+    let dir = tempfile::tempdir().unwrap();
+    let settings = socket_settings(&sandbox, dir.path(), &[]);
+    let app = roombot::app::Application::build(settings).await.unwrap();
+    let addr = app.local_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let body = tokio::time::timeout(WAIT, async {
+        loop {
+            let response = client
+                .get(format!("http://{addr}/readyz"))
+                .send()
+                .await
+                .unwrap();
+            let body = response.text().await.unwrap();
+            if body.contains("failed") {
+                return body;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the intake reports its failure");
+    assert!(
+        body.contains("websocket: waiting (failed: device registration refused")
+            && body.contains("Excessive device registrations"),
+        "{body}"
+    );
+    let _ = stop.send(());
+    task.await.unwrap().unwrap();
 }

@@ -81,19 +81,8 @@ async fn register(
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| ApiError::bad_request("name is required."))?;
     let device_type = new.device_type.unwrap_or_else(|| "DESKTOP".to_owned());
-    let uuid = uuid::Uuid::new_v4().to_string();
-    let url = format!("{}/wdm/api/v1/devices/{uuid}", shared.origin);
-    let socket = format!(
-        "{}/mercury/v1/registrations/{uuid}/messages",
-        shared.origin.replacen("http", "ws", 1)
-    );
-    let body = json!({
-        "url": url,
-        "webSocketUrl": socket,
-        "name": name,
-        "deviceType": device_type,
-        "creationTime": chrono::Utc::now().to_rfc3339(),
-    });
+    let registration = registration(&shared.origin, &caller.person_id, name, &device_type);
+    let body = registration.body.clone();
     let mut state = shared.mercury.lock();
     let held = state
         .registrations
@@ -106,15 +95,31 @@ async fn register(
             "Excessive device registrations.",
         ));
     }
-    state.registrations.push(Registration {
+    state.registrations.push(registration);
+    Ok(Json(body))
+}
+
+/// A new registration of `owner` with its `url` and `webSocketUrl` on the sandbox's origin.
+fn registration(origin: &str, owner: &str, name: String, device_type: &str) -> Registration {
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let body = json!({
+        "url": format!("{origin}/wdm/api/v1/devices/{uuid}"),
+        "webSocketUrl": format!(
+            "{}/mercury/v1/registrations/{uuid}/messages",
+            origin.replacen("http", "ws", 1)
+        ),
+        "name": name,
+        "deviceType": device_type,
+        "creationTime": chrono::Utc::now().to_rfc3339(),
+    });
+    Registration {
         uuid,
-        owner: caller.person_id.clone(),
+        owner: owner.to_owned(),
         name,
-        body: body.clone(),
+        body,
         unacked: Vec::new(),
         connection: None,
-    });
-    Ok(Json(body))
+    }
 }
 
 async fn unregister(

@@ -96,6 +96,13 @@ pub struct WebsocketIntake {
     pub report: Report,
 }
 
+/// How one connection ended, for the reconnection loop.
+enum Once {
+    Stopped,
+    Stale,
+    Lost { why: String, authorized: bool },
+}
+
 /// Why the intake stopped for good.
 #[derive(Debug)]
 struct Fatal(String);
@@ -135,56 +142,64 @@ impl WebsocketIntake {
             return Ok(None);
         };
         loop {
-            self.set(&SocketState::Connecting);
-            let opened = connect::open(
-                &device.web_socket_url,
-                self.config.proxy.as_ref(),
-                self.config.connect_timeout,
-            )
-            .await;
-            let why = match opened {
-                Ok(socket) => {
-                    self.set(&SocketState::Authorizing);
-                    let token = self.token.expose_secret();
-                    let keepalive = self.config.keepalive;
-                    let authorized = || {
-                        self.set(&SocketState::Authorized);
-                    };
-                    match session::serve(socket, token, keepalive, &self.handler, stop, authorized)
-                        .await
-                    {
-                        Ended::Stopped => return Ok(Some(device)),
-                        Ended::Refused(why) => return Err(refused(&why)),
-                        Ended::Lost { why, authorized } => {
-                            if authorized {
-                                (failures, stale) = (0, 0);
-                            }
-                            why
-                        }
+            let why = match self.once(&device, stop).await? {
+                Once::Stopped => return Ok(Some(device)),
+                Once::Lost { why, authorized } => {
+                    if authorized {
+                        (failures, stale) = (0, 0);
                     }
+                    why
                 }
-                Err(connect::ConnectError::Stale) => {
+                Once::Stale => {
                     stale += 1;
                     if stale > MAX_STALE {
-                        return Err(Fatal(format!(
-                            "the device registration was stale {stale} times in a row"
-                        )));
+                        let why =
+                            format!("the device registration was stale {stale} times in a row");
+                        return Err(Fatal(why));
                     }
                     tracing::warn!(device = %device.url, "device registration is stale (404); registering again");
                     self.set(&SocketState::Registering);
-                    let fresh = self.patiently(stop, |me| me.register(&wdm)).await?;
-                    let Some(fresh) = fresh else {
-                        return Ok(None);
-                    };
-                    device = fresh;
+                    match self.patiently(stop, |me| me.register(&wdm)).await? {
+                        Some(fresh) => device = fresh,
+                        None => return Ok(None),
+                    }
                     continue;
                 }
-                Err(error) => error.to_string(),
             };
             failures += 1;
             if !self.wait(stop, failures, why).await {
                 return Ok(Some(device));
             }
+        }
+    }
+
+    /// One connection to `device`, from connecting to its end.
+    async fn once(
+        &self,
+        device: &DeviceRegistration,
+        stop: &mut watch::Receiver<bool>,
+    ) -> Result<Once, Fatal> {
+        self.set(&SocketState::Connecting);
+        let proxy = self.config.proxy.as_ref();
+        let socket =
+            match connect::open(&device.web_socket_url, proxy, self.config.connect_timeout).await {
+                Ok(socket) => socket,
+                Err(connect::ConnectError::Stale) => return Ok(Once::Stale),
+                Err(error) => {
+                    let why = error.to_string();
+                    return Ok(Once::Lost {
+                        why,
+                        authorized: false,
+                    });
+                }
+            };
+        self.set(&SocketState::Authorizing);
+        let (token, keepalive) = (self.token.expose_secret(), self.config.keepalive);
+        let authorized = || self.set(&SocketState::Authorized);
+        match session::serve(socket, token, keepalive, &self.handler, stop, authorized).await {
+            Ended::Stopped => Ok(Once::Stopped),
+            Ended::Refused(why) => Err(refused(&why)),
+            Ended::Lost { why, authorized } => Ok(Once::Lost { why, authorized }),
         }
     }
 

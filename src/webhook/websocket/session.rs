@@ -35,6 +35,19 @@ pub struct Keepalive {
     pub pong_timeout: Duration,
 }
 
+type Sink = futures::stream::SplitSink<Socket, Message>;
+
+/// One socket's keepalive and authorization state.
+struct Live<A: FnOnce()> {
+    sink: Sink,
+    keepalive: Keepalive,
+    /// Called on the first pong; `None` once authorized.
+    on_authorized: Option<A>,
+    /// The oldest ping not answered by any frame yet.
+    ping_sent: Option<Instant>,
+    next_ping: Instant,
+}
+
 /// Runs the socket until it ends; `authorized` is called once the first pong arrives.
 pub async fn serve(
     socket: Socket,
@@ -44,72 +57,116 @@ pub async fn serve(
     stop: &mut watch::Receiver<bool>,
     authorized: impl FnOnce(),
 ) -> Ended {
-    let (mut sink, mut stream) = socket.split();
+    let (sink, mut stream) = socket.split();
     let (acks, mut to_ack) = mpsc::unbounded_channel::<String>();
-    let first_ping = uuid::Uuid::new_v4().to_string();
-    for frame in [protocol::authorization(token), protocol::ping(&first_ping)] {
-        if let Err(error) = sink.send(Message::text(frame)).await {
-            return lost(format!("could not send the authorization: {error}"), false);
+    let mut live = Live {
+        sink,
+        keepalive,
+        on_authorized: Some(authorized),
+        ping_sent: None,
+        next_ping: Instant::now(),
+    };
+    if let Err(error) = live.send(protocol::authorization(token)).await {
+        return lost(format!("could not send the authorization: {error}"), false);
+    }
+    loop {
+        let wake = live.wake_at();
+        let ended = tokio::select! {
+            _ = stop.changed() => {
+                let _ = live.sink.send(Message::Close(None)).await;
+                Some(Ended::Stopped)
+            }
+            Some(id) = to_ack.recv() => live.send_or_lose(protocol::ack(&id), "an ack").await,
+            () = tokio::time::sleep_until(wake) => live.keep_alive().await,
+            frame = stream.next() => live.frame(frame, handler, &acks),
+        };
+        if let Some(ended) = ended {
+            return ended;
         }
     }
-    let mut on_authorized = Some(authorized);
-    let mut ping_sent: Option<Instant> = Some(Instant::now());
-    let mut next_ping = Instant::now() + keepalive.ping_interval;
-    loop {
-        let silence_ends = ping_sent.map(|at| at + keepalive.pong_timeout);
-        let wake = silence_ends.map_or(next_ping, |end| end.min(next_ping));
-        let is_authorized = on_authorized.is_none();
-        tokio::select! {
-            _ = stop.changed() => {
-                let _ = sink.send(Message::Close(None)).await;
-                return Ended::Stopped;
-            }
-            Some(id) = to_ack.recv() => {
-                if let Err(error) = sink.send(Message::text(protocol::ack(&id))).await {
-                    return lost(format!("could not send an ack: {error}"), is_authorized);
-                }
-            }
-            () = tokio::time::sleep_until(wake) => {
-                if silence_ends.is_some_and(|end| Instant::now() >= end) {
-                    let why = format!("no answer to a ping within {:?}", keepalive.pong_timeout);
-                    return lost(why, is_authorized);
-                }
-                let id = uuid::Uuid::new_v4().to_string();
-                if let Err(error) = sink.send(Message::text(protocol::ping(&id))).await {
-                    return lost(format!("could not send a ping: {error}"), is_authorized);
-                }
-                // Silence counts from the oldest unanswered ping.
-                ping_sent.get_or_insert_with(Instant::now);
-                next_ping = Instant::now() + keepalive.ping_interval;
-            }
-            frame = stream.next() => {
-                // Any frame proves the socket alive.
-                ping_sent = None;
-                let text = match frame {
-                    Some(Ok(Message::Text(text))) => text,
-                    Some(Ok(Message::Close(close))) => return closed(close, is_authorized),
-                    Some(Ok(_)) => continue,
-                    Some(Err(error)) => return lost(format!("the socket failed: {error}"), is_authorized),
-                    None => return lost("the socket ended".into(), is_authorized),
-                };
-                match protocol::parse(text.as_str()) {
-                    Inbound::Pong => {
-                        if let Some(authorized) = on_authorized.take() {
-                            authorized();
-                        }
-                    }
-                    Inbound::Event { id, activity } => {
-                        let (handler, acks) = (handler.clone(), acks.clone());
-                        tokio::spawn(async move {
-                            if handler.handle(activity).await {
-                                let _ = acks.send(id);
-                            }
-                        });
-                    }
-                    Inbound::Other => {}
-                }
-            }
+}
+
+impl<A: FnOnce()> Live<A> {
+    fn authorized(&self) -> bool {
+        self.on_authorized.is_none()
+    }
+
+    async fn send(&mut self, text: String) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+        self.sink.send(Message::text(text)).await
+    }
+
+    async fn send_or_lose(&mut self, text: String, what: &str) -> Option<Ended> {
+        let error = self.send(text).await.err()?;
+        Some(lost(
+            format!("could not send {what}: {error}"),
+            self.authorized(),
+        ))
+    }
+
+    /// The next ping, or the end of the silence allowed after the oldest unanswered one.
+    fn wake_at(&self) -> Instant {
+        let silence_ends = self.ping_sent.map(|at| at + self.keepalive.pong_timeout);
+        silence_ends.map_or(self.next_ping, |end| end.min(self.next_ping))
+    }
+
+    /// At a wake-up: the socket is dead after too long a silence, else a ping is due.
+    async fn keep_alive(&mut self) -> Option<Ended> {
+        let now = Instant::now();
+        if self
+            .ping_sent
+            .is_some_and(|at| now >= at + self.keepalive.pong_timeout)
+        {
+            let why = format!(
+                "no answer to a ping within {:?}",
+                self.keepalive.pong_timeout
+            );
+            return Some(lost(why, self.authorized()));
         }
+        let ping = protocol::ping(&uuid::Uuid::new_v4().to_string());
+        let ended = self.send_or_lose(ping, "a ping").await;
+        self.ping_sent.get_or_insert(now);
+        self.next_ping = now + self.keepalive.ping_interval;
+        ended
+    }
+
+    /// A frame from Webex: any frame proves the socket alive; a pong authorizes it; an event
+    /// goes to the handler in its own task, which asks for the ack when done.
+    fn frame(
+        &mut self,
+        frame: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+        handler: &Arc<EventHandler>,
+        acks: &mpsc::UnboundedSender<String>,
+    ) -> Option<Ended> {
+        self.ping_sent = None;
+        let text = match frame {
+            Some(Ok(Message::Text(text))) => text,
+            Some(Ok(Message::Close(close))) => return Some(closed(close, self.authorized())),
+            Some(Ok(_)) => return None,
+            Some(Err(error)) => {
+                return Some(lost(
+                    format!("the socket failed: {error}"),
+                    self.authorized(),
+                ));
+            }
+            None => return Some(lost("the socket ended".into(), self.authorized())),
+        };
+        match protocol::parse(text.as_str()) {
+            Inbound::Pong => {
+                if let Some(authorized) = self.on_authorized.take() {
+                    authorized();
+                }
+            }
+            Inbound::Event { id, activity } => {
+                let (handler, acks) = (handler.clone(), acks.clone());
+                tokio::spawn(async move {
+                    if handler.handle(activity).await {
+                        let _ = acks.send(id);
+                    }
+                });
+            }
+            Inbound::Other => {}
+        }
+        None
     }
 }
 
