@@ -8,6 +8,10 @@
 //! not, the event waits in the store and the [`queue::feed`]er hands it over as workers free up:
 //! the delivery still gets 200 (Webex disables a webhook after 100 failed deliveries in 5
 //! minutes). Only a store that cannot take the event makes intake answer 503.
+//!
+//! The [`websocket`] intake (`intake.mode = "websocket"`) hands its events to the same
+//! [`Intake`] through [`Intake::take_trusted`]: the same own-message drop, dedupe ledger, store
+//! and queue, without the signature check (the socket itself is authorized).
 
 pub mod dedupe;
 pub mod envelope;

@@ -27,7 +27,7 @@ pub struct SocketCounts {
 }
 
 impl SandboxHandle {
-    /// The device registrations of the person behind `token`, as `GET /devices` shows them.
+    /// Every device registration (of anyone), as `GET /devices` shows them.
     pub fn registrations(&self) -> Vec<Value> {
         let state = self.shared.mercury.lock();
         state.registrations.iter().map(|r| r.body.clone()).collect()

@@ -127,3 +127,54 @@ async fn read_head(stream: &mut TcpStream) -> Result<String, ConnectError> {
     }
     Ok(String::from_utf8_lossy(&head).into_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::net::TcpListener;
+
+    /// A listener that answers each connection with `answer` and closes it.
+    async fn answering(answer: &'static [u8]) -> std::net::SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut buffer = [0u8; 1024];
+                let _ = stream.read(&mut buffer).await;
+                let _ = stream.write_all(answer).await;
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn a_proxy_that_refuses_connect_is_named_with_its_answer() {
+        let addr = answering(b"HTTP/1.1 403 Forbidden\r\n\r\n").await;
+        let proxy = ProxySettings {
+            url: Url::parse(&format!("http://{addr}")).unwrap(),
+            no_proxy: Vec::new(),
+        };
+        let url = Url::parse("wss://mercury.example.com/v1/x").unwrap();
+        let error = open(&url, Some(&proxy), Duration::from_secs(5))
+            .await
+            .err()
+            .unwrap();
+        let text = error.to_string();
+        assert!(
+            text.contains("refused CONNECT mercury.example.com:443") && text.contains("403"),
+            "{text}"
+        );
+    }
+
+    #[tokio::test]
+    async fn wss_takes_the_tls_path() {
+        // Not a TLS server: the handshake fails cleanly (the TLS stack is wired, no panic).
+        let addr = answering(b"HTTP/1.1 200 OK\r\n\r\n").await;
+        let url = Url::parse(&format!("wss://{addr}/socket")).unwrap();
+        let error = open(&url, None, Duration::from_secs(5))
+            .await
+            .err()
+            .unwrap();
+        assert!(matches!(error, ConnectError::Failed(_)), "{error}");
+    }
+}
