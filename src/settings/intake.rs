@@ -37,12 +37,19 @@ pub struct ProxySettings {
     pub url: Url,
     /// Lower-cased host suffixes, IP addresses, or `*` (everything bypasses).
     pub no_proxy: Vec<String>,
+    /// Only for `https://` and `wss://` targets (a proxy from `HTTPS_PROXY`, as tools read it);
+    /// `webex.proxy` and `ALL_PROXY` serve every target.
+    pub secure_only: bool,
 }
 
 impl ProxySettings {
-    /// Whether a connection to `host` goes through the proxy: not when `host` is, or is below,
-    /// an entry of `no_proxy` (`example.com` and `.example.com` both match `a.example.com`).
-    pub fn applies_to(&self, host: &str) -> bool {
+    /// Whether a connection to `host` (over TLS when `secure`) goes through the proxy: not for
+    /// a plain target of a secure-only proxy, nor when `host` is, or is below, an entry of
+    /// `no_proxy` (`example.com` and `.example.com` both match `a.example.com`).
+    pub fn applies_to(&self, secure: bool, host: &str) -> bool {
+        if self.secure_only && !secure {
+            return false;
+        }
         let host = host
             .trim_start_matches('[')
             .trim_end_matches(']')
@@ -127,18 +134,22 @@ pub(super) fn proxy_settings(
             .find_map(|n| env.get(*n).map(|v| v.trim()).filter(|v| !v.is_empty()))
             .map(str::to_owned)
     };
-    let (text, key, no_proxy) = match raw.proxy.trim() {
-        "" => match first(&PROXY_VARS[..4]) {
-            Some(text) => {
-                let exceptions = match raw.no_proxy.trim() {
-                    "" => first(&PROXY_VARS[4..]).unwrap_or_default(),
-                    set => set.to_owned(),
-                };
-                (text, "HTTPS_PROXY", exceptions)
-            }
-            None => return Ok(None),
-        },
-        set => (set.to_owned(), "webex.proxy", raw.no_proxy.clone()),
+    let (text, key, no_proxy, secure_only) = match raw.proxy.trim() {
+        "" => {
+            let (text, secure_only) = match first(&PROXY_VARS[..2]) {
+                Some(text) => (text, true),
+                None => match first(&PROXY_VARS[2..4]) {
+                    Some(text) => (text, false),
+                    None => return Ok(None),
+                },
+            };
+            let exceptions = match raw.no_proxy.trim() {
+                "" => first(&PROXY_VARS[4..]).unwrap_or_default(),
+                set => set.to_owned(),
+            };
+            (text, "HTTPS_PROXY", exceptions, secure_only)
+        }
+        set => (set.to_owned(), "webex.proxy", raw.no_proxy.clone(), false),
     };
     let with_scheme = if text.contains("://") {
         text
@@ -154,7 +165,11 @@ pub(super) fn proxy_settings(
         .map(|e| e.trim().to_lowercase())
         .filter(|e| !e.is_empty())
         .collect();
-    Ok(Some(ProxySettings { url, no_proxy }))
+    Ok(Some(ProxySettings {
+        url,
+        no_proxy,
+        secure_only,
+    }))
 }
 
 #[cfg(test)]
@@ -182,7 +197,7 @@ mod tests {
         }
     }
 
-    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    fn env_of(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -191,33 +206,36 @@ mod tests {
 
     #[test]
     fn an_explicit_proxy_ignores_the_environments_exceptions() {
-        let env = env(&[("HTTPS_PROXY", "http://other:1"), ("NO_PROXY", "*")]);
+        let env = env_of(&[("HTTPS_PROXY", "http://other:1"), ("NO_PROXY", "*")]);
         let proxy = proxy_settings(&webex("127.0.0.1:3128", ""), &env)
             .unwrap()
             .unwrap();
         assert_eq!(proxy.url.as_str(), "http://127.0.0.1:3128/");
-        assert!(proxy.applies_to("127.0.0.1"));
-        assert!(proxy.applies_to("localhost"));
+        assert!(proxy.applies_to(false, "127.0.0.1"));
+        assert!(proxy.applies_to(true, "localhost"));
     }
 
     #[test]
     fn the_environment_gives_the_proxy_and_its_exceptions() {
-        let env = env(&[
+        let env = env_of(&[
             ("https_proxy", "http://proxy.corp:8080"),
             ("NO_PROXY", "localhost, .corp.example ,10.0.0.1"),
         ]);
         let proxy = proxy_settings(&webex("", ""), &env).unwrap().unwrap();
         assert_eq!(proxy.url.host_str(), Some("proxy.corp"));
-        assert!(!proxy.applies_to("localhost"));
-        assert!(!proxy.applies_to("a.corp.example"));
-        assert!(!proxy.applies_to("corp.example"));
-        assert!(!proxy.applies_to("10.0.0.1"));
-        assert!(proxy.applies_to("webexapis.com"));
-        assert!(proxy.applies_to("notcorp.example"));
-        assert_eq!(
-            proxy_settings(&webex("", ""), &HashMap::new()).unwrap(),
-            None
-        );
+        assert!(!proxy.applies_to(true, "localhost"));
+        assert!(!proxy.applies_to(true, "a.corp.example"));
+        assert!(!proxy.applies_to(true, "corp.example"));
+        assert!(!proxy.applies_to(true, "10.0.0.1"));
+        assert!(proxy.applies_to(true, "webexapis.com"));
+        assert!(proxy.applies_to(true, "notcorp.example"));
+        // HTTPS_PROXY serves https and wss only; ALL_PROXY everything.
+        assert!(!proxy.applies_to(false, "webexapis.com"));
+        let all = env_of(&[("ALL_PROXY", "http://proxy.corp:8080")]);
+        let all = proxy_settings(&webex("", ""), &all).unwrap().unwrap();
+        assert!(all.applies_to(false, "webexapis.com"));
+        let none = proxy_settings(&webex("", ""), &HashMap::new()).unwrap();
+        assert_eq!(none, None);
     }
 
     #[test]
@@ -227,6 +245,6 @@ mod tests {
         let wild = proxy_settings(&webex("http://p:1", "*"), &HashMap::new())
             .unwrap()
             .unwrap();
-        assert!(!wild.applies_to("anything"));
+        assert!(!wild.applies_to(true, "anything"));
     }
 }

@@ -33,9 +33,34 @@ pub struct ClientConfig {
     pub retry_after_default: Duration,
     /// Longest wait honoured from a `Retry-After`.
     pub retry_after_cap: Duration,
-    /// An HTTP proxy for every call and the hosts that bypass it; `None`: reqwest's own
+    /// An HTTP proxy for the calls and the hosts that bypass it; `None`: reqwest's own
     /// environment lookup.
-    pub proxy: Option<(Url, String)>,
+    pub proxy: Option<HttpProxy>,
+}
+
+/// An HTTP proxy for Webex calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpProxy {
+    /// `http://host:port`.
+    pub url: Url,
+    /// Comma-separated hosts that bypass it (reqwest's `NoProxy` syntax).
+    pub no_proxy: String,
+    /// Only for `https://` targets (a proxy from `HTTPS_PROXY`); else for every target.
+    pub secure_only: bool,
+}
+
+impl HttpProxy {
+    /// The proxy as reqwest takes it.
+    pub fn to_reqwest(&self) -> Result<reqwest::Proxy, WebexError> {
+        let proxy = if self.secure_only {
+            reqwest::Proxy::https(self.url.as_str())
+        } else {
+            reqwest::Proxy::all(self.url.as_str())
+        };
+        let proxy =
+            proxy.map_err(|e| WebexError::InvalidRequest(format!("cannot use the proxy: {e}")))?;
+        Ok(proxy.no_proxy(reqwest::NoProxy::from_string(&self.no_proxy)))
+    }
 }
 
 impl ClientConfig {
@@ -110,11 +135,8 @@ impl WebexClient {
         let mut builder = reqwest::Client::builder()
             .timeout(config.timeout)
             .user_agent(concat!("roombot/", env!("CARGO_PKG_VERSION")));
-        if let Some((proxy, no_proxy)) = &config.proxy {
-            let proxy = reqwest::Proxy::all(proxy.as_str())
-                .map_err(cannot)?
-                .no_proxy(reqwest::NoProxy::from_string(no_proxy));
-            builder = builder.proxy(proxy);
+        if let Some(proxy) = &config.proxy {
+            builder = builder.proxy(proxy.to_reqwest()?);
         }
         let http = builder.build().map_err(cannot)?;
         let permits = Semaphore::new(config.max_in_flight.max(1));

@@ -39,7 +39,7 @@ pub mod workspaces;
 pub mod xapi;
 
 pub use attachment_actions::{AttachmentAction, NewAttachmentAction};
-pub use client::{CallRecord, ClientConfig, Observer, WebexClient};
+pub use client::{CallRecord, ClientConfig, HttpProxy, Observer, WebexClient};
 pub use configurations::{
     ConfigPatch, ConfigSource, ConfigSources, ConfigurationItem, DeviceConfigurations, Editability,
     SourceValue, ValueSpace,

@@ -106,26 +106,18 @@ impl fmt::Debug for Refresher {
 }
 
 impl Refresher {
-    /// Sends the token requests through the HTTP `proxy`, except to hosts in `no_proxy`
-    /// (comma-separated), each within `timeout`.
+    /// Sends the token requests through `proxy`, each within `timeout`.
     pub fn via_proxy(
         mut self,
-        proxy: &Url,
-        no_proxy: &str,
+        proxy: &super::client::HttpProxy,
         timeout: Duration,
     ) -> Result<Self, WebexError> {
-        let cannot = |e: reqwest::Error| {
-            WebexError::InvalidRequest(format!("cannot build HTTP client: {e}"))
-        };
-        let proxy = reqwest::Proxy::all(proxy.as_str())
-            .map_err(cannot)?
-            .no_proxy(reqwest::NoProxy::from_string(no_proxy));
         self.http = reqwest::Client::builder()
             .timeout(timeout)
             .user_agent(concat!("roombot/", env!("CARGO_PKG_VERSION")))
-            .proxy(proxy)
+            .proxy(proxy.to_reqwest()?)
             .build()
-            .map_err(cannot)?;
+            .map_err(|e| WebexError::InvalidRequest(format!("cannot build HTTP client: {e}")))?;
         Ok(self)
     }
 

@@ -44,7 +44,8 @@ async fn start_sandbox() -> SandboxHandle {
 }
 
 /// How roombot reaches the sandbox: directly, or through a proxy named by `webex.proxy` or by
-/// `HTTPS_PROXY` (with a `NO_PROXY` that does not cover the sandbox). Through a proxy, the REST
+/// `ALL_PROXY` in the environment (with a `NO_PROXY` that does not cover the sandbox; the
+/// sandbox speaks plain http and ws, which `HTTPS_PROXY` does not cover). Through a proxy, the REST
 /// base and the catalog use a `*.invalid` host only the proxy resolves.
 #[derive(Clone, Copy)]
 enum Via<'a> {
@@ -74,7 +75,7 @@ async fn start_bot(sandbox: SandboxHandle, via: Via<'_>, extra: &[(&str, &str)])
         Via::Direct => {}
         Via::Setting(_) => all.push(("ROOMBOT__WEBEX__PROXY", &proxy_url)),
         Via::Environment(_) => {
-            all.push(("HTTPS_PROXY", &proxy_url));
+            all.push(("ALL_PROXY", &proxy_url));
             all.push(("NO_PROXY", "localhost,.example.com"));
         }
     }
@@ -184,7 +185,7 @@ async fn killing_the_socket_mid_burst_loses_and_doubles_nothing() {
 }
 
 #[tokio::test]
-async fn through_https_proxy_a_killed_socket_mid_burst_loses_and_doubles_nothing() {
+async fn through_all_proxy_a_killed_socket_mid_burst_loses_and_doubles_nothing() {
     let proxy = Proxy::start().await;
     burst_with_a_killed_socket(Via::Environment(&proxy)).await;
     assert!(

@@ -54,7 +54,8 @@ async fn open_now(url: &Url, proxy: Option<&ProxySettings>) -> Result<Socket, Co
     let port = url
         .port_or_known_default()
         .ok_or_else(|| ConnectError::Failed("the webSocketUrl has no port".into()))?;
-    let tcp = match proxy.filter(|p| p.applies_to(host)) {
+    let secure = url.scheme() == "wss";
+    let tcp = match proxy.filter(|p| p.applies_to(secure, host)) {
         Some(proxy) => tunnel(proxy, host, port).await?,
         None => TcpStream::connect((host, port))
             .await
@@ -153,6 +154,7 @@ mod tests {
         let proxy = ProxySettings {
             url: Url::parse(&format!("http://{addr}")).unwrap(),
             no_proxy: Vec::new(),
+            secure_only: true,
         };
         let url = Url::parse("wss://mercury.example.com/v1/x").unwrap();
         let error = open(&url, Some(&proxy), Duration::from_secs(5))
