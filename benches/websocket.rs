@@ -73,12 +73,13 @@ fn main() {
         );
         let webhook = paced_run(false, paced).await;
         let websocket = paced_run(true, paced).await;
-        println!("\n| path | events | p50 | p90 | p99 | max |\n|---|---|---|---|---|---|");
+        println!("\n| path | events | p50 | p90 | p99 | max (event #) |\n|---|---|---|---|---|---|");
         for (name, mut latencies) in [("webhook", webhook), ("websocket", websocket)] {
+            let slowest = (0..latencies.len()).max_by_key(|&i| latencies[i]).unwrap_or(0);
             latencies.sort();
             let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
             println!(
-                "| {name} | {} | {:.2?} | {:.2?} | {:.2?} | {:.2?} |",
+                "| {name} | {} | {:.2?} | {:.2?} | {:.2?} | {:.2?} (#{slowest}) |",
                 latencies.len(),
                 at(0.5),
                 at(0.9),

@@ -124,6 +124,10 @@ impl Sandbox {
             let shutdown = async {
                 let _ = stopped.await;
             };
+            // Small writes (websocket frames, short answers) go out at once, as a real server's.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             if let Err(error) = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown)
                 .await

@@ -291,9 +291,25 @@ async fn through_a_proxy_a_revoked_token_stops_the_intake() {
     assert!(proxy.tunnels() >= 2, "{:?}", proxy.authorities());
 }
 
+#[tokio::test]
+async fn a_refused_authorization_stops_the_intake_likewise() {
+    let bot = spawn(Via::Direct, &[]).await;
+    bot.sandbox.set_socket_faults(SocketFaults {
+        refuse_authorization: true,
+        ..SocketFaults::default()
+    });
+    refused_after_a_drop(bot).await;
+}
+
 async fn revoked_token(via: Via<'_>) {
     let bot = spawn(via, &[]).await;
     bot.sandbox.revoke_token(bot.sandbox.bot_token());
+    refused_after_a_drop(bot).await;
+}
+
+/// Drops the socket; the reconnection is refused (close 4401): the intake stops for good with
+/// the reason in `/readyz`, and tries no more.
+async fn refused_after_a_drop(bot: TestBot) {
     bot.sandbox.drop_sockets();
     bot.sandbox
         .wait_for_sockets(|c| c.refused >= 1, WAIT)
