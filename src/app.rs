@@ -12,6 +12,7 @@
 pub mod login;
 mod readiness;
 mod serve;
+mod socket;
 mod startup;
 
 use std::future::Future;
@@ -31,7 +32,7 @@ use tokio::task::JoinHandle;
 use crate::bot::identity::BotIdentity;
 use crate::bot::worker::{self, Handler, Outcomes};
 use crate::metrics::Metrics;
-use crate::settings::Settings;
+use crate::settings::{IntakeMode, Settings};
 use crate::store::{Retention, Store, prune_every};
 use crate::webhook::dedupe::Deduper;
 use crate::webhook::{Intake, queue};
@@ -62,6 +63,8 @@ pub struct Application {
     background: Vec<JoinHandle<()>>,
     /// Tasks that run forever and are simply stopped at shutdown (the webhook watchdog).
     chores: Vec<JoinHandle<()>>,
+    /// The websocket intake (websocket mode): stopped first at shutdown.
+    socket: Option<socket::RunningSocket>,
 }
 
 /// The bot side, wired: the intake for the router, and the tasks behind it.
@@ -89,7 +92,9 @@ impl Application {
     }
 
     /// Builds the application for a known bot identity and event handler, binds
-    /// `settings.server.listen` (port 0 picks a free port) and starts the workers: ready at once.
+    /// `settings.server.listen` (port 0 picks a free port) and starts the workers: ready at once
+    /// in webhook mode; in websocket mode it starts the websocket intake too, and is ready once
+    /// the socket is authorized.
     pub async fn build_with(
         settings: &Settings,
         identity: &BotIdentity,
@@ -98,8 +103,17 @@ impl Application {
         metrics: Arc<Metrics>,
     ) -> anyhow::Result<Self> {
         let mut app = Self::bind(settings, metrics.clone(), None).await?;
-        let wired = wire(settings, identity, store, handler, metrics).await?;
+        let wired = wire(settings, identity, store, handler, metrics.clone()).await?;
+        let intake = wired.intake.clone();
         app.install(wired);
+        if settings.intake.mode == IntakeMode::Websocket {
+            // Ready once the socket is authorized.
+            app.readiness
+                .pending(socket::WEBSOCKET, "not connected yet");
+            let webex = crate::bot::identity::client(settings, metrics)?;
+            let readiness = app.readiness.clone();
+            app.socket = Some(socket::start(settings, webex, intake, identity, readiness)?);
+        }
         Ok(app)
     }
 
@@ -131,6 +145,7 @@ impl Application {
             login,
             background: Vec::new(),
             chores: Vec::new(),
+            socket: None,
         })
     }
 
@@ -207,8 +222,13 @@ impl Application {
     async fn start_up(&mut self, startup: &Startup) -> anyhow::Result<()> {
         let readiness = self.readiness.clone();
         let (wired, me) = startup.wire(&readiness).await?;
+        let intake = wired.intake.clone();
         self.install(wired);
         startup.identified(&readiness, &me);
+        if let Some(socket) = startup.websocket(&readiness, intake, &me).await? {
+            self.socket = Some(socket);
+            return Ok(());
+        }
         let watchdog = startup.webhooks(&readiness).await?;
         self.chores.push(watchdog);
         Ok(())
@@ -216,8 +236,15 @@ impl Application {
 
     /// After the server stopped: drops the intake so the workers finish the queued events, the
     /// drainer and the ledger writer flush and end.
-    async fn finish(self) -> anyhow::Result<()> {
+    async fn finish(mut self) -> anyhow::Result<()> {
         self.routes.set(Router::new());
+        // The socket holds the intake: it ends (and deletes its registration) before the workers.
+        if let Some(socket) = self.socket.take() {
+            let _ = socket.stop.send(true);
+            if let Err(error) = socket.task.await {
+                tracing::error!(%error, "the websocket intake panicked");
+            }
+        }
         for chore in &self.chores {
             chore.abort();
         }
@@ -244,11 +271,14 @@ async fn wire(
     handler: Handler,
     metrics: Arc<Metrics>,
 ) -> anyhow::Result<Wired> {
-    let secret = settings
-        .webex
-        .webhook_secret
-        .clone()
-        .context("webex.webhook_secret (ROOMBOT__WEBEX__WEBHOOK_SECRET) is not set")?;
+    let secret = match (&settings.webex.webhook_secret, settings.intake.mode) {
+        (Some(secret), _) => secret.clone(),
+        // Without a secret no delivery is signed right: the webhook route refuses them all.
+        (None, IntakeMode::Websocket) => uuid::Uuid::new_v4().to_string().into(),
+        (None, IntakeMode::Webhook) => {
+            anyhow::bail!("webex.webhook_secret (ROOMBOT__WEBEX__WEBHOOK_SECRET) is not set")
+        }
+    };
     let chores = store_chores(settings, &store, &metrics).await;
     let dedupe = Deduper::load(&store).await?;
     let (queue, events) = mpsc::channel(settings.bot.queue_capacity);

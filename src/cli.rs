@@ -161,6 +161,18 @@ pub struct DemoArgs {
     /// locations, tags and deletes are refused, names come from devices.
     #[arg(long)]
     pub bot_only: bool,
+    /// How events reach roombot: "webhook" (signed deliveries) or "websocket" (a registered
+    /// device and its websocket, as without a public URL).
+    #[arg(long, value_enum, default_value_t = IntakeArg::Webhook)]
+    pub intake: IntakeArg,
+}
+
+/// `--intake`: the event path the sandbox demo uses.
+#[cfg(feature = "sandbox")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IntakeArg {
+    Webhook,
+    Websocket,
 }
 
 #[cfg(feature = "sandbox")]
@@ -173,6 +185,10 @@ impl DemoArgs {
             latency: Duration::from_millis(self.latency_ms),
             fault_rate: self.fault_rate.clamp(0.0, 0.5),
             bot_only: self.bot_only,
+            intake: match self.intake {
+                IntakeArg::Webhook => crate::settings::IntakeMode::Webhook,
+                IntakeArg::Websocket => crate::settings::IntakeMode::Websocket,
+            },
         }
     }
 }
@@ -408,6 +424,9 @@ async fn sandbox(args: DemoArgs) -> ExitCode {
         "  roombot:    http://{}  (/healthz, /readyz, /metrics)",
         demo.bot_addr
     );
+    if args.intake == IntakeArg::Websocket {
+        println!("  events:     over the sandbox's websocket (no webhooks)");
+    }
     println!("Open the page, pick Oscar (operator) and the 1:1 space, and try:");
     for example in [
         "mute room 4B",

@@ -16,7 +16,7 @@ use crate::metrics::Metrics;
 use crate::sandbox::{
     FaultOptions, FaultRates, OrgChoice, Role, Sandbox, SandboxHandle, SandboxOptions,
 };
-use crate::settings::{Settings, Sources};
+use crate::settings::{IntakeMode, Settings, Sources};
 
 /// How to run the demo.
 #[derive(Debug, Clone)]
@@ -33,6 +33,8 @@ pub struct DemoOptions {
     pub fault_rate: f64,
     /// roombot runs without the admin credential the sandbox would issue it.
     pub bot_only: bool,
+    /// How events reach roombot: signed webhooks, or the sandbox's websocket.
+    pub intake: IntakeMode,
 }
 
 /// A running sandbox with roombot attached.
@@ -46,7 +48,8 @@ pub struct Demo {
 }
 
 impl Demo {
-    /// Starts the sandbox, then roombot against it, and registers roombot's webhooks.
+    /// Starts the sandbox, then roombot against it, and registers roombot's webhooks (webhook
+    /// intake) or lets roombot register its device and open its websocket (websocket intake).
     pub async fn start(options: &DemoOptions) -> anyhow::Result<Self> {
         let sandbox = Sandbox::start(sandbox_options(options), options.listen)
             .await
@@ -56,16 +59,18 @@ impl Demo {
             uuid::Uuid::new_v4().simple()
         ));
         let secret = uuid::Uuid::new_v4().simple().to_string();
-        let settings = bot_settings(&sandbox, &store, &secret, !options.bot_only)?;
+        let settings = bot_settings(&sandbox, &store, &secret, !options.bot_only, options.intake)?;
         let app = Application::build(settings.clone()).await?;
         let bot_addr = app.local_addr();
         let readiness = app.readiness();
-        let webex = crate::bot::identity::client(&settings, Arc::new(Metrics::default()))?;
-        let target = format!("http://{bot_addr}/webhooks/webex");
-        // Retried: with --fault-rate the sandbox answers some of these calls 429 or 5xx.
-        crate::bot::webhooks::sync_patiently(&webex, &target, &secret.into(), |_| {})
-            .await
-            .context("webhook sync")?;
+        if options.intake == IntakeMode::Webhook {
+            let webex = crate::bot::identity::client(&settings, Arc::new(Metrics::default()))?;
+            let target = format!("http://{bot_addr}/webhooks/webex");
+            // Retried: with --fault-rate the sandbox answers some of these calls 429 or 5xx.
+            crate::bot::webhooks::sync_patiently(&webex, &target, &secret.into(), |_| {})
+                .await
+                .context("webhook sync")?;
+        }
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let mut task = tokio::spawn(async move {
             let shutdown = async {
@@ -161,7 +166,7 @@ impl Scratch {
         let store =
             std::env::temp_dir().join(format!("roombot-exec-{}.db", uuid::Uuid::new_v4().simple()));
         let secret = uuid::Uuid::new_v4().simple().to_string();
-        let settings = bot_settings(&sandbox, &store, &secret, !options.bot_only)?;
+        let settings = bot_settings(&sandbox, &store, &secret, !options.bot_only, options.intake)?;
         Ok(Self {
             sandbox,
             settings,
@@ -233,6 +238,7 @@ fn bot_settings(
     store: &std::path::Path,
     secret: &str,
     admin: bool,
+    intake: IntakeMode,
 ) -> anyhow::Result<Settings> {
     let mut env: HashMap<String, String> = [
         ("ROOMBOT__WEBEX__TOKEN", sandbox.bot_token().to_owned()),
@@ -252,6 +258,14 @@ fn bot_settings(
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
+    if intake == IntakeMode::Websocket {
+        let origin = sandbox.base_url().trim_end_matches("/v1").to_owned();
+        env.insert("ROOMBOT__INTAKE__MODE".into(), "websocket".into());
+        env.insert(
+            "ROOMBOT__WEBEX__U2C_URL".into(),
+            format!("{origin}/u2c/api/v1"),
+        );
+    }
     if admin {
         env.extend(
             admin_env(sandbox)?

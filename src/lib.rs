@@ -11,7 +11,8 @@
 //! - [`ops`]: the command layer: plan → confirmation → the executor (the only code that runs a
 //!   plan's calls) → reply, with one audit event per action.
 //! - [`webhook`]: webhook intake: signature check, envelope, dedupe, durable store, queue and
-//!   the feeder that replays stored events.
+//!   the feeder that replays stored events; beside it the websocket intake (device
+//!   registration, the socket, keepalive, reconnection) feeding the same intake.
 //! - [`plan`]: the pure plan stage: command + snapshot + actor → a serializable plan or a refusal.
 //! - [`request`]: who asked, where, what (`Request`, `Actor`, `Place`, `Input`) and the `Reply`.
 //! - [`access`]: roles (admin, operator, viewer) and who gets which.

@@ -27,6 +27,8 @@ pub struct Settings {
     pub access: AccessSettings,
     pub bot: BotSettings,
     pub log: LogSettings,
+    /// `[intake]`: webhooks or the websocket.
+    pub intake: IntakeSettings,
 }
 
 /// `[webex]`: how to reach Webex and verify its webhooks. `Debug` hides the secrets and the
@@ -45,6 +47,10 @@ pub struct WebexSettings {
     /// First backoff step after a transient failure.
     pub retry_backoff: Duration,
     pub retry_after_cap: Duration,
+    /// The U2C service catalog (websocket intake).
+    pub u2c_url: Url,
+    /// The proxy for Webex connections, if any (`webex.proxy` or the environment's).
+    pub proxy: Option<ProxySettings>,
     /// The admin credential (`[webex.admin]`); `None` in bot-only mode.
     pub admin: Option<AdminSettings>,
 }
@@ -195,7 +201,7 @@ impl Sources {
             working_dir: std::env::current_dir().ok(),
             config_file: config_file.map(Path::to_path_buf),
             env: std::env::vars()
-                .filter(|(k, _)| k.starts_with("ROOMBOT__"))
+                .filter(|(k, _)| k.starts_with("ROOMBOT__") || PROXY_VARS.contains(&k.as_str()))
                 .collect(),
         }
     }
@@ -205,13 +211,17 @@ impl Settings {
     /// Loads and validates settings from `sources`.
     pub fn load(sources: &Sources) -> Result<Self, SettingsError> {
         let raw = raw::load(sources)?;
-        Self::try_from(raw)
+        let proxy = intake::proxy_settings(&raw.webex, &sources.env)?;
+        let mut settings = Self::try_from(raw)?;
+        settings.webex.proxy = proxy;
+        Ok(settings)
     }
 
-    /// Checks what `serve` needs beyond the defaults: a token and a webhook secret.
+    /// Checks what `serve` needs beyond the defaults: a token, and in webhook mode a webhook
+    /// secret (the websocket intake needs neither a public URL nor a secret).
     pub fn require_serving(&self) -> Result<(), SettingsError> {
         self.require_token()?;
-        if self.webex.webhook_secret.is_none() {
+        if self.intake.mode == IntakeMode::Webhook && self.webex.webhook_secret.is_none() {
             return Err(SettingsError::Missing {
                 key: "webex.webhook_secret".into(),
                 env: env_name("webex.webhook_secret"),
@@ -336,6 +346,8 @@ impl TryFrom<raw::RawSettings> for Settings {
                     raw.webex.retry_backoff_ms,
                 )?),
                 retry_after_cap: Duration::from_secs(raw.webex.retry_after_cap_secs),
+                u2c_url: intake::u2c_url(&raw.webex.u2c_url)?,
+                proxy: None,
                 admin: admin_settings(raw.webex.admin)?,
             },
             server: server_settings(&raw.server)?,
@@ -370,6 +382,7 @@ impl TryFrom<raw::RawSettings> for Settings {
                 format,
                 level: raw.log.level,
             },
+            intake: intake::intake_settings(&raw.intake)?,
         })
     }
 }
@@ -422,9 +435,11 @@ impl WebexSettings {
 }
 
 mod governance;
+mod intake;
 mod raw;
 mod redact;
 
 pub use governance::{ForeignSpaces, Governance, Grant, GrantRole};
+pub use intake::{IntakeMode, IntakeSettings, PROXY_VARS, ProxySettings};
 
 pub use redact::redact_url;

@@ -9,12 +9,12 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::task::JoinHandle;
 
-use super::{BotIdentity, Readiness, Wired, wire};
+use super::{BotIdentity, Readiness, Wired, socket, wire};
 use crate::access::AccessPolicy;
 use crate::bot::{Bot, identity, webhooks};
 use crate::metrics::Metrics;
 use crate::ops::Ops;
-use crate::settings::Settings;
+use crate::settings::{IntakeMode, Settings};
 use crate::store::Store;
 use crate::webex::WebexClient;
 
@@ -71,6 +71,26 @@ impl Startup {
     pub(super) fn announce(&self, readiness: &Readiness) {
         readiness.pending(WEBEX, "identity not known yet (GET /people/me)");
         readiness.pending(WEBHOOKS, "not checked yet");
+        if self.settings.intake.mode == IntakeMode::Websocket {
+            readiness.pending(socket::WEBSOCKET, "not connected yet");
+        }
+    }
+
+    /// In websocket mode: checks the webhooks (a warning if roombot's exist) and starts the
+    /// websocket intake; `None` in webhook mode.
+    pub(super) async fn websocket(
+        &self,
+        readiness: &Arc<Readiness>,
+        intake: Arc<crate::webhook::Intake>,
+        me: &BotIdentity,
+    ) -> anyhow::Result<Option<socket::RunningSocket>> {
+        if self.settings.intake.mode != IntakeMode::Websocket {
+            return Ok(None);
+        }
+        readiness.passed(WEBHOOKS, socket::check_webhooks(&self.webex).await);
+        let webex = self.webex.clone();
+        let running = socket::start(&self.settings, webex, intake, me, readiness.clone())?;
+        Ok(Some(running))
     }
 
     /// Learns who the bot is (retrying transient failures without end) and wires the bot. The

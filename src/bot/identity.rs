@@ -32,6 +32,16 @@ pub fn client(settings: &Settings, metrics: Arc<Metrics>) -> anyhow::Result<Webe
     client_with(settings, metrics, token)
 }
 
+/// The Webex client's proxy from `webex.proxy` or the environment's.
+fn http_proxy(settings: &Settings) -> Option<crate::webex::HttpProxy> {
+    let proxy = settings.webex.proxy.as_ref()?;
+    Some(crate::webex::HttpProxy {
+        url: proxy.url.clone(),
+        no_proxy: proxy.no_proxy_list(),
+        secure_only: proxy.secure_only,
+    })
+}
+
 fn client_with(
     settings: &Settings,
     metrics: Arc<Metrics>,
@@ -43,6 +53,7 @@ fn client_with(
     config.retry_deadline = settings.webex.retry_deadline;
     config.backoff_base = settings.webex.retry_backoff;
     config.retry_after_cap = settings.webex.retry_after_cap;
+    config.proxy = http_proxy(settings);
     let observer: crate::webex::Observer = Arc::new(move |call: &crate::webex::CallRecord| {
         let status = call
             .status
@@ -87,6 +98,9 @@ pub fn admin_client(
         &settings.webex.api_base,
         settings.webex.timeout,
     )?;
+    if let Some(proxy) = http_proxy(settings) {
+        refresher = refresher.via_proxy(&proxy, settings.webex.timeout)?;
+    }
     if let Some(on_rotate) = on_rotate {
         refresher = refresher.on_rotate(on_rotate);
     }

@@ -81,8 +81,10 @@ pub fn message_event(
     }
 }
 
-/// Sends `event` to every matching webhook, each in its own task.
+/// Sends `event` to every matching webhook, each in its own task, and to the websockets of
+/// registered devices that may hear about it.
 pub fn dispatch(shared: &Arc<Shared>, event: Event) {
+    super::mercury::publish(shared, &event);
     let targets: Vec<Webhook> = {
         let store = shared.store();
         matching_webhooks(shared, &store, &event)

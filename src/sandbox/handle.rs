@@ -5,7 +5,10 @@
 //! integrations, service apps, token expiry and revocation) and grants: `handle/credentials.rs`.
 
 mod credentials;
+mod mercury;
 mod spaces;
+
+pub use mercury::SocketCounts;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -28,6 +28,8 @@
 //! - [`people`], [`rooms`], [`messages`], [`message_list`], [`message_rules`], [`attachment_actions`],
 //!   [`webhooks`]: the messaging API; [`mentions`] derives `text`/`html`/`mentionedPeople`.
 //! - [`delivery`]: signed webhook deliveries and the 100-failures rule.
+//! - [`mercury`]: the websocket side (U2C catalog, device registrations, the socket, acks,
+//!   redelivery, socket faults).
 //! - [`request_log`], [`faults`]: what was called and with which token; latency and failures,
 //!   deterministic by seed.
 //! - [`demo_people`]: the bot, the demo people, their tokens and rooms.
@@ -52,6 +54,7 @@ pub mod http;
 pub mod ids;
 pub mod memberships;
 pub mod mentions;
+pub mod mercury;
 pub mod message_list;
 pub mod message_rules;
 pub mod messages;
@@ -71,6 +74,7 @@ pub use caller::TokenKind;
 pub use demo_people::{DemoPerson, Role};
 pub use faults::{Family, Fault, FaultOptions, FaultRates};
 pub use handle::{SandboxError, SandboxHandle};
+pub use mercury::SocketFaults;
 pub use model::{AttachmentAction, Delivery, Message, Webhook};
 pub use oauth::{Integration, OAuthOptions, ServiceApp, TokenPair};
 pub use org::Grant;

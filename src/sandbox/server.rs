@@ -21,8 +21,8 @@ use super::oauth::{self, OAuthOptions};
 use super::org::{self, OrgState};
 use super::state::{Settings, Shared};
 use super::{
-    access, attachment_actions, auth, console, faults, memberships, messages, people, request_log,
-    rooms, webhooks,
+    access, attachment_actions, auth, console, faults, memberships, mercury, messages, people,
+    request_log, rooms, webhooks,
 };
 
 /// Which organisation the sandbox serves.
@@ -124,6 +124,10 @@ impl Sandbox {
             let shutdown = async {
                 let _ = stopped.await;
             };
+            // Small writes (websocket frames, short answers) go out at once, as a real server's.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             if let Err(error) = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown)
                 .await
@@ -140,6 +144,7 @@ impl Sandbox {
 /// the console (chat page) beside them, outside every layer.
 pub fn router(shared: Arc<Shared>) -> Router {
     let console = console::routes(Arc::clone(&shared));
+    let socket = mercury::socket::routes(Arc::clone(&shared));
     let messaging = Router::new()
         .merge(people::routes())
         .merge(rooms::routes())
@@ -147,6 +152,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .merge(messages::routes())
         .merge(attachment_actions::routes())
         .merge(webhooks::routes())
+        .merge(mercury::routes::routes())
         .merge(oauth::authenticated_routes())
         .with_state(Arc::clone(&shared));
     let public = oauth::public_routes().with_state(Arc::clone(&shared));
@@ -166,6 +172,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             request_log::log_requests,
         ))
         .merge(console)
+        .merge(socket)
 }
 
 async fn unknown_route() -> Response {

@@ -79,6 +79,8 @@ pub struct Shared {
     pub tokens: Mutex<TokenStore>,
     /// HTTP client for webhook deliveries.
     pub client: reqwest::Client,
+    /// The websocket side: registrations, sockets, acks, faults, revoked tokens.
+    pub mercury: super::mercury::Mercury,
     /// Webhook deliveries dispatched but not finished yet.
     pending_deliveries: AtomicUsize,
     version: watch::Sender<u64>,
@@ -112,6 +114,7 @@ impl Shared {
             faults: Arc::new(Mutex::new(Faults::new(faults))),
             org,
             client,
+            mercury: super::mercury::Mercury::default(),
             pending_deliveries: AtomicUsize::new(0),
             version: watch::Sender::new(0),
         }
@@ -181,6 +184,9 @@ impl Shared {
     /// still name who they were issued to); `None` for an unknown token.
     pub fn check_token(&self, token: &str) -> Option<(Caller, Validity)> {
         let enforced = self.settings.access == Access::Enforced;
+        if self.mercury.is_revoked(token) {
+            return None;
+        }
         if let Some(person) = self.people.iter().find(|p| p.token == token) {
             let kind = match (person.is_bot(), person.is_org_admin()) {
                 (true, _) => TokenKind::Bot,

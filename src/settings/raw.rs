@@ -19,6 +19,7 @@ pub(super) struct RawSettings {
     pub access: RawAccess,
     pub bot: RawBot,
     pub log: RawLog,
+    pub intake: RawIntake,
 }
 
 #[derive(Debug, Deserialize)]
@@ -32,6 +33,9 @@ pub(super) struct RawWebex {
     pub retry_deadline_secs: u64,
     pub retry_backoff_ms: u64,
     pub retry_after_cap_secs: u64,
+    pub u2c_url: String,
+    pub proxy: String,
+    pub no_proxy: String,
     pub admin: RawAdmin,
 }
 
@@ -91,6 +95,17 @@ pub(super) struct RawBot {
     pub event_deadline_secs: u64,
     pub cache_ttl_secs: u64,
     pub confirmation_ttl_secs: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawIntake {
+    pub mode: String,
+    pub device_name: String,
+    pub ping_interval_secs: u64,
+    pub pong_timeout_secs: u64,
+    pub reconnect_backoff_ms: u64,
+    pub reconnect_backoff_max_secs: u64,
 }
 
 #[derive(Debug, Deserialize)]

@@ -47,6 +47,8 @@ impl fmt::Debug for WebexSettings {
             .field("retry_deadline", &self.retry_deadline)
             .field("retry_backoff", &self.retry_backoff)
             .field("retry_after_cap", &self.retry_after_cap)
+            .field("u2c_url", &Shown(&self.u2c_url))
+            .field("proxy", &self.proxy.as_ref().map(|p| Shown(&p.url)))
             .field("admin", &self.admin)
             .finish()
     }

@@ -33,6 +33,34 @@ pub struct ClientConfig {
     pub retry_after_default: Duration,
     /// Longest wait honoured from a `Retry-After`.
     pub retry_after_cap: Duration,
+    /// An HTTP proxy for the calls and the hosts that bypass it; `None`: reqwest's own
+    /// environment lookup.
+    pub proxy: Option<HttpProxy>,
+}
+
+/// An HTTP proxy for Webex calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpProxy {
+    /// `http://host:port`.
+    pub url: Url,
+    /// Comma-separated hosts that bypass it (reqwest's `NoProxy` syntax).
+    pub no_proxy: String,
+    /// Only for `https://` targets (a proxy from `HTTPS_PROXY`); else for every target.
+    pub secure_only: bool,
+}
+
+impl HttpProxy {
+    /// The proxy as reqwest takes it.
+    pub fn to_reqwest(&self) -> Result<reqwest::Proxy, WebexError> {
+        let proxy = if self.secure_only {
+            reqwest::Proxy::https(self.url.as_str())
+        } else {
+            reqwest::Proxy::all(self.url.as_str())
+        };
+        let proxy =
+            proxy.map_err(|e| WebexError::InvalidRequest(format!("cannot use the proxy: {e}")))?;
+        Ok(proxy.no_proxy(reqwest::NoProxy::from_string(&self.no_proxy)))
+    }
 }
 
 impl ClientConfig {
@@ -48,6 +76,7 @@ impl ClientConfig {
             backoff_base: Duration::from_millis(500),
             retry_after_default: Duration::from_secs(5),
             retry_after_cap: Duration::from_secs(60),
+            proxy: None,
         }
     }
 }
@@ -100,11 +129,16 @@ impl WebexClient {
     /// Builds the client once; share it by cloning.
     pub fn new(config: ClientConfig) -> Result<Self, WebexError> {
         let base = normalise_base(&config.base_url)?;
-        let http = reqwest::Client::builder()
+        let cannot = |e: reqwest::Error| {
+            WebexError::InvalidRequest(format!("cannot build HTTP client: {e}"))
+        };
+        let mut builder = reqwest::Client::builder()
             .timeout(config.timeout)
-            .user_agent(concat!("roombot/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| WebexError::InvalidRequest(format!("cannot build HTTP client: {e}")))?;
+            .user_agent(concat!("roombot/", env!("CARGO_PKG_VERSION")));
+        if let Some(proxy) = &config.proxy {
+            builder = builder.proxy(proxy.to_reqwest()?);
+        }
+        let http = builder.build().map_err(cannot)?;
         let permits = Semaphore::new(config.max_in_flight.max(1));
         let credential = Credential::Static(config.token.clone());
         let inner = Inner {

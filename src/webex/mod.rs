@@ -34,12 +34,13 @@ pub mod people;
 pub mod retry;
 pub mod status;
 pub mod token;
+pub mod wdm;
 pub mod webhooks;
 pub mod workspaces;
 pub mod xapi;
 
 pub use attachment_actions::{AttachmentAction, NewAttachmentAction};
-pub use client::{CallRecord, ClientConfig, Observer, WebexClient};
+pub use client::{CallRecord, ClientConfig, HttpProxy, Observer, WebexClient};
 pub use configurations::{
     ConfigPatch, ConfigSource, ConfigSources, ConfigurationItem, DeviceConfigurations, Editability,
     SourceValue, ValueSpace,

@@ -106,6 +106,21 @@ impl fmt::Debug for Refresher {
 }
 
 impl Refresher {
+    /// Sends the token requests through `proxy`, each within `timeout`.
+    pub fn via_proxy(
+        mut self,
+        proxy: &super::client::HttpProxy,
+        timeout: Duration,
+    ) -> Result<Self, WebexError> {
+        self.http = reqwest::Client::builder()
+            .timeout(timeout)
+            .user_agent(concat!("roombot/", env!("CARGO_PKG_VERSION")))
+            .proxy(proxy.to_reqwest()?)
+            .build()
+            .map_err(|e| WebexError::InvalidRequest(format!("cannot build HTTP client: {e}")))?;
+        Ok(self)
+    }
+
     /// A refresher for `client` holding `refresh_token`; tokens come from `{api_base}/access_token`.
     pub fn new(
         client: OAuthClient,

@@ -20,6 +20,7 @@ fn options() -> DemoOptions {
         latency: Duration::ZERO,
         fault_rate: 0.0,
         bot_only: false,
+        intake: roombot::settings::IntakeMode::Webhook,
     }
 }
 

@@ -3,6 +3,8 @@
 //! TCP), and helpers that read like a user story: say something, read the reply, click a button.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::Arc;

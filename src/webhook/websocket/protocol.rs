@@ -1,0 +1,244 @@
+//! The websocket's frames, as Cisco's SDKs read and write them (pure): the authorization,
+//! ping and ack roombot sends; the events, pongs and whatever else Webex sends; and how a
+//! `conversation.activity` becomes a webhook-shaped [`Envelope`] once its REST id is known.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use url::Url;
+
+use crate::webhook::envelope::{Envelope, EventData, is_safe_id};
+
+/// The frame that authorizes the socket with the bot token.
+pub fn authorization(token: &str) -> String {
+    json!({
+        "id": uuid::Uuid::new_v4().to_string(),
+        "type": "authorization",
+        "data": {"token": format!("Bearer {token}")},
+    })
+    .to_string()
+}
+
+/// A keepalive ping; Webex answers with a `pong` carrying the same id.
+pub fn ping(id: &str) -> String {
+    json!({"id": id, "type": "ping"}).to_string()
+}
+
+/// The acknowledgement of the event `message_id` (unacknowledged events come again).
+pub fn ack(message_id: &str) -> String {
+    json!({"type": "ack", "messageId": message_id}).to_string()
+}
+
+/// One frame from Webex, as far as roombot reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inbound {
+    /// An event to ack; `activity` is set for a `conversation.activity` roombot cares about.
+    Event {
+        id: String,
+        activity: Option<Activity>,
+    },
+    /// The answer to a ping.
+    Pong,
+    /// Anything else (start-up notices, other event types without an id).
+    Other,
+}
+
+/// What happened in a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activity {
+    /// The activity's own id (not the REST id).
+    pub id: String,
+    pub verb: Verb,
+    /// The actor's person UUID.
+    pub actor: String,
+    /// The conversation's UUID and URL.
+    pub target_id: String,
+    pub target_url: String,
+}
+
+/// The verbs roombot handles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    /// A message (`post`, or `share` with a file).
+    Post,
+    /// A message was edited.
+    Update,
+    /// A card was submitted.
+    CardAction,
+}
+
+#[derive(Deserialize)]
+struct RawFrame {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    data: Option<Value>,
+}
+
+/// Reads one text frame; unparsable text is [`Inbound::Other`].
+pub fn parse(text: &str) -> Inbound {
+    let Ok(frame) = serde_json::from_str::<RawFrame>(text) else {
+        return Inbound::Other;
+    };
+    if frame.kind.as_deref() == Some("pong") {
+        return Inbound::Pong;
+    }
+    let (Some(id), Some(data)) = (frame.id, frame.data) else {
+        return Inbound::Other;
+    };
+    let activity = (data["eventType"] == "conversation.activity")
+        .then(|| activity(&data["activity"]))
+        .flatten();
+    Inbound::Event { id, activity }
+}
+
+fn activity(value: &Value) -> Option<Activity> {
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    let verb = match value["verb"].as_str()? {
+        "post" | "share" => Verb::Post,
+        "update" => Verb::Update,
+        "cardAction" => Verb::CardAction,
+        _ => return None,
+    };
+    Some(Activity {
+        id: text(&value["id"])?,
+        verb,
+        actor: text(&value["actor"]["id"])?,
+        target_id: text(&value["target"]["id"])?,
+        target_url: text(&value["target"]["url"])?,
+    })
+}
+
+impl Activity {
+    /// The conversation-service URL that tells this activity's REST id: `conversations/{target}`
+    /// in the target's URL replaced by `messages/{id}` (or `attachment/actions/{id}`).
+    pub fn lookup_url(&self) -> Option<Url> {
+        let what = match self.verb {
+            Verb::CardAction => "attachment/actions",
+            Verb::Post | Verb::Update => "messages",
+        };
+        let from = format!("conversations/{}", self.target_id);
+        if !self.target_url.contains(&from) || !is_safe_id(&self.id) {
+            return None;
+        }
+        let url = self
+            .target_url
+            .replace(&from, &format!("{what}/{}", self.id));
+        Url::parse(&url).ok()
+    }
+
+    /// The webhook envelope this activity stands for, with `rest_id` as `data.id`: a message
+    /// `created` or `updated`, or an attachment action `created`. `person_id` is the actor's REST
+    /// id when known (the bot's own, for the own-message drop).
+    pub fn envelope(&self, rest_id: &str, person_id: Option<&str>) -> Envelope {
+        let (resource, event) = match self.verb {
+            Verb::Post => ("messages", "created"),
+            Verb::Update => ("messages", "updated"),
+            Verb::CardAction => ("attachmentActions", "created"),
+        };
+        Envelope {
+            id: None,
+            name: Some("websocket".to_owned()),
+            resource: resource.to_owned(),
+            event: event.to_owned(),
+            actor_id: person_id.map(str::to_owned),
+            data: EventData {
+                id: rest_id.to_owned(),
+                room_id: None,
+                room_type: None,
+                person_id: person_id.map(str::to_owned),
+                person_email: None,
+                message_id: None,
+                created: None,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(verb: &str) -> String {
+        json!({"id": "E1", "data": {"eventType": "conversation.activity", "activity": {
+            "id": "a1b2", "verb": verb, "actor": {"id": "p-uuid"},
+            "target": {"id": "c-uuid", "url": "https://conv-a.wbx2.com/conversation/api/v1/conversations/c-uuid"}
+        }}, "timestamp": 1})
+        .to_string()
+    }
+
+    #[test]
+    fn a_post_resolves_through_the_messages_url() {
+        let Inbound::Event { id, activity } = parse(&event("post")) else {
+            panic!("an event")
+        };
+        assert_eq!(id, "E1");
+        let activity = activity.expect("an activity");
+        assert_eq!(activity.verb, Verb::Post);
+        assert_eq!(
+            activity.lookup_url().unwrap().as_str(),
+            "https://conv-a.wbx2.com/conversation/api/v1/messages/a1b2"
+        );
+        let envelope = activity.envelope("M1", None);
+        assert_eq!(
+            (envelope.resource.as_str(), envelope.event.as_str()),
+            ("messages", "created")
+        );
+    }
+
+    #[test]
+    fn a_card_action_resolves_through_attachment_actions() {
+        let Inbound::Event { activity, .. } = parse(&event("cardAction")) else {
+            panic!("an event")
+        };
+        let activity = activity.unwrap();
+        assert!(
+            activity
+                .lookup_url()
+                .unwrap()
+                .path()
+                .ends_with("/attachment/actions/a1b2")
+        );
+        assert_eq!(activity.envelope("A1", None).resource, "attachmentActions");
+        assert_eq!(parse(&event("share")), parse(&event("post")));
+    }
+
+    #[test]
+    fn other_frames_are_told_apart() {
+        assert_eq!(parse(r#"{"id":"x","type":"pong"}"#), Inbound::Pong);
+        assert_eq!(parse("not json"), Inbound::Other);
+        assert_eq!(
+            parse(&event("acknowledge")),
+            Inbound::Event {
+                id: "E1".into(),
+                activity: None
+            }
+        );
+        let typing = json!({"id": "E2", "data": {"eventType": "status.start_typing"}});
+        assert_eq!(
+            parse(&typing.to_string()),
+            Inbound::Event {
+                id: "E2".into(),
+                activity: None
+            }
+        );
+    }
+
+    #[test]
+    fn an_activity_id_that_is_not_id_shaped_has_no_lookup() {
+        let Inbound::Event { activity, .. } = parse(&event("post").replace("a1b2", "../x")) else {
+            panic!("an event")
+        };
+        assert_eq!(activity.unwrap().lookup_url(), None);
+    }
+
+    #[test]
+    fn frames_roombot_sends() {
+        let auth: Value = serde_json::from_str(&authorization("T")).unwrap();
+        assert_eq!(auth["type"], "authorization");
+        assert_eq!(auth["data"]["token"], "Bearer T");
+        assert_eq!(ack("E1"), r#"{"type":"ack","messageId":"E1"}"#);
+        assert_eq!(ping("p1"), r#"{"id":"p1","type":"ping"}"#);
+    }
+}
