@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::cards::markdown::escape;
 use crate::cards::{Card, Confirmation, ConfirmationState};
 use crate::command::Command;
-use crate::plan::{Plan, Snapshot, Space, recheck};
+use crate::plan::{Plan, Snapshot, Space, recheck, scoped};
 use crate::request::{Reply, Request};
 use crate::store::{Confirmation as StoredConfirmation, NewConfirmation, Taken};
 
@@ -172,17 +172,31 @@ impl Ops {
         let done = match self.directory.refresh().await {
             Err(error) => self.webex_failure("list devices and workspaces", &error),
             Ok(org) => {
-                let snapshot = Snapshot {
+                let scope = self.space_scope(request).await;
+                let full = Snapshot {
                     admin: self.admin_access(Some(&org)),
                     org,
                     locations: Arc::default(),
                     space: Space {
                         is_group: request.place.is_group,
                         default_target: None,
-                        scope: None,
+                        scope: scope.clone(),
                     },
                 };
-                match recheck(stored, &snapshot, &request.actor) {
+                // The space's scope as it is now: a scope set or narrowed since the question
+                // holds (its least role; devices outside it are no longer there for this plan).
+                let snapshot = match &scope {
+                    Some(scope) => scoped(&full, scope),
+                    None => full,
+                };
+                let refused = scope
+                    .as_ref()
+                    .and_then(|scope| scope.refuses(stored, &request.actor));
+                let rechecked = match refused {
+                    Some(refusal) => Err(refusal),
+                    None => recheck(stored, &snapshot, &request.actor),
+                };
+                match rechecked {
                     Err(refusal) => self.refusal(&refusal),
                     Ok(plan) => {
                         let by = super::results::asked_by(request, true);

@@ -177,8 +177,11 @@ pub fn plan_config_form(
         value: first.value.clone().unwrap_or(Value::Null),
         target: Some(target.clone()),
     };
-    role::check_role(&command, actor.role)?;
-    devices::config_changes(&command, target, changes, snapshot)
+    // The space's scope holds for a form as for the typed command (its least role, its devices).
+    scope::plan_in_scope(&command, snapshot, actor, |command, snapshot, actor| {
+        role::check_role(command, actor.role)?;
+        devices::config_changes(command, target, changes.clone(), snapshot)
+    })
 }
 
 /// Fills a missing target from the space's default, or asks which workspace.

@@ -31,6 +31,22 @@ pub struct SpaceScope {
 }
 
 impl SpaceScope {
+    /// The refusal of a stored `plan` (confirmed after the scope was set or narrowed) that acts
+    /// while `actor` lacks the space's least role.
+    pub fn refuses(&self, plan: &Plan, actor: &Actor) -> Option<Refusal> {
+        let needed = self.min_role?;
+        (plan.role > Role::Viewer && actor.role < needed).then(|| Refusal::Role {
+            verb: plan
+                .text
+                .split_whitespace()
+                .next()
+                .unwrap_or("this")
+                .to_owned(),
+            needed,
+            have: actor.role,
+        })
+    }
+
     /// Whether it limits the devices (a least role alone does not).
     pub fn limits_devices(&self) -> bool {
         self.location.is_some() || self.tag.is_some()

@@ -292,3 +292,32 @@ async fn clicks_are_audited_too_a_cancel_and_a_stranger_s_confirm() {
     );
     assert_eq!(xapi_commands(&bot), 0);
 }
+
+#[tokio::test]
+async fn a_least_role_holds_for_a_form_apply_and_a_confirm_asked_before_it() {
+    let bot = spawn_bot().await;
+    let asking = bot.say_in_ops(Role::Operator, "reboot 4B").await;
+    let form = bot
+        .say_in_ops(Role::Operator, "config Audio.DefaultVolume in 4B")
+        .await;
+    // The space becomes a status space after both cards were posted.
+    bot.say_in_ops(Role::Admin, "scope role admin").await;
+    let confirmed = bot.click(Role::Operator, &asking, "Confirm").await;
+    assert!(
+        text(&confirmed).contains("needs the admin role"),
+        "{confirmed:#?}"
+    );
+    let mut data = support::button_data(&form, "Apply").expect("an Apply button");
+    data["Audio.DefaultVolume"] = serde_json::json!("45");
+    let applied = bot.click_data(Role::Operator, &form, data).await;
+    assert!(
+        text(&applied).contains("needs the admin role"),
+        "{applied:#?}"
+    );
+    let acted = bot
+        .bot_calls()
+        .iter()
+        .filter(|r| r.method != "GET" && !r.path.starts_with("/v1/messages"))
+        .count();
+    assert_eq!((xapi_commands(&bot), acted), (0, 0), "nothing was changed");
+}

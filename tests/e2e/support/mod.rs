@@ -287,7 +287,7 @@ impl TestBot {
 
     /// Clicks a button carrying `data` on the bot's card `message` as `role`; returns the bot's
     /// next message in that room (the clicked card may be gone by then).
-    async fn click_data(&self, role: Role, message: &Message, data: Value) -> Message {
+    pub async fn click_data(&self, role: Role, message: &Message, data: Value) -> Message {
         let earlier: HashSet<String> = self
             .sandbox
             .messages(&message.room_id)
