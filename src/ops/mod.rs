@@ -29,6 +29,7 @@ mod introduce;
 mod journal;
 mod limits;
 mod locations;
+mod redact;
 mod reply;
 mod respond;
 mod results;
@@ -247,8 +248,10 @@ impl Ops {
     /// Records the audit event (log line and the store's trail) and labels the reply for
     /// `/metrics`.
     async fn finish(&self, request: &Request, text: &str, confirmed: bool, done: Done) -> Reply {
-        audit::record(request, text, confirmed, &done.audit);
-        self.keep_audit(request, text, confirmed, &done.audit).await;
+        let kept = redact::redact_secrets(text);
+        audit::record(request, &kept, confirmed, &done.audit);
+        self.keep_audit(request, &kept, confirmed, &done.audit)
+            .await;
         let kind = text
             .split_whitespace()
             .next()

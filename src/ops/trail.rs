@@ -94,7 +94,8 @@ impl Ops {
             detail: detail.to_owned(),
             ..AuditRecord::new(verdict)
         };
-        audit::record(request, text, false, &record);
-        self.keep_audit(request, text, false, &record).await;
+        let text = super::redact::redact_secrets(text);
+        audit::record(request, &text, false, &record);
+        self.keep_audit(request, &text, false, &record).await;
     }
 }
