@@ -62,6 +62,7 @@ pub async fn audit(settings: &Settings, args: AuditArgs) -> ExitCode {
         by: args.by,
         on: args.on,
         since_ms,
+        before_seq: None,
         offset: 0,
         limit: PAGE,
     };
@@ -93,6 +94,10 @@ async fn read_all(
     loop {
         query.limit = PAGE.min(limit - all.len());
         let (page, more) = store.query_audit(query.clone()).await?;
+        // Later pages hold still while the bot keeps writing: below the first page's newest.
+        if query.before_seq.is_none() {
+            query.before_seq = page.iter().map(|e| e.seq + 1).max();
+        }
         query.offset += page.len();
         all.extend(page);
         if !more || all.len() >= limit {

@@ -88,6 +88,19 @@ impl<'a> Args<'a> {
         rest
     }
 
+    /// Takes a trailing `<keyword> <n>` (unquoted, `n` a whole number) off the end, if there.
+    pub(crate) fn take_trailing_number(&mut self, keyword: &str) -> Option<u64> {
+        let [.., word, number] = self.rest() else {
+            return None;
+        };
+        if !word.is(keyword) || number.word().is_none() {
+            return None;
+        }
+        let number = number.text().parse::<u64>().ok()?;
+        self.tokens = &self.tokens[..self.tokens.len() - 2];
+        Some(number)
+    }
+
     /// Takes a trailing `page <n>` (unquoted) off the end: `Some(n)` for pages after the first,
     /// `None` when there is none or it is page 1 (the list itself).
     pub(crate) fn take_page(&mut self) -> Result<Option<u32>, ParseError> {

@@ -27,6 +27,10 @@ pub struct AuditFilter {
     pub since: Option<Since>,
     /// Which page, from 1 (`None` is the first).
     pub page: Option<u32>,
+    /// `before <n>`: only records numbered below `n`. More pins it to the first page's newest
+    /// record, so the records added since (the `audit` itself among them) do not shift the
+    /// pages.
+    pub before: Option<u64>,
 }
 
 /// When an `audit … since <time>` window starts (UTC).
@@ -124,9 +128,11 @@ const AUDIT_WORDS: &[&str] = &["by", "on", "since", "page"];
 
 /// `audit [all] [<count>] [by <person>] [on <target>] [since <time>] [page <n>]`.
 pub(crate) fn parse_audit(args: &mut Args<'_>) -> Result<Command, ParseError> {
+    let before = args.take_trailing_number("before");
     let page = args.take_page()?;
     let mut filter = AuditFilter {
         page,
+        before,
         all: args.eat("all"),
         ..AuditFilter::default()
     };
@@ -247,6 +253,9 @@ pub(crate) fn audit_words(filter: &AuditFilter, name: impl Fn(&str) -> String) -
     }
     if let Some(page) = filter.page {
         out.extend(["page".to_owned(), page.to_string()]);
+    }
+    if let Some(before) = filter.before {
+        out.extend(["before".to_owned(), before.to_string()]);
     }
     out
 }

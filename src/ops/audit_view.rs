@@ -25,6 +25,7 @@ impl Ops {
             by: query.by.clone(),
             on: query.on.clone(),
             since_ms,
+            before_seq: query.before.and_then(|b| i64::try_from(b).ok()),
             offset: (query.page.max(1) as usize - 1) * count,
             limit: count,
         };
@@ -62,8 +63,13 @@ impl Ops {
                 first + n
             ),
         };
+        // The pages after this one hold still: pinned below this page's newest record.
+        let pinned = query.before.or_else(|| {
+            let newest = entries.iter().map(|e| e.seq).max()?;
+            u64::try_from(newest + 1).ok()
+        });
         let buttons = match more {
-            true => vec![Button::new("More", next_page(query).canonical())],
+            true => vec![Button::new("More", next_page(query, pinned).canonical())],
             false => Vec::new(),
         };
         let list = ListCard {
@@ -82,8 +88,8 @@ impl Ops {
     }
 }
 
-/// The command showing the page after `query`'s.
-fn next_page(query: &AuditRead) -> Command {
+/// The command showing the page after `query`'s, of the records below `before`.
+fn next_page(query: &AuditRead, before: Option<u64>) -> Command {
     let since = query.since.as_deref().and_then(|words| {
         let words: Vec<&str> = words.split_whitespace().collect();
         Since::parse(&words)
@@ -96,6 +102,7 @@ fn next_page(query: &AuditRead) -> Command {
             on: query.on.clone(),
             since,
             page: Some(query.page.max(1) + 1),
+            before,
         },
     }
 }
@@ -178,10 +185,11 @@ mod tests {
             since: Some("this week".into()),
             count: 10,
             page: 1,
+            before: None,
         };
         assert_eq!(
-            next_page(&query).canonical(),
-            "audit 10 by vera on 4B since this week page 2"
+            next_page(&query, Some(42)).canonical(),
+            "audit 10 by vera on 4B since this week page 2 before 42"
         );
         assert_eq!(
             short_time("2026-12-01T10:02:03.000Z"),

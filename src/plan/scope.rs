@@ -279,6 +279,7 @@ pub(super) fn audit(
         since: filter.since.map(|s| s.text()),
         count: filter.count.unwrap_or(AUDIT_DEFAULT),
         page: filter.page.unwrap_or(1),
+        before: filter.before,
     };
     // No label: reading the trail about 4B is no action on 4B.
     let mut plan = Plan::new(
@@ -308,4 +309,7 @@ pub struct AuditRead {
     pub count: u32,
     /// Which page, from 1.
     pub page: u32,
+    /// Only records numbered below this (pinned by More).
+    #[serde(default)]
+    pub before: Option<u64>,
 }

@@ -77,6 +77,8 @@ pub struct AuditQuery {
     pub on: Option<String>,
     /// Only records at or after this instant (Unix ms).
     pub since_ms: Option<i64>,
+    /// Only records numbered below this (so later records do not shift the pages).
+    pub before_seq: Option<i64>,
     /// Records to skip (paging).
     pub offset: usize,
     /// Most records returned.
@@ -111,6 +113,7 @@ const SELECT: &str = "SELECT seq, record FROM audit
             UNION ALL SELECT 1 FROM json_each(record, '$.devices') WHERE lower(json_extract(value, '$.device')) = ?4)
           OR lower(json_extract(record, '$.label')) = ?4
           OR lower(json_extract(record, '$.label')) LIKE '% ' || ?4)
+      AND (?7 IS NULL OR seq < ?7)
     ORDER BY seq DESC LIMIT ?5 OFFSET ?6";
 
 /// Audit rows deleted per write when pruning.
@@ -170,7 +173,8 @@ fn select(conn: &Connection, query: &AuditQuery) -> rusqlite::Result<(Vec<AuditE
             query.since_ms,
             on,
             query.limit as i64 + 1,
-            query.offset as i64
+            query.offset as i64,
+            query.before_seq
         ],
         |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)),
     )?;

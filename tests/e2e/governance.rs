@@ -339,3 +339,34 @@ async fn a_secret_typed_in_a_command_stays_out_of_the_audit_trail() {
     assert!(kept.contains("Passphrase Set"), "{kept}");
     assert!(!kept.contains("hunter2"), "{kept}");
 }
+
+#[tokio::test]
+async fn more_on_an_audit_page_shows_the_next_older_records_however_many_came_since() {
+    let bot = spawn_bot().await;
+    for command in [
+        "status 4C",
+        "status Fjord",
+        "status Sagrada",
+        "status Redwood",
+    ] {
+        bot.say_in_ops(Role::Admin, command).await;
+    }
+    let first = bot.say_in_ops(Role::Admin, "audit 2").await;
+    let shown = records(&first).join("\n");
+    assert!(
+        shown.contains("status Redwood") && shown.contains("status Sagrada"),
+        "{shown}"
+    );
+    // More records arrive (the audit itself, another command) before More is clicked.
+    bot.say_in_ops(Role::Admin, "status 4B").await;
+    let second = bot.click(Role::Admin, &first, "More").await;
+    let next = records(&second).join("\n");
+    assert!(
+        next.contains("status Fjord") && next.contains("status 4C"),
+        "{next}"
+    );
+    assert!(
+        !next.contains("Sagrada") && !next.contains("status 4B"),
+        "{next}"
+    );
+}
