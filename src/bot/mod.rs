@@ -162,7 +162,8 @@ impl Bot {
             message.text.as_deref().unwrap_or(""),
             message.html.as_deref(),
         );
-        let is_group = matches!(message.room_type, Some(RoomType::Group));
+        // Fails closed: a message that does not say its space is direct is taken for a group.
+        let is_group = !matches!(message.room_type, Some(RoomType::Direct));
         let thread = is_group.then(|| {
             message
                 .parent_id

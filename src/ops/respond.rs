@@ -35,9 +35,16 @@ impl Ops {
 
     async fn run_text(&self, request: &Request, text: &str) -> Reply {
         match Command::parse(text) {
-            Ok(Command::Help { topic }) => self
-                .help_for(topic.as_deref(), request.actor.role)
-                .with_outcome("help", "read"),
+            Ok(Command::Help { topic }) => {
+                let text = Command::Help {
+                    topic: topic.clone(),
+                }
+                .canonical();
+                self.audit_unplanned(request, &text, super::Verdict::Read, "")
+                    .await;
+                self.help_for(topic.as_deref(), request.actor.role)
+                    .with_outcome("help", "read")
+            }
             Ok(command) => self.run(request, command).await,
             Err(error) => {
                 let detail = error.to_string();

@@ -325,6 +325,7 @@ async fn a_least_role_holds_for_a_form_apply_and_a_confirm_asked_before_it() {
 #[tokio::test]
 async fn a_secret_typed_in_a_command_stays_out_of_the_audit_trail() {
     let bot = spawn_bot().await;
+    bot.say_in_ops(Role::Viewer, "help mute").await;
     bot.say_in_ops(
         Role::Admin,
         r#"xCommand UserManagement User Passphrase Set NewPassphrase: "hunter2 x" Username: admin on 4B"#,
@@ -334,6 +335,7 @@ async fn a_secret_typed_in_a_command_stays_out_of_the_audit_trail() {
     let shown = records(&audit).join("\n");
     assert!(shown.contains("Passphrase Set"), "{shown}");
     assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("help mute"), "help is audited too: {shown}");
     let kept = audit_cli(&bot, &[]).await;
     let kept = serde_json::to_string(&kept).unwrap();
     assert!(kept.contains("Passphrase Set"), "{kept}");
