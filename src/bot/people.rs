@@ -14,6 +14,10 @@ use crate::webex::{OrgId, PersonId, RoomId, WebexClient};
 /// Most pages of a granting space's member list read.
 const MEMBER_PAGES: usize = 50;
 
+/// How long a granting space whose members could not be read counts as having none before it
+/// is asked again.
+const FAILED_LOOKUP_TTL: Duration = Duration::from_secs(60);
+
 /// A cache of people lookups, keyed by person id.
 pub struct PeopleCache {
     access: AccessPolicy,
@@ -22,6 +26,7 @@ pub struct PeopleCache {
     known: Mutex<HashMap<PersonId, Known>>,
     /// How long a space's member list is trusted.
     space_ttl: Duration,
+    /// Each granting space's members, and until when they are trusted.
     members: Mutex<HashMap<String, (Instant, HashSet<PersonId>)>>,
 }
 
@@ -110,26 +115,34 @@ impl PeopleCache {
         found
     }
 
-    /// The members of `room`, from the cache while fresh (a failed lookup counts as nobody).
+    /// The members of `room`, from the cache while fresh. A failed lookup counts as nobody,
+    /// and is remembered for [`FAILED_LOOKUP_TTL`] at most (not asked again for every command).
     async fn members_of(&self, webex: &WebexClient, room: &str) -> HashSet<PersonId> {
         {
             let members = self.members.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some((at, set)) = members.get(room)
-                && at.elapsed() < self.space_ttl
+            if let Some((until, set)) = members.get(room)
+                && Instant::now() < *until
             {
                 return set.clone();
             }
         }
         let listing = webex.list_memberships(&RoomId::new(room), None);
-        let set: HashSet<PersonId> = match listing.list_all(MEMBER_PAGES).await {
-            Ok(list) => list.into_iter().filter_map(|m| m.person_id).collect(),
+        let (set, ttl) = match listing.list_all(MEMBER_PAGES).await {
+            Ok(list) => (
+                list.into_iter().filter_map(|m| m.person_id).collect(),
+                self.space_ttl,
+            ),
             Err(error) => {
                 tracing::warn!(%error, room, "cannot read a granting space's members; none granted");
-                return HashSet::new();
+                (HashSet::new(), self.space_ttl.min(FAILED_LOOKUP_TTL))
             }
         };
         let mut members = self.members.lock().unwrap_or_else(|p| p.into_inner());
-        members.insert(room.to_owned(), (Instant::now(), set.clone()));
+        // A TTL too large for the clock is a day's, asked again then.
+        let until = Instant::now()
+            .checked_add(ttl)
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400));
+        members.insert(room.to_owned(), (until, set.clone()));
         set
     }
 

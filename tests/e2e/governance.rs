@@ -372,3 +372,33 @@ async fn more_on_an_audit_page_shows_the_next_older_records_however_many_came_si
         "{next}"
     );
 }
+
+#[tokio::test]
+async fn a_granting_space_the_bot_cannot_read_is_not_asked_again_for_every_command() {
+    let sandbox = Sandbox::start(SandboxOptions::default(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let store_dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let settings = settings_for(
+        &sandbox,
+        store_dir.path(),
+        &[(
+            "ROOMBOT__ACCESS__SPACES",
+            "Y2lzY29zcGFyazovL3VzL1JPT00vbm9uZQ=operator",
+        )],
+    );
+    let bot = start_app(sandbox, settings, store_dir).await;
+    for _ in 0..3 {
+        let refused = bot.say(Role::Viewer, "mute 4B").await;
+        assert!(
+            text(&refused).contains("needs the operator role"),
+            "{refused:#?}"
+        );
+    }
+    let lookups = bot
+        .bot_calls()
+        .iter()
+        .filter(|r| r.path.starts_with("/v1/memberships"))
+        .count();
+    assert_eq!(lookups, 1, "one failed lookup, remembered");
+}
