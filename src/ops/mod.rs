@@ -279,7 +279,9 @@ impl Ops {
                 .await
                 .map_err(|error| self.webex_failure("list devices and workspaces", &error))?;
             match plan(command, &snapshot, &request.actor) {
-                Ok(plan) => return Ok((plan, snapshot)),
+                // What renders the result sees the space's scope too (a workspace card lists
+                // only the devices inside it).
+                Ok(plan) => return Ok((plan, within_scope(snapshot))),
                 Err(refusal) if refusal.is_not_found() && !fresh => fresh = true,
                 // A choice names each candidate's location: look them up (cached) and ask again.
                 Err(crate::plan::Refusal::Choose { .. })
@@ -287,7 +289,7 @@ impl Ops {
                 {
                     places = true
                 }
-                Err(refusal) => return Err(self.refusal(&refusal)),
+                Err(refusal) => return Err(self.refusal_for(request, &refusal)),
             }
         }
     }
@@ -435,5 +437,13 @@ fn needs_locations(command: &Command) -> bool {
         } => true,
         Command::Plan { command } => needs_locations(command),
         other => matches!(other.target(), Some(Target::Location(_))),
+    }
+}
+
+/// `snapshot` cut down to its space's scope, when the scope limits devices.
+fn within_scope(snapshot: Snapshot) -> Snapshot {
+    match &snapshot.space.scope {
+        Some(scope) if scope.limits_devices() => crate::plan::scoped(&snapshot, scope),
+        _ => snapshot,
     }
 }
