@@ -112,7 +112,8 @@ const SELECT: &str = "SELECT seq, record FROM audit
             UNION ALL SELECT 1 FROM json_each(record, '$.workspaces') WHERE lower(value) = ?4
             UNION ALL SELECT 1 FROM json_each(record, '$.devices') WHERE lower(json_extract(value, '$.device')) = ?4)
           OR lower(json_extract(record, '$.label')) = ?4
-          OR lower(json_extract(record, '$.label')) LIKE '% ' || ?4)
+          OR lower(json_extract(record, '$.label')) LIKE '% ' || ?8 ESCAPE '\\'
+          OR lower(json_extract(record, '$.label')) LIKE '% \"' || ?8 || '\"' ESCAPE '\\')
       AND (?7 IS NULL OR seq < ?7)
     ORDER BY seq DESC LIMIT ?5 OFFSET ?6";
 
@@ -174,7 +175,8 @@ fn select(conn: &Connection, query: &AuditQuery) -> rusqlite::Result<(Vec<AuditE
             on,
             query.limit as i64 + 1,
             query.offset as i64,
-            query.before_seq
+            query.before_seq,
+            on.as_deref().map(like_escape)
         ],
         |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)),
     )?;

@@ -402,3 +402,20 @@ async fn a_granting_space_the_bot_cannot_read_is_not_asked_again_for_every_comma
         .count();
     assert_eq!(lookups, 1, "one failed lookup, remembered");
 }
+
+#[tokio::test]
+async fn audit_on_a_name_of_several_words_finds_refused_commands_too() {
+    let bot = spawn_bot().await;
+    bot.say_in_ops(Role::Viewer, r#"mute room "Big Conference""#)
+        .await;
+    bot.say_in_ops(Role::Viewer, "mute room 4B").await;
+    let audit = bot
+        .say_in_ops(Role::Admin, r#"audit on "Big Conference""#)
+        .await;
+    let shown = records(&audit);
+    assert_eq!(shown.len(), 1, "{shown:#?}");
+    assert!(shown[0].contains("Big Conference"), "{shown:#?}");
+    // LIKE's wildcards in a name are only characters.
+    let none = bot.say_in_ops(Role::Admin, "audit on %").await;
+    assert!(records(&none).is_empty(), "{none:#?}");
+}
