@@ -92,6 +92,11 @@ async fn events_need_authorization_are_redelivered_until_acked_and_follow_visibi
     assert_eq!(u16::from(close.code), 4401);
 
     let mut ws = connect(&device, sandbox.bot_token()).await;
+    // The authorization taken, Mercury says so before anything else.
+    assert_eq!(
+        next(&mut ws).await["data"]["eventType"],
+        "mercury.buffer_state"
+    );
     ws.send(Message::text(r#"{"id":"p1","type":"ping"}"#))
         .await
         .unwrap();
@@ -131,6 +136,10 @@ async fn events_need_authorization_are_redelivered_until_acked_and_follow_visibi
     // Not acked: sent again after a reconnect; acked: not again.
     drop(ws);
     let mut ws = connect(&device, sandbox.bot_token()).await;
+    assert_eq!(
+        next(&mut ws).await["data"]["eventType"],
+        "mercury.buffer_state"
+    );
     let again = next(&mut ws).await;
     assert_eq!(again["id"], event["id"]);
     let ack = json!({"type": "ack", "messageId": event["id"]});

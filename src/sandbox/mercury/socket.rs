@@ -113,6 +113,12 @@ fn attach(shared: &Shared, uuid: &str, tx: mpsc::UnboundedSender<Outgoing>) -> O
     let generation = state.number();
     state.authorized += 1;
     let registration = state.registrations.iter_mut().find(|r| r.uuid == uuid)?;
+    // As Mercury does: the authorization accepted, then what was not acked before.
+    let ready = json!({
+        "id": uuid::Uuid::new_v4().to_string(),
+        "data": {"eventType": "mercury.buffer_state"},
+    });
+    let _ = tx.send(Outgoing::Text(ready.to_string()));
     for (_, frame) in &registration.unacked {
         let _ = tx.send(Outgoing::Text(frame.clone()));
     }

@@ -38,6 +38,9 @@ pub enum Inbound {
     },
     /// The answer to a ping.
     Pong,
+    /// Mercury's word that the authorization was accepted (`mercury.buffer_state` or
+    /// `mercury.registration_status`, as Cisco's JS SDK waits for before it pings).
+    Ready,
     /// Anything else (start-up notices, other event types without an id).
     Other,
 }
@@ -87,6 +90,12 @@ pub fn parse(text: &str) -> Inbound {
     let (Some(id), Some(data)) = (frame.id, frame.data) else {
         return Inbound::Other;
     };
+    if matches!(
+        data["eventType"].as_str(),
+        Some("mercury.buffer_state" | "mercury.registration_status")
+    ) {
+        return Inbound::Ready;
+    }
     let activity = (data["eventType"] == "conversation.activity")
         .then(|| activity(&data["activity"]))
         .flatten();
@@ -207,6 +216,8 @@ mod tests {
     #[test]
     fn other_frames_are_told_apart() {
         assert_eq!(parse(r#"{"id":"x","type":"pong"}"#), Inbound::Pong);
+        let ready = r#"{"id":"r","data":{"eventType":"mercury.buffer_state"}}"#;
+        assert_eq!(parse(ready), Inbound::Ready);
         assert_eq!(parse("not json"), Inbound::Other);
         assert_eq!(
             parse(&event("acknowledge")),

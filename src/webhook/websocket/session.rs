@@ -64,7 +64,8 @@ pub async fn serve(
         keepalive,
         on_authorized: Some(authorized),
         ping_sent: None,
-        next_ping: Instant::now(),
+        // The first ping waits for Mercury's ready notice (or, failing that, an interval).
+        next_ping: Instant::now() + keepalive.ping_interval,
     };
     if let Err(error) = live.send(protocol::authorization(token)).await {
         return lost(format!("could not send the authorization: {error}"), false);
@@ -129,7 +130,8 @@ impl<A: FnOnce()> Live<A> {
         ended
     }
 
-    /// A frame from Webex: any frame proves the socket alive; a pong authorizes it; an event
+    /// A frame from Webex: any frame proves the socket alive; Mercury's ready notice brings the
+    /// first ping forward, and a pong authorizes it; an event
     /// goes to the handler in its own task, which asks for the ack when done.
     fn frame(
         &mut self,
@@ -156,6 +158,9 @@ impl<A: FnOnce()> Live<A> {
                     authorized();
                 }
             }
+            // Mercury took the authorization: ping at once, as Cisco's JS SDK does; the pong
+            // proves the socket authorized.
+            Inbound::Ready => self.next_ping = Instant::now(),
             Inbound::Event { id, activity } => {
                 let (handler, acks) = (handler.clone(), acks.clone());
                 tokio::spawn(async move {
