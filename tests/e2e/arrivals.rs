@@ -7,16 +7,7 @@ use crate::support;
 use roombot::sandbox::Role;
 use roombot::store::{Store, Taken};
 use roombot::webex::{PersonId, RoomId};
-use support::{TestBot, WAIT, spawn_bot};
-
-async fn metrics(bot: &TestBot) -> String {
-    reqwest::get(format!("http://{}/metrics", bot.addr))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
+use support::{WAIT, spawn_bot};
 
 /// Waits until `check` holds, polling the store.
 async fn eventually<F, Fut>(mut check: F)
@@ -80,7 +71,7 @@ async fn added_to_a_space_the_bot_introduces_itself_once_even_if_the_event_comes
         .unwrap()
         .status();
     assert_eq!(status, 200);
-    assert!(metrics(&bot).await.contains("outcome=\"duplicate\"} 1"));
+    assert!(bot.metrics().await.contains("outcome=\"duplicate\"} 1"));
     assert_eq!(bot.bot_message_count(&room), 1);
 }
 

@@ -124,7 +124,7 @@ async fn forged_deliveries_get_401_and_cause_no_webex_call() {
         bot.bot_calls()
     );
     assert!(
-        metrics(&bot)
+        bot.metrics()
             .await
             .contains("roombot_webhook_deliveries_total{outcome=\"forged\"} 6")
     );
@@ -149,7 +149,7 @@ async fn bad_bodies_get_413_and_400_and_unknown_resources_200() {
         200
     );
     assert!(bot.bot_calls().is_empty(), "{:#?}", bot.bot_calls());
-    let text = metrics(&bot).await;
+    let text = bot.metrics().await;
     assert!(
         text.contains("outcome=\"malformed\"} 1") && text.contains("outcome=\"ignored\"} 1"),
         "{text}"
@@ -164,7 +164,7 @@ async fn our_own_message_is_dropped_without_fetching_it() {
         deliver(&bot, &own, Some(&sign(SECRET.as_bytes(), &own))).await,
         200
     );
-    assert!(metrics(&bot).await.contains("outcome=\"own_message\"} 1"));
+    assert!(bot.metrics().await.contains("outcome=\"own_message\"} 1"));
     assert!(bot.bot_calls().is_empty(), "{:#?}", bot.bot_calls());
 }
 
@@ -193,7 +193,7 @@ async fn five_concurrent_copies_of_a_fresh_delivery_give_one_reply() {
         assert_eq!(status, 200, "every copy gets 2xx");
     }
     bot.reply_after(&room, &sent.id).await;
-    let text = metrics(&bot).await;
+    let text = bot.metrics().await;
     assert!(
         text.contains("outcome=\"queued\"} 1") && text.contains("outcome=\"duplicate\"} 4"),
         "{text}"
@@ -221,7 +221,8 @@ async fn a_restart_does_not_handle_a_delivered_message_again() {
     let status = deliver(&restarted, &delivery.body, delivery.signature.as_deref()).await;
     assert_eq!(status, 200);
     assert!(
-        metrics(&restarted)
+        restarted
+            .metrics()
             .await
             .contains("outcome=\"duplicate\"} 1")
     );
@@ -412,7 +413,8 @@ async fn metrics_count_webex_calls_and_commands() {
     bot.say(Role::Operator, "stauts 4B").await;
     // A command is counted right after its reply is posted: wait for the fourth.
     let counted = async {
-        while !metrics(&bot)
+        while !bot
+            .metrics()
             .await
             .contains("roombot_event_handling_seconds_count 4")
         {
@@ -422,7 +424,7 @@ async fn metrics_count_webex_calls_and_commands() {
     tokio::time::timeout(WAIT, counted)
         .await
         .expect("four commands counted");
-    let text = metrics(&bot).await;
+    let text = bot.metrics().await;
     for line in [
         "roombot_commands_total{kind=\"help\",result=\"read\"} 1",
         "roombot_commands_total{kind=\"mute\",result=\"done\"} 1",
@@ -445,15 +447,6 @@ async fn metrics_count_webex_calls_and_commands() {
         ),
         "{text}"
     );
-}
-
-async fn metrics(bot: &TestBot) -> String {
-    reqwest::get(format!("http://{}/metrics", bot.addr))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -505,7 +498,7 @@ async fn a_full_queue_defers_events_to_the_store_and_loses_nothing() {
         .await
         .expect("six replies");
     bot.sandbox.wait_for_deliveries_settled(WAIT).await.unwrap();
-    let text = metrics(&bot).await;
+    let text = bot.metrics().await;
     let deferred = text
         .lines()
         .find_map(|l| l.strip_prefix("roombot_webhook_deliveries_total{outcome=\"deferred\"} "))

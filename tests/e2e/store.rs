@@ -68,24 +68,15 @@ fn count(bot: &TestBot, method: &str, path_start: &str) -> usize {
         .count()
 }
 
-async fn metrics(bot: &TestBot) -> String {
-    reqwest::get(format!("http://{}/metrics", bot.addr))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
 /// Polls `/metrics` until it contains `line` (fails after [`WAIT`]).
 async fn wait_for_metric(bot: &TestBot, line: &str) {
     let found = tokio::time::timeout(WAIT, async {
-        while !metrics(bot).await.contains(line) {
+        while !bot.metrics().await.contains(line) {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     })
     .await;
-    assert!(found.is_ok(), "no {line:?} in\n{}", metrics(bot).await);
+    assert!(found.is_ok(), "no {line:?} in\n{}", bot.metrics().await);
 }
 
 async fn get(bot: &TestBot, path: &str) -> (u16, String) {
@@ -116,7 +107,7 @@ async fn an_event_accepted_before_a_crash_is_handled_after_the_restart() {
     assert_eq!(count(&bot, "POST", "/v1/xapi/command/"), 1);
     wait_for_metric(&bot, "roombot_events_total{outcome=\"done\"} 1").await;
     assert!(
-        metrics(&bot)
+        bot.metrics()
             .await
             .contains("roombot_events_total{outcome=\"fed\"} 1")
     );
@@ -224,7 +215,7 @@ async fn a_locked_store_delays_intake_but_loses_nothing_and_reads_go_on() {
     // The delivery's write meets the lock and is retried, not dropped.
     let retried = async {
         loop {
-            let text = metrics(&bot).await;
+            let text = bot.metrics().await;
             let retries = text
                 .lines()
                 .find_map(|l| l.strip_prefix("roombot_store_busy_retries_total "))
@@ -319,7 +310,7 @@ async fn an_event_that_meets_a_webex_outage_is_retried_and_answered_once_webex_i
     wait_for_metric(&bot, "roombot_events_total{outcome=\"done\"} 1").await;
     assert_eq!(bot.bot_message_count(&room), 1);
     assert!(
-        metrics(&bot)
+        bot.metrics()
             .await
             .contains("roombot_events_total{outcome=\"failed\"} 0")
     );

@@ -170,6 +170,16 @@ async fn serve(
 }
 
 impl TestBot {
+    /// The bot's `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        reqwest::get(format!("http://{}/metrics", self.addr))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// Stops roombot gracefully (in-flight work finishes) and returns the sandbox and store.
     pub async fn stop(mut self) -> (SandboxHandle, Settings, Arc<tempfile::TempDir>) {
         if let Some(stop) = self.stop.take() {
