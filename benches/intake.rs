@@ -225,7 +225,7 @@ end
 /// random (real ids carry a time-based UUID, so consecutive messages land all over the ledger's
 /// index, not at its end). Deterministic in `n`, unique for every `n`.
 fn message_id(n: u64) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut state = n;
     let mut next = || {
         // splitmix64
@@ -259,12 +259,14 @@ fn check_stored(metrics: &Metrics, pool: usize) {
     let stored = metrics.deliveries(Delivery::Queued) + metrics.deliveries(Delivery::Deferred);
     let duplicates = metrics.deliveries(Delivery::Duplicate);
     let failed = metrics.deliveries(Delivery::StoreFailed);
+    let malformed = metrics.deliveries(Delivery::Malformed);
     println!(
         "stored deliveries: {stored} ({} deferred to the store's feeder), duplicates {duplicates}, store failures {failed}, ids signed {pool}",
         metrics.deliveries(Delivery::Deferred),
     );
     assert_eq!(duplicates, 0, "the id pool ran out: raise IDS_PER_SECOND");
     assert_eq!(failed, 0, "the store refused deliveries");
+    assert_eq!(malformed, 0, "deliveries refused as malformed: the ids must be id-shaped");
 }
 
 /// What share of the stored deliveries between two histogram readings roombot answered within
