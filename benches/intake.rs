@@ -266,7 +266,10 @@ fn check_stored(metrics: &Metrics, pool: usize) {
     );
     assert_eq!(duplicates, 0, "the id pool ran out: raise IDS_PER_SECOND");
     assert_eq!(failed, 0, "the store refused deliveries");
-    assert_eq!(malformed, 0, "deliveries refused as malformed: the ids must be id-shaped");
+    assert_eq!(
+        malformed, 0,
+        "deliveries refused as malformed: the ids must be id-shaped"
+    );
 }
 
 /// What share of the stored deliveries between two histogram readings roombot answered within
