@@ -288,10 +288,17 @@ impl Bot {
                 return Err(error);
             }
         };
+        // A top-level message in a group space (the introduction) is its own thread's root:
+        // a click on it is answered in a thread under it, as in any group space.
+        let parent_id = match (&place.thread, place.is_group) {
+            (Some(thread), _) => Some(thread.clone()),
+            (None, true) => Some(posted.id.clone()),
+            (None, false) => None,
+        };
         let record = PostedMessage {
             id: posted.id.clone(),
             room_id: place.room_id.clone(),
-            parent_id: place.thread.clone(),
+            parent_id,
         };
         if let Err(error) = self.store.record_posted(record).await {
             tracing::error!(%error, "could not remember a posted message; its buttons will be refused");
@@ -321,10 +328,16 @@ impl Bot {
         }
         let message = self.webex.get_message(id).await?;
         let ours = message.person_id.as_ref().is_some_and(|p| *p == self.me.id);
+        let group = matches!(message.room_type, Some(RoomType::Group));
+        let parent_id = match (message.parent_id, group) {
+            (Some(parent), _) => Some(parent),
+            (None, true) => Some(message.id.clone()),
+            (None, false) => None,
+        };
         Ok(ours.then(|| PostedMessage {
             id: message.id,
             room_id: message.room_id.unwrap_or_else(|| RoomId::new("")),
-            parent_id: message.parent_id,
+            parent_id,
         }))
     }
 

@@ -73,6 +73,13 @@ async fn added_to_a_space_the_bot_introduces_itself_once_even_if_the_event_comes
     assert_eq!(status, 200);
     assert!(bot.metrics().await.contains("outcome=\"duplicate\"} 1"));
     assert_eq!(bot.bot_message_count(&room), 1);
+    // A click on the introduction is answered in a thread under it, as in any group space.
+    let help = bot.click(Role::Admin, &intro, "Help").await;
+    assert_eq!(
+        help.parent_id.as_deref(),
+        Some(intro.id.as_str()),
+        "{help:#?}"
+    );
 }
 
 #[tokio::test]
