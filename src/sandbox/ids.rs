@@ -9,7 +9,7 @@ pub fn demo_org_id() -> String {
 
 /// Encodes `ciscospark://us/<kind>/<uuid>` as a Webex REST id.
 pub fn encode(kind: &str, uuid: &str) -> String {
-    base64_url(format!("ciscospark://us/{kind}/{uuid}").as_bytes())
+    crate::webex::ids::encode_rest_id("us", kind, uuid)
 }
 
 /// A new random id of `kind` (e.g. `MESSAGE`, `DEVICE`, `WORKSPACE`).
@@ -20,25 +20,6 @@ pub fn new_id(kind: &str) -> String {
 /// Decodes a REST id back to `(kind, uuid)`, if it is one.
 pub fn decode(id: &str) -> Option<(String, String)> {
     crate::webex::ids::decode_rest_id(id)
-}
-
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-fn base64_url(input: &[u8]) -> String {
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        let chars = chunk.len() + 1;
-        for i in 0..chars {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use roombot::sandbox::{Role, Sandbox, SandboxHandle, SandboxOptions, SocketFaults};
 use roombot::settings::Settings;
+use roombot::store::Store;
+use roombot::webex::RoomId;
 
 use crate::support::proxy::Proxy;
 use crate::support::{self, TestBot, WAIT};
@@ -559,4 +561,91 @@ async fn a_refused_registration_stops_the_intake_with_the_reason() {
     );
     let _ = stop.send(());
     task.await.unwrap().unwrap();
+}
+
+/// The bot's arrival and departure over the websocket: Webex's `add` and `leave` activities do
+/// what the membership webhooks do (an introduction once, a space forgotten when left).
+#[tokio::test]
+async fn over_the_websocket_the_bot_introduces_itself_once_and_forgets_a_space_it_left() {
+    let bot = spawn_socket_bot(&[]).await;
+    let ada = bot.token(Role::Admin);
+    let room = bot.sandbox.create_space(&ada, "Ops Tromsø").await.unwrap();
+    let bot_email = bot.sandbox.bot().email.clone();
+    let bot_id = bot.sandbox.bot_id().to_owned();
+    bot.sandbox
+        .add_member(&ada, &room, &bot_email)
+        .await
+        .unwrap();
+    let intro = bot
+        .sandbox
+        .wait_for_message(&room, |m| m.person_id == bot_id, WAIT)
+        .await
+        .expect("an introduction");
+    assert!(
+        intro
+            .text
+            .unwrap_or_default()
+            .contains("Hello, I'm Roombot Demo"),
+        "the introduction"
+    );
+    all_acked(&bot).await;
+    assert_eq!(bot.bot_message_count(&room), 1, "one introduction");
+    let markdown = format!("{} use 4B", bot.sandbox.mention_bot());
+    let sent = bot.sandbox.post_as(&ada, &room, &markdown).await.unwrap();
+    bot.reply_after(&room, &sent.id).await;
+    assert_eq!(
+        bot.bot_message_count(&room),
+        2,
+        "the introduction and the reply"
+    );
+    let store = Store::open(&bot.settings.store.path).unwrap();
+    let room_id = RoomId::new(room.clone());
+    assert!(store.default_target(&room_id).await.unwrap().is_some());
+
+    let membership = bot.sandbox.membership_of(&room, &bot_email).unwrap();
+    bot.sandbox.remove_member(&ada, &membership).await.unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while store.default_target(&room_id).await.unwrap().is_some() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the space was not forgotten"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    all_acked(&bot).await;
+    bot.stop().await;
+}
+
+/// Added by someone of another organisation, the bot leaves with a note over the websocket too
+/// (the membership id it deletes is the one it made from the activity).
+#[tokio::test]
+async fn over_the_websocket_a_space_opened_from_outside_is_left_with_a_note() {
+    let bot = spawn_socket_bot(&[]).await;
+    let otto = bot.token(Role::Outsider);
+    let room = bot
+        .sandbox
+        .create_space(&otto, "Partner room")
+        .await
+        .unwrap();
+    let bot_email = bot.sandbox.bot().email.clone();
+    let bot_id = bot.sandbox.bot_id().to_owned();
+    bot.sandbox
+        .add_member(&otto, &room, &bot_email)
+        .await
+        .unwrap();
+    let note = bot
+        .sandbox
+        .wait_for_message(&room, |m| m.person_id == bot_id, WAIT)
+        .await
+        .expect("a note");
+    assert!(note.markdown.unwrap_or_default().contains("leaving"));
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while bot.sandbox.members(&room).contains(&bot_id) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the bot did not leave"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bot.stop().await;
 }

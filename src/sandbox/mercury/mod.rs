@@ -2,8 +2,8 @@
 //! registration service (a limit on registrations per person), the conversation service's
 //! activity lookup ([`routes`]), and the websocket itself ([`socket`]): authorization required,
 //! a `conversation.activity` for every message a registered person may see (for a bot: messages
-//! that mention it in groups, everything in 1:1s, its own too) and every card action on its
-//! cards, pongs for pings, acks tracked, and every unacked event sent again when the device
+//! that mention it in groups, everything in 1:1s, its own too), every card action on its
+//! cards and every membership change of the spaces it is in (`add`, `leave`), pongs for pings, acks tracked, and every unacked event sent again when the device
 //! connects again. Fault switches ([`SocketFaults`]) drop sockets, refuse authorization, delay
 //! or withhold pongs; the handle can also forget registrations (a stale one answers 404).
 
@@ -151,7 +151,10 @@ pub fn publish(shared: &Shared, event: &Event) {
     }
 }
 
-/// The `conversation.activity` for `event`, with UUIDs where Webex has them.
+/// The `conversation.activity` for `event`, with UUIDs where Webex has them: `post`, `share`,
+/// `update` and `cardAction` for messages and card actions (their id is the activity's, which
+/// the conversation service turns into the REST id); `add` and `leave` for memberships, naming
+/// the person as the object and the space as the target.
 fn activity(shared: &Shared, event: &Event) -> Option<Value> {
     let uuid = |id: &str| ids::decode(id).map(|(_, uuid)| uuid);
     let verb = match (event.resource, event.event) {
@@ -164,25 +167,55 @@ fn activity(shared: &Shared, event: &Event) -> Option<Value> {
         }
         ("messages", "updated") => "update",
         ("attachmentActions", "created") => "cardAction",
+        ("memberships", "created") => "add",
+        ("memberships", "deleted") => "leave",
         _ => return None,
     };
     let room = uuid(event.data["roomId"].as_str()?)?;
-    let actor = shared.person(&event.actor_id);
-    Some(json!({
-        "id": uuid(event.data["id"].as_str()?)?,
+    let membership = event.resource == "memberships";
+    let (id, object) = if membership {
+        let member = event.data["personId"].as_str()?;
+        (uuid::Uuid::new_v4().to_string(), person(shared, member)?)
+    } else {
+        (uuid(event.data["id"].as_str()?)?, Value::Null)
+    };
+    // A membership's activity happened when the person joined (a re-add is a new one).
+    let published = match (membership, event.data["created"].as_str()) {
+        (true, Some(created)) if event.event == "created" => created.to_owned(),
+        _ => chrono::Utc::now().to_rfc3339(),
+    };
+    let tags: &[&str] = match event.data["roomType"].as_str() {
+        Some("direct") => &["ONE_ON_ONE"],
+        _ => &[],
+    };
+    let mut activity = json!({
+        "id": id,
         "objectType": "activity",
         "verb": verb,
-        "actor": {
-            "id": uuid(&event.actor_id)?,
-            "objectType": "person",
-            "emailAddress": actor.map(|p| p.email.clone()),
-            "displayName": actor.map(|p| p.display_name.clone()),
-        },
+        "actor": person(shared, &event.actor_id)?,
         "target": {
             "id": room,
             "objectType": "conversation",
             "url": format!("{}/conversation/api/v1/conversations/{room}", shared.origin),
+            "tags": tags,
         },
-        "published": chrono::Utc::now().to_rfc3339(),
+        "published": published,
+    });
+    if membership {
+        activity["object"] = object;
+    }
+    Some(activity)
+}
+
+/// A person as activities name them (UUIDs, as `id` and `entryUUID`).
+fn person(shared: &Shared, person_id: &str) -> Option<Value> {
+    let uuid = ids::decode(person_id).map(|(_, uuid)| uuid)?;
+    let known = shared.person(person_id);
+    Some(json!({
+        "id": uuid,
+        "entryUUID": uuid,
+        "objectType": "person",
+        "emailAddress": known.map(|p| p.email.clone()),
+        "displayName": known.map(|p| p.display_name.clone()),
     }))
 }

@@ -1,6 +1,7 @@
 //! One websocket event, from activity to intake: the bot's own activities and edits go to the
-//! intake without a lookup (it drops or ignores them, as it does their webhook deliveries);
-//! messages and card actions are resolved to their REST id through the conversation service,
+//! intake without a lookup (it drops or ignores them, as it does their webhook deliveries); the
+//! bot's own arrival in a space and departure become the `memberships` events their webhooks
+//! would bring; messages and card actions are resolved to their REST id through the conversation service,
 //! then handed to the same [`Intake`] as a webhook delivery (dedupe ledger, durable store,
 //! queue). The event is acked only once the intake has it (or it is gone for good), so an event
 //! that could not be stored comes again after a reconnect.
@@ -8,7 +9,8 @@
 use std::sync::Arc;
 
 use crate::metrics::Delivery;
-use crate::webex::{PersonId, WebexClient, ids::decode_rest_id};
+use crate::webex::ids::{decode_rest_id, rest_id_region};
+use crate::webex::{PersonId, WebexClient};
 use crate::webhook::Intake;
 use crate::webhook::envelope::is_safe_id;
 
@@ -40,6 +42,9 @@ impl EventHandler {
         let Some(activity) = activity else {
             return true;
         };
+        if matches!(activity.verb, Verb::Joined | Verb::Left) {
+            return self.membership(&activity).await;
+        }
         let own = self.bot_uuid.as_deref() == Some(activity.actor.as_str());
         if own || activity.verb == Verb::Update {
             // Dropped or ignored by the intake whatever its id: no lookup needed.
@@ -57,6 +62,24 @@ impl EventHandler {
             return true;
         };
         let envelope = activity.envelope(&rest_id, None);
+        self.intake.take_trusted(envelope).await != Delivery::StoreFailed
+    }
+
+    /// A membership activity: the bot's own arrival or departure goes to the intake as the
+    /// `memberships` event its webhook would bring (built from the activity, no lookup); other
+    /// people's comings and goings are acked and forgotten.
+    async fn membership(&self, activity: &Activity) -> bool {
+        let Some(bot_uuid) = self.bot_uuid.as_deref() else {
+            return true;
+        };
+        if !activity.members.iter().any(|m| m == bot_uuid) || !is_safe_id(&activity.target_id) {
+            return true;
+        }
+        let region = rest_id_region(self.bot_id.as_str()).unwrap_or_else(|| "us".to_owned());
+        let Some(envelope) = activity.membership_envelope(bot_uuid, self.bot_id.as_str(), &region)
+        else {
+            return true;
+        };
         self.intake.take_trusted(envelope).await != Delivery::StoreFailed
     }
 

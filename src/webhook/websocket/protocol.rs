@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use url::Url;
 
+use crate::webex::ids::encode_rest_id;
 use crate::webhook::envelope::{Envelope, EventData, is_safe_id};
 
 /// The frame that authorizes the socket with the bot token.
@@ -56,6 +57,12 @@ pub struct Activity {
     /// The conversation's UUID and URL.
     pub target_id: String,
     pub target_url: String,
+    /// For [`Verb::Joined`] and [`Verb::Left`]: the people (UUIDs) who joined or left.
+    pub members: Vec<String>,
+    /// When it happened (`published`).
+    pub published: Option<String>,
+    /// Whether the conversation is a 1:1 space (`ONE_ON_ONE` among its tags).
+    pub direct: bool,
 }
 
 /// The verbs roombot handles.
@@ -67,6 +74,10 @@ pub enum Verb {
     Update,
     /// A card was submitted.
     CardAction,
+    /// People were added to a space (`add`), or a space was made with them in it (`create`).
+    Joined,
+    /// Someone left a space or was removed from it (`leave`).
+    Left,
 }
 
 #[derive(Deserialize)]
@@ -108,15 +119,48 @@ fn activity(value: &Value) -> Option<Activity> {
         "post" | "share" => Verb::Post,
         "update" => Verb::Update,
         "cardAction" => Verb::CardAction,
+        "add" | "create" => Verb::Joined,
+        "leave" => Verb::Left,
         _ => return None,
     };
+    // A `create` names the new space as its object and the people in it as its participants;
+    // `add` and `leave` name the person as the object and the space as the target, as the JS
+    // SDK's memberships plugin reads them.
+    let (space, members) = match value["verb"].as_str()? {
+        "create" => {
+            let items = value["object"]["participants"]["items"].as_array();
+            let members = items
+                .into_iter()
+                .flatten()
+                .filter_map(person_uuid)
+                .collect();
+            (&value["object"], members)
+        }
+        "add" | "leave" => (
+            &value["target"],
+            person_uuid(&value["object"]).into_iter().collect(),
+        ),
+        _ => (&value["target"], Vec::new()),
+    };
+    let tags = space["tags"].as_array();
     Some(Activity {
         id: text(&value["id"])?,
         verb,
-        actor: text(&value["actor"]["id"])?,
-        target_id: text(&value["target"]["id"])?,
-        target_url: text(&value["target"]["url"])?,
+        actor: person_uuid(&value["actor"])?,
+        target_id: text(&space["id"])?,
+        target_url: text(&space["url"])?,
+        members,
+        published: text(&value["published"]),
+        direct: tags.is_some_and(|t| t.iter().any(|t| t == "ONE_ON_ONE")),
     })
+}
+
+/// A person's UUID in an activity: `entryUUID`, else `id`.
+fn person_uuid(person: &Value) -> Option<String> {
+    person["entryUUID"]
+        .as_str()
+        .or_else(|| person["id"].as_str())
+        .map(str::to_owned)
 }
 
 impl Activity {
@@ -126,6 +170,7 @@ impl Activity {
         let what = match self.verb {
             Verb::CardAction => "attachment/actions",
             Verb::Post | Verb::Update => "messages",
+            Verb::Joined | Verb::Left => return None,
         };
         let from = format!("conversations/{}", self.target_id);
         if !self.target_url.contains(&from) || !is_safe_id(&self.id) {
@@ -145,6 +190,8 @@ impl Activity {
             Verb::Post => ("messages", "created"),
             Verb::Update => ("messages", "updated"),
             Verb::CardAction => ("attachmentActions", "created"),
+            Verb::Joined => ("memberships", "created"),
+            Verb::Left => ("memberships", "deleted"),
         };
         Envelope {
             id: None,
@@ -162,6 +209,35 @@ impl Activity {
                 created: None,
             },
         }
+    }
+
+    /// The `memberships` event of `member` (a person UUID this activity names; REST id
+    /// `person_id`), with REST ids made in `region` as the JS SDK makes them: the membership is
+    /// `MEMBERSHIP/<person>:<space>`, its `created` the activity's `published`. `None` for
+    /// activities that are not about memberships.
+    pub fn membership_envelope(
+        &self,
+        member: &str,
+        person_id: &str,
+        region: &str,
+    ) -> Option<Envelope> {
+        if !matches!(self.verb, Verb::Joined | Verb::Left) {
+            return None;
+        }
+        let mut envelope = self.envelope(
+            &encode_rest_id(
+                region,
+                "MEMBERSHIP",
+                &format!("{member}:{}", self.target_id),
+            ),
+            Some(person_id),
+        );
+        envelope.actor_id = Some(encode_rest_id(region, "PEOPLE", &self.actor));
+        envelope.data.room_id = Some(encode_rest_id(region, "ROOM", &self.target_id));
+        let room_type = if self.direct { "direct" } else { "group" };
+        envelope.data.room_type = Some(room_type.to_owned());
+        envelope.data.created = self.published.clone();
+        Some(envelope)
     }
 }
 
@@ -242,6 +318,91 @@ mod tests {
             panic!("an event")
         };
         assert_eq!(activity.unwrap().lookup_url(), None);
+    }
+
+    fn membership(verb: &str, object: Value, tags: Value) -> Activity {
+        let frame = json!({"id": "E3", "data": {"eventType": "conversation.activity", "activity": {
+            "id": "a3", "verb": verb, "actor": {"id": "adder-uuid", "entryUUID": "adder-uuid"},
+            "object": object, "published": "2026-12-01T10:00:00.000Z",
+            "target": {"id": "space-uuid", "tags": tags,
+                       "url": "https://conv-a.wbx2.com/conversation/api/v1/conversations/space-uuid"}
+        }}});
+        let Inbound::Event { activity, .. } = parse(&frame.to_string()) else {
+            panic!("an event")
+        };
+        activity.expect("a membership activity")
+    }
+
+    #[test]
+    fn an_add_becomes_the_membership_created_event_its_webhook_would_bring() {
+        let added = membership("add", json!({"entryUUID": "bot-uuid"}), json!([]));
+        assert_eq!(
+            (added.verb, added.members.clone()),
+            (Verb::Joined, vec!["bot-uuid".to_owned()])
+        );
+        assert_eq!(added.lookup_url(), None, "nothing to look up");
+        let envelope = added.membership_envelope("bot-uuid", "BOT", "us").unwrap();
+        assert_eq!(
+            envelope.kind(),
+            Some(crate::webhook::envelope::EventKind::MembershipCreated)
+        );
+        let decode = |id: &str| crate::webex::ids::decode_rest_id(id).unwrap();
+        assert_eq!(
+            decode(&envelope.data.id),
+            ("MEMBERSHIP".into(), "bot-uuid:space-uuid".into())
+        );
+        assert_eq!(
+            decode(envelope.data.room_id.as_deref().unwrap()),
+            ("ROOM".into(), "space-uuid".into())
+        );
+        assert_eq!(
+            decode(envelope.actor_id.as_deref().unwrap()),
+            ("PEOPLE".into(), "adder-uuid".into())
+        );
+        assert_eq!(envelope.data.person_id.as_deref(), Some("BOT"));
+        assert_eq!(envelope.data.room_type.as_deref(), Some("group"));
+        assert_eq!(
+            envelope.data.created.as_deref(),
+            Some("2026-12-01T10:00:00.000Z")
+        );
+    }
+
+    #[test]
+    fn a_leave_a_create_and_a_one_on_one_read_as_webex_sends_them() {
+        let left = membership("leave", json!({"id": "bot-uuid"}), json!(["ONE_ON_ONE"]));
+        assert_eq!(left.verb, Verb::Left);
+        assert!(left.direct);
+        let envelope = left.membership_envelope("bot-uuid", "BOT", "us").unwrap();
+        assert_eq!(
+            (envelope.resource.as_str(), envelope.event.as_str()),
+            ("memberships", "deleted")
+        );
+        assert_eq!(envelope.data.room_type.as_deref(), Some("direct"));
+        // A space made with people in it: the space is the object, the people its participants.
+        let frame = json!({"id": "E4", "data": {"eventType": "conversation.activity", "activity": {
+            "id": "a4", "verb": "create", "actor": {"id": "ada-uuid"},
+            "object": {"id": "new-space", "url": "https://conv-a.wbx2.com/conversation/api/v1/conversations/new-space",
+                       "participants": {"items": [{"entryUUID": "ada-uuid"}, {"id": "bot-uuid"}]}}
+        }}});
+        let Inbound::Event {
+            activity: Some(created),
+            ..
+        } = parse(&frame.to_string())
+        else {
+            panic!("an activity")
+        };
+        assert_eq!(created.verb, Verb::Joined);
+        assert_eq!(created.target_id, "new-space");
+        assert_eq!(created.members, ["ada-uuid", "bot-uuid"]);
+        let post = parse(&event("post"));
+        let Inbound::Event {
+            activity: Some(post),
+            ..
+        } = post
+        else {
+            panic!("an activity")
+        };
+        assert_eq!(post.membership_envelope("p-uuid", "P", "us"), None);
     }
 
     #[test]
