@@ -25,19 +25,7 @@ where
 #[tokio::test]
 async fn added_to_a_space_the_bot_introduces_itself_once_even_if_the_event_comes_again() {
     let bot = spawn_bot().await;
-    let ada = bot.token(Role::Admin);
-    let room = bot.sandbox.create_space(&ada, "Ops Oslo").await.unwrap();
-    let bot_email = bot.sandbox.bot().email.clone();
-    bot.sandbox
-        .add_member(&ada, &room, &bot_email)
-        .await
-        .unwrap();
-    let bot_id = bot.sandbox.bot_id().to_owned();
-    let intro = bot
-        .sandbox
-        .wait_for_message(&room, |m| m.person_id == bot_id, WAIT)
-        .await
-        .expect("an introduction");
+    let (room, intro) = bot.add_bot_to_new_space(Role::Admin, "Ops Oslo").await;
     let markdown = intro.text.clone().unwrap_or_default();
     assert!(markdown.contains("Hello, I'm Roombot Demo"), "{markdown}");
     assert!(
@@ -85,25 +73,11 @@ async fn added_to_a_space_the_bot_introduces_itself_once_even_if_the_event_comes
 #[tokio::test]
 async fn added_from_another_organisation_the_bot_leaves_with_a_note() {
     let bot = spawn_bot().await;
-    let otto = bot.token(Role::Outsider);
-    let room = bot
-        .sandbox
-        .create_space(&otto, "Partner room")
-        .await
-        .unwrap();
-    let bot_email = bot.sandbox.bot().email.clone();
-    bot.sandbox
-        .add_member(&otto, &room, &bot_email)
-        .await
-        .unwrap();
-    let bot_id = bot.sandbox.bot_id().to_owned();
-    let note = bot
-        .sandbox
-        .wait_for_message(&room, |m| m.person_id == bot_id, WAIT)
-        .await
-        .expect("a note");
+    let (room, note) = bot
+        .add_bot_to_new_space(Role::Outsider, "Partner room")
+        .await;
     assert!(note.markdown.unwrap_or_default().contains("leaving"));
-    eventually(|| async { !bot.sandbox.members(&room).contains(&bot_id) }).await;
+    bot.wait_until_bot_left(&room).await;
 }
 
 #[tokio::test]

@@ -569,18 +569,7 @@ async fn a_refused_registration_stops_the_intake_with_the_reason() {
 async fn over_the_websocket_the_bot_introduces_itself_once_and_forgets_a_space_it_left() {
     let bot = spawn_socket_bot(&[]).await;
     let ada = bot.token(Role::Admin);
-    let room = bot.sandbox.create_space(&ada, "Ops Tromsø").await.unwrap();
-    let bot_email = bot.sandbox.bot().email.clone();
-    let bot_id = bot.sandbox.bot_id().to_owned();
-    bot.sandbox
-        .add_member(&ada, &room, &bot_email)
-        .await
-        .unwrap();
-    let intro = bot
-        .sandbox
-        .wait_for_message(&room, |m| m.person_id == bot_id, WAIT)
-        .await
-        .expect("an introduction");
+    let (room, intro) = bot.add_bot_to_new_space(Role::Admin, "Ops Tromsø").await;
     assert!(
         intro
             .text
@@ -602,6 +591,7 @@ async fn over_the_websocket_the_bot_introduces_itself_once_and_forgets_a_space_i
     let room_id = RoomId::new(room.clone());
     assert!(store.default_target(&room_id).await.unwrap().is_some());
 
+    let bot_email = bot.sandbox.bot().email.clone();
     let membership = bot.sandbox.membership_of(&room, &bot_email).unwrap();
     bot.sandbox.remove_member(&ada, &membership).await.unwrap();
     let deadline = tokio::time::Instant::now() + WAIT;
@@ -621,31 +611,10 @@ async fn over_the_websocket_the_bot_introduces_itself_once_and_forgets_a_space_i
 #[tokio::test]
 async fn over_the_websocket_a_space_opened_from_outside_is_left_with_a_note() {
     let bot = spawn_socket_bot(&[]).await;
-    let otto = bot.token(Role::Outsider);
-    let room = bot
-        .sandbox
-        .create_space(&otto, "Partner room")
-        .await
-        .unwrap();
-    let bot_email = bot.sandbox.bot().email.clone();
-    let bot_id = bot.sandbox.bot_id().to_owned();
-    bot.sandbox
-        .add_member(&otto, &room, &bot_email)
-        .await
-        .unwrap();
-    let note = bot
-        .sandbox
-        .wait_for_message(&room, |m| m.person_id == bot_id, WAIT)
-        .await
-        .expect("a note");
+    let (room, note) = bot
+        .add_bot_to_new_space(Role::Outsider, "Partner room")
+        .await;
     assert!(note.markdown.unwrap_or_default().contains("leaving"));
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while bot.sandbox.members(&room).contains(&bot_id) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the bot did not leave"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    bot.wait_until_bot_left(&room).await;
     bot.stop().await;
 }

@@ -225,6 +225,38 @@ impl TestBot {
         (room, sent)
     }
 
+    /// `role` makes a group space called `title` and adds the bot to it; returns the space and
+    /// the bot's first message there (its introduction, or its note before leaving).
+    pub async fn add_bot_to_new_space(&self, role: Role, title: &str) -> (String, Message) {
+        let token = self.token(role);
+        let room = self.sandbox.create_space(&token, title).await.unwrap();
+        let bot_email = self.sandbox.bot().email.clone();
+        self.sandbox
+            .add_member(&token, &room, &bot_email)
+            .await
+            .unwrap();
+        let bot_id = self.sandbox.bot_id().to_owned();
+        let first = self
+            .sandbox
+            .wait_for_message(&room, |m| m.person_id == bot_id, WAIT)
+            .await
+            .expect("the bot says something in the space it was added to");
+        (room, first)
+    }
+
+    /// Waits until the bot is no longer a member of `room`.
+    pub async fn wait_until_bot_left(&self, room: &str) {
+        let bot_id = self.sandbox.bot_id().to_owned();
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while self.sandbox.members(room).contains(&bot_id) {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the bot did not leave"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// How many messages the bot has posted in `room`.
     pub fn bot_message_count(&self, room: &str) -> usize {
         let bot_id = self.sandbox.bot_id();
