@@ -3,8 +3,8 @@
 //! activity lookup ([`routes`]), and the websocket itself ([`socket`]): authorization required,
 //! a `conversation.activity` for every message a registered person may see (for a bot: messages
 //! that mention it in groups, everything in 1:1s, its own too), every card action on its
-//! cards and every membership change of the spaces it is in (`add`, `leave`), pongs for pings, acks tracked, and every unacked event sent again when the device
-//! connects again. Fault switches ([`SocketFaults`]) drop sockets, refuse authorization, delay
+//! cards and every membership change of the spaces it is in (`add`, `leave`), pongs for pings,
+//! acks tracked, and every unacked event sent again when the device connects again. Fault switches ([`SocketFaults`]) drop sockets, refuse authorization, delay
 //! or withhold pongs; the handle can also forget registrations (a stale one answers 404).
 
 pub mod routes;

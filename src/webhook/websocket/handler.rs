@@ -1,10 +1,10 @@
 //! One websocket event, from activity to intake: the bot's own activities and edits go to the
 //! intake without a lookup (it drops or ignores them, as it does their webhook deliveries); the
 //! bot's own arrival in a space and departure become the `memberships` events their webhooks
-//! would bring; messages and card actions are resolved to their REST id through the conversation service,
-//! then handed to the same [`Intake`] as a webhook delivery (dedupe ledger, durable store,
-//! queue). The event is acked only once the intake has it (or it is gone for good), so an event
-//! that could not be stored comes again after a reconnect.
+//! would bring; messages and card actions are resolved to their REST id through the
+//! conversation service. Each is then handed to the same [`Intake`] as a webhook delivery
+//! (dedupe ledger, durable store, queue). The event is acked only once the intake has it (or it
+//! is gone for good), so an event that could not be stored comes again after a reconnect.
 
 use std::sync::Arc;
 

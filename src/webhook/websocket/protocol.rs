@@ -148,7 +148,8 @@ fn activity(value: &Value) -> Option<Activity> {
         verb,
         actor: person_uuid(&value["actor"])?,
         target_id: text(&space["id"])?,
-        target_url: text(&space["url"])?,
+        // Membership activities need no lookup; a message without a URL is ignored later.
+        target_url: text(&space["url"]).unwrap_or_default(),
         members,
         published: text(&value["published"]),
         direct: tags.is_some_and(|t| t.iter().any(|t| t == "ONE_ON_ONE")),
@@ -394,6 +395,19 @@ mod tests {
         assert_eq!(created.verb, Verb::Joined);
         assert_eq!(created.target_id, "new-space");
         assert_eq!(created.members, ["ada-uuid", "bot-uuid"]);
+        // A membership needs no lookup, so a target without a URL still counts.
+        let bare = frame.to_string().replace(
+            r#""url":"https://conv-a.wbx2.com/conversation/api/v1/conversations/new-space","#,
+            "",
+        );
+        let Inbound::Event {
+            activity: Some(bare),
+            ..
+        } = parse(&bare)
+        else {
+            panic!("an activity without a URL")
+        };
+        assert_eq!((bare.target_url.as_str(), bare.verb), ("", Verb::Joined));
         let post = parse(&event("post"));
         let Inbound::Event {
             activity: Some(post),
