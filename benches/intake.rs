@@ -11,7 +11,12 @@
 //! script puts id and signature into each request. The figures are checked afterwards against
 //! `/metrics`: every stored delivery counted as stored, none as a duplicate or a store failure.
 //!
-//! Environment: `BENCH_SECONDS` (default 10), `BENCH_CONNECTIONS` (default 64).
+//! Stored and own deliveries are also sent paced: each connection waits a moment after each
+//! response, which holds the load below saturation, so the latency is the path's own rather than
+//! two cores shared with wrk.
+//!
+//! Environment: `BENCH_SECONDS` (default 10), `BENCH_CONNECTIONS` (default 64),
+//! `BENCH_PACED_CONNECTIONS` (96), `BENCH_PACED_PAUSE_MS` (1).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -62,15 +67,15 @@ fn main() {
         &result,
     );
     let saturated = server_side(&before, &metrics.intake_stored_histogram());
-    let paced = env_number("BENCH_PACED_CONNECTIONS", 96);
+    let paced_connections = env_number("BENCH_PACED_CONNECTIONS", 96);
     let pause = env_number("BENCH_PACED_PAUSE_MS", 1);
     write_stored_script(&script, addr, pool, pool, Some(pause));
     let before = metrics.intake_stored_histogram();
-    let result = run_wrk(&script, addr, seconds, paced);
+    let result = run_wrk(&script, addr, seconds, paced_connections);
     let name = format!(
         "signed, another person's message, paced ({pause} ms between a connection's requests)"
     );
-    print_row(paced, &name, &result);
+    print_row(paced_connections, &name, &result);
     let paced = server_side(&before, &metrics.intake_stored_histogram());
     check_stored(&metrics, 2 * pool);
     println!("server side (time in roombot, from the histogram roombot_intake_stored_seconds):");
@@ -86,10 +91,16 @@ fn main() {
         ),
         ("forged (401)", sign(b"wrong", &own)),
     ] {
-        write_static_script(&script, &own, &signature);
+        write_static_script(&script, &own, &signature, None);
         let result = run_wrk(&script, addr, seconds, connections);
         print_row(connections, name, &result);
     }
+    // Own messages below saturation: the latency of the path itself rather than of two cores
+    // shared with wrk.
+    write_static_script(&script, &own, &sign(SECRET.as_bytes(), &own), Some(pause));
+    let result = run_wrk(&script, addr, seconds, paced_connections);
+    let name = format!("signed, own message, paced ({pause} ms between a connection's requests)");
+    print_row(paced_connections, &name, &result);
     println!("load average after the runs: {}", load_average());
     drop(runtime);
 }
@@ -152,11 +163,16 @@ fn message_body(person: &str, message_id: &str) -> Vec<u8> {
 }
 
 /// A wrk script sending the same signed body every time.
-fn write_static_script(script: &Path, body: &[u8], signature: &str) {
+/// A wrk script sending the same signed body every time; with `pause`, each connection waits
+/// that many milliseconds after a response (wrk's `delay`).
+fn write_static_script(script: &Path, body: &[u8], signature: &str, pause: Option<u32>) {
+    let delay = pause
+        .map(|ms| format!("function delay()\n  return {ms}\nend\n"))
+        .unwrap_or_default();
     std::fs::write(
         script,
         format!(
-            "wrk.method = \"POST\"\nwrk.body = \"{}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"X-Spark-Signature\"] = \"{signature}\"\n",
+            "wrk.method = \"POST\"\nwrk.body = \"{}\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"X-Spark-Signature\"] = \"{signature}\"\n{delay}",
             lua_escape(body)
         ),
     )
