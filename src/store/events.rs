@@ -32,6 +32,15 @@ pub struct PendingEvent {
     pub received_ms: i64,
 }
 
+/// An event just stored by [`Store::accept_event`]: its ticket and arrival time (the caller
+/// already holds the envelope, so it is not copied back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub ticket: Ticket,
+    /// When it was accepted (ms since the epoch).
+    pub received_ms: i64,
+}
+
 /// How many events wait and how many were given up on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EventCounts {
@@ -45,7 +54,7 @@ fn insert_event(
     key: &DeliveryKey,
     envelope: &str,
     owner: Option<i64>,
-) -> rusqlite::Result<PendingEvent> {
+) -> rusqlite::Result<StoredEvent> {
     conn.prepare_cached("INSERT INTO ledger (resource, id, seen_at) VALUES (?1, ?2, ?3)")?
         .execute(params![key.resource, key.id, now_secs()])?;
     let received_ms = now_ms();
@@ -62,12 +71,11 @@ fn insert_event(
         owner,
         attempt
     ])?;
-    Ok(PendingEvent {
+    Ok(StoredEvent {
         ticket: Ticket {
             event: conn.last_insert_rowid(),
             attempt,
         },
-        envelope: envelope.to_owned(),
         received_ms,
     })
 }
@@ -89,9 +97,9 @@ impl Store {
         envelope: String,
         hold: bool,
         after: A,
-    ) -> Result<PendingEvent, StoreError>
+    ) -> Result<StoredEvent, StoreError>
     where
-        A: FnOnce(&Result<PendingEvent, StoreError>) + Send + 'static,
+        A: FnOnce(&Result<StoredEvent, StoreError>) + Send + 'static,
     {
         let owner = hold.then_some(self.boot());
         let insert = move |conn: &Connection| insert_event(conn, &key, &envelope, owner);
@@ -170,6 +178,21 @@ impl Store {
         .await
     }
 
+    /// Marks an event done without waiting: the row and its journal go in the writer's next
+    /// batch. Until that commits, a crash leaves the event pending, and its journal makes the
+    /// replay answer without acting twice, as for a crash just before this call. Awaiting
+    /// [`Store::flush`] waits for it.
+    pub fn finish_done(&self, ticket: Ticket) -> Result<(), StoreError> {
+        self.inner.writer.submit_detached(
+            move |conn| {
+                conn.prepare_cached("DELETE FROM events WHERE seq = ?1")?
+                    .execute(params![ticket.event])
+                    .map(|_| ())
+            },
+            "marking an event done",
+        )
+    }
+
     /// Leaves an event pending for another attempt, not before `at_ms`.
     pub async fn retry_event(
         &self,
@@ -231,7 +254,7 @@ mod tests {
         }
     }
 
-    async fn accept(store: &Store, id: &str, hold: bool) -> PendingEvent {
+    async fn accept(store: &Store, id: &str, hold: bool) -> StoredEvent {
         store
             .accept_event(key(id), format!("{{\"id\":\"{id}\"}}"), hold, |_| {})
             .await

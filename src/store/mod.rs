@@ -32,7 +32,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use audit::{AuditEntry, AuditFuture, AuditLog, AuditQuery, DeviceResult};
 pub use confirmations::{Confirmation, NewConfirmation, Taken};
 pub use credentials::KeptSecret;
-pub use events::{EventCounts, PendingEvent, Ticket};
+pub use events::{EventCounts, PendingEvent, StoredEvent, Ticket};
 pub use journal::{Gate, JournaledReply};
 pub use ledger::DeliveryKey;
 pub use posted::PostedMessage;
@@ -144,6 +144,12 @@ impl Store {
         A: FnOnce(&Result<T, StoreError>) + Send + 'static,
     {
         self.inner.writer.submit(f, after).await
+    }
+
+    /// Waits until every write queued before it has committed (or failed), those nobody waits
+    /// for included.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        self.write(|_| Ok(())).await
     }
 
     /// Runs `f` on a read-only connection on the blocking pool (never behind a write).

@@ -82,6 +82,18 @@ impl Writer {
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
+    /// Queues `f` without waiting for it: it joins the writer's next batch, and a failure is
+    /// logged as `what` (the writer's status reports it like any other). Only
+    /// [`StoreError::Closed`] comes back, when the writer has stopped.
+    pub fn submit_detached<F>(&self, f: F, what: &'static str) -> Result<(), StoreError>
+    where
+        F: FnMut(&Connection) -> rusqlite::Result<()> + Send + 'static,
+    {
+        self.jobs
+            .send(Box::new(Detached { f, what }))
+            .map_err(|_| StoreError::Closed)
+    }
+
     /// What the writer reports.
     pub fn status(&self) -> &Status {
         &self.status
@@ -113,6 +125,27 @@ where
             after(&result);
         }
         let _ = tx.send(result);
+    }
+}
+
+/// A write nobody waits for.
+struct Detached<F> {
+    f: F,
+    what: &'static str,
+}
+
+impl<F> Work for Detached<F>
+where
+    F: FnMut(&Connection) -> rusqlite::Result<()> + Send + 'static,
+{
+    fn run(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        (self.f)(conn)
+    }
+
+    fn finish(self: Box<Self>, outcome: Result<(), StoreError>) {
+        if let Err(error) = outcome {
+            tracing::error!(%error, what = self.what, "a store write failed");
+        }
     }
 }
 

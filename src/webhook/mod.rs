@@ -29,7 +29,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::{Notify, mpsc};
 
 use crate::metrics::{Delivery, Metrics};
-use crate::store::{DeliveryKey, PendingEvent, Store, StoreError};
+use crate::store::{DeliveryKey, Store, StoreError, StoredEvent};
 use crate::webex::PersonId;
 use dedupe::Deduper;
 use envelope::{Envelope, EventKind};
@@ -165,7 +165,7 @@ impl Intake {
         let (dedupe, claim) = (self.dedupe.clone(), key.clone());
         // Runs on the store's writer thread right after the commit, even if this request is
         // gone by then: an event this process holds always reaches the queue.
-        let hand_over = move |stored: &Result<PendingEvent, StoreError>| match stored {
+        let hand_over = move |stored: &Result<StoredEvent, StoreError>| match stored {
             Ok(event) => {
                 if let Some(permit) = permit {
                     permit.send(QueuedEvent {
