@@ -8,6 +8,8 @@
 //! does not hold (deferred because the queue was full, due for a retry, or left by a process that
 //! died) is claimed by [`Store::claim_due_events`], and each claim is a new attempt.
 
+use std::sync::Arc;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{DeliveryKey, Store, StoreError, now_ms, now_secs};
@@ -93,7 +95,7 @@ impl Store {
     /// an event held by this process is never left behind.
     pub async fn accept_event<A>(
         &self,
-        key: DeliveryKey,
+        key: impl Into<Arc<DeliveryKey>>,
         envelope: String,
         hold: bool,
         after: A,
@@ -101,7 +103,7 @@ impl Store {
     where
         A: FnOnce(&Result<StoredEvent, StoreError>) + Send + 'static,
     {
-        let owner = hold.then_some(self.boot());
+        let (key, owner) = (key.into(), hold.then_some(self.boot()));
         let insert = move |conn: &Connection| insert_event(conn, &key, &envelope, owner);
         self.write_then(insert, after).await
     }

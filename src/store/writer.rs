@@ -74,12 +74,14 @@ impl Writer {
             f,
             out: None,
             after: Some(after),
-            tx,
+            tx: Some(tx),
         };
         self.jobs
             .send(Box::new(job))
             .map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
+        // The job comes back with its answer and is freed here, on the thread that made it.
+        let (result, _job) = rx.await.map_err(|_| StoreError::Closed)?;
+        result
     }
 
     /// Queues `f` without waiting for it: it joins the writer's next batch, and a failure is
@@ -104,8 +106,11 @@ struct Typed<T, F, A> {
     f: F,
     out: Option<T>,
     after: Option<A>,
-    tx: oneshot::Sender<Result<T, StoreError>>,
+    tx: Option<Answer<T, F, A>>,
 }
+
+/// Where a job's answer goes, with the job itself.
+type Answer<T, F, A> = oneshot::Sender<(Result<T, StoreError>, Box<Typed<T, F, A>>)>;
 
 impl<T, F, A> Work for Typed<T, F, A>
 where
@@ -118,13 +123,18 @@ where
         Ok(())
     }
 
-    fn finish(self: Box<Self>, outcome: Result<(), StoreError>) {
-        let Typed { out, after, tx, .. } = *self;
-        let result = outcome.and_then(|()| out.ok_or(StoreError::Closed));
-        if let Some(after) = after {
+    fn finish(mut self: Box<Self>, outcome: Result<(), StoreError>) {
+        let result = outcome.and_then(|()| self.out.take().ok_or(StoreError::Closed));
+        if let Some(after) = self.after.take() {
             after(&result);
         }
-        let _ = tx.send(result);
+        // The job (and what its closure holds, such as an event's text) goes back with the
+        // answer: it was allocated on the caller's thread, and freeing it here would wait for
+        // that thread's malloc arena (glibc), which under load stalled this thread for ~8 % of
+        // its time. If the caller stopped waiting, it is freed here after all.
+        if let Some(tx) = self.tx.take() {
+            let _ = tx.send((result, self));
+        }
     }
 }
 

@@ -162,6 +162,8 @@ impl Intake {
         let permit = self.queue.clone().try_reserve_owned().ok();
         let hold = permit.is_some();
         let json = serde_json::to_string(&envelope).expect("an envelope serialises");
+        // Shared, not copied: whatever the writer thread frees was made there or is a count.
+        let key = Arc::new(key);
         let (dedupe, claim) = (self.dedupe.clone(), key.clone());
         // Runs on the store's writer thread right after the commit, even if this request is
         // gone by then: an event this process holds always reaches the queue.
