@@ -82,6 +82,13 @@ fn insert_event(
     })
 }
 
+/// Deletes a done event's row, and with it its journal (the dedupe claim stays in the ledger).
+fn delete_event(conn: &Connection, ticket: Ticket) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM events WHERE seq = ?1")?
+        .execute(params![ticket.event])
+        .map(|_| ())
+}
+
 const PENDING: i64 = 0;
 const FAILED: i64 = 2;
 
@@ -165,10 +172,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.write(move |conn| {
             let Some(error) = &failure else {
-                return conn
-                    .prepare_cached("DELETE FROM events WHERE seq = ?1")?
-                    .execute(params![ticket.event])
-                    .map(|_| ());
+                return delete_event(conn, ticket);
             };
             conn.prepare_cached(
                 "UPDATE events SET state = ?2, error = ?3, finished_ms = ?4, owner = NULL,
@@ -186,11 +190,7 @@ impl Store {
     /// [`Store::flush`] waits for it.
     pub fn finish_done(&self, ticket: Ticket) -> Result<(), StoreError> {
         self.inner.writer.submit_detached(
-            move |conn| {
-                conn.prepare_cached("DELETE FROM events WHERE seq = ?1")?
-                    .execute(params![ticket.event])
-                    .map(|_| ())
-            },
+            move |conn| delete_event(conn, ticket),
             "marking an event done",
         )
     }
